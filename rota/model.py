@@ -144,3 +144,20 @@ class Schedule:
 class HorizonSpec:
     start: date
     weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A manual change on top of the planned schedule: ``member_id`` holds ``role`` in ``[start, end)``.
+
+    It cuts into shifts at any instant; where it applies it replaces the planned holder of the role.
+    """
+
+    team_id: str
+    role: str
+    member_id: str
+    start: datetime
+    end: datetime
+    id: int | None = None
+    created_at: datetime | None = None
+    reason: str | None = None

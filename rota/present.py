@@ -1,0 +1,154 @@
+"""Rich tables and text for people: the grid, a solve summary, loads and schedules.
+
+Times are shown in UTC and in local zones here, and only here (plus the API's edges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from rota.metrics import FairnessSummary, MemberLoad
+from rota.model import Grid, Schedule, ScheduledShift
+from rota.team import Team
+
+
+def _zones(team: Team) -> list[ZoneInfo]:
+    """The team zone first, then every other member zone, each once."""
+    seen: list[ZoneInfo] = [team.zone]
+    for member in team.members:
+        if member.timezone.key not in {z.key for z in seen}:
+            seen.append(member.timezone)
+    return seen
+
+
+def _short(zone: ZoneInfo) -> str:
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def grid_table(team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]]) -> Group:
+    """The grid, one row per shift: UTC, each zone's local time, and who can cover it."""
+    zones = _zones(team)
+    table = Table(title=f"{team.id}: {len(grid.shifts)} shifts, {team.kind.value}", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("UTC")
+    for zone in zones:
+        table.add_column(_short(zone))
+    table.add_column("h", justify="right")
+    for role in grid.roles:
+        table.add_column(f"{role} (in hours)")
+    nominal = {"daily": 24.0, "weekly": 168.0}.get(team.kind.value)
+    holes = 0
+    notes: list[str] = []
+    for shift in grid.shifts:
+        cells = [str(shift.index), f"{shift.start:%a %m-%d %H:%M}–{shift.end:%H:%M}"]
+        for zone in zones:
+            lo, hi = shift.start.astimezone(zone), shift.end.astimezone(zone)
+            cells.append(f"{lo:%a %H:%M}–{hi:%H:%M}")
+        hours = shift.hours
+        hours_text = f"{hours:g}"
+        if nominal is not None and abs(hours - nominal) > 1e-9:
+            hours_text = f"[yellow]{hours:g}[/yellow]"
+            notes.append(
+                f"shift {shift.index} ({shift.start:%Y-%m-%d}) lasts {hours:g} h: "
+                "a DST change in the team zone"
+            )
+        cells.append(hours_text)
+        per_role = eligible[shift.index]
+        for role in grid.roles:
+            names = per_role.get(role, [])
+            if not names:
+                cells.append("[red]nobody[/red]")
+            else:
+                cells.append(", ".join(names))
+        if len({m for r in grid.roles for m in per_role.get(r, [])}) < len(grid.roles):
+            holes += 1
+        table.add_row(*cells)
+    footer = Text()
+    footer.append(f"horizon {grid.start:%Y-%m-%d %H:%M}Z – {grid.end:%Y-%m-%d %H:%M}Z. ")
+    if holes:
+        footer.append(
+            f"{holes} shift(s) lie outside the working hours of enough members for all roles "
+            "(someone covers them off-hours).",
+            style="yellow",
+        )
+    else:
+        footer.append("Every shift lies inside the working hours of enough members.", style="green")
+    parts: list[Any] = [table, footer]
+    parts.extend(Text(note, style="yellow") for note in notes)
+    return Group(*parts)
+
+
+def solve_summary(team: Team, schedule: Schedule, meta: dict[str, Any]) -> Text:
+    text = Text()
+    status = str(meta.get("status", "?"))
+    text.append(f"{team.id}: stored version {schedule.version} ", style="bold")
+    text.append(f"({len(schedule.shifts)} shifts, {schedule.horizon_start:%Y-%m-%d} – ")
+    text.append(f"{schedule.horizon_end:%Y-%m-%d}, strategy {meta.get('strategy')})\n")
+    text.append(f"status {status}", style="green" if status == "optimal" else "yellow")
+    if "objective" in meta:
+        text.append(
+            f", objective {meta['objective']:,.0f}, bound {meta['bound']:,.0f}, "
+            f"gap {meta['gap']:.2%}"
+        )
+    text.append(f", wall time {meta.get('wall_s', 0):.1f} s")
+    if meta.get("first_solution_s") is not None:
+        text.append(f" (first solution after {meta['first_solution_s']:.1f} s)")
+    return text
+
+
+def loads_json(loads: dict[str, MemberLoad]) -> list[dict[str, Any]]:
+    return [asdict(load) for load in loads.values()]
+
+
+def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSummary) -> Group:
+    table = Table(title="Per-member load (hours unless noted)")
+    for header in ("member", "fte", "shifts", "hours", "fair share", "off-hours", "night",
+                   "weekends", "holiday h"):
+        table.add_column(header, justify="left" if header == "member" else "right")
+    for member in team.members:
+        load = loads[member.id]
+        table.add_row(
+            member.id,
+            f"{member.fte:g}",
+            str(load.shifts),
+            f"{load.hours:.1f}",
+            f"{load.fair_share_hours:.1f}",
+            f"{load.off_hours:.1f}",
+            f"{load.night_hours:.1f}",
+            str(load.weekends_worked),
+            f"{load.holiday_hours:.1f}",
+        )
+    spread_text = Text("Spread among comparable members (max − min): ")
+    for key, value in asdict(summary).items():
+        if isinstance(value, int | float):
+            spread_text.append(f"{key} {value:g}  ")
+    return Group(table, spread_text)
+
+
+def schedule_table(schedule: Schedule, shifts: Sequence[ScheduledShift]) -> Table:
+    roles: list[str] = []
+    for shift in shifts:
+        for role in shift.assignments:
+            if role not in roles:
+                roles.append(role)
+    table = Table(
+        title=f"{schedule.team_id} v{schedule.version}: {len(shifts)} shifts (UTC)"
+    )
+    table.add_column("start")
+    table.add_column("end")
+    for role in roles:
+        table.add_column(role)
+    for shift in shifts:
+        table.add_row(
+            f"{shift.start:%a %Y-%m-%d %H:%M}",
+            f"{shift.end:%a %Y-%m-%d %H:%M}",
+            *(shift.assignments.get(role, "—") for role in roles),
+        )
+    return table

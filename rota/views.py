@@ -1,0 +1,60 @@
+"""Plain-data views (JSON-ready dicts) of grids and schedules, shared by the CLI and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from rota.model import Grid, Schedule, ScheduledShift
+
+
+def rfc3339(instant: datetime) -> str:
+    """``2026-12-07T00:00:00Z`` for an aware instant (converted to UTC)."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed."""
+    value = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def shift_view(shift: ScheduledShift) -> dict[str, Any]:
+    return {
+        "start": rfc3339(shift.start),
+        "end": rfc3339(shift.end),
+        "assignments": dict(shift.assignments),
+    }
+
+
+def schedule_view(schedule: Schedule, shifts: Iterable[ScheduledShift] | None = None) -> dict[str, Any]:
+    """The SPEC §5 ``show --json`` document."""
+    chosen = schedule.shifts if shifts is None else tuple(shifts)
+    return {
+        "team": schedule.team_id,
+        "version": schedule.version,
+        "horizon": {"start": rfc3339(schedule.horizon_start), "end": rfc3339(schedule.horizon_end)},
+        "shifts": [shift_view(s) for s in chosen],
+    }
+
+
+def grid_view(grid: Grid, eligible: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """``rota grid --json``: shifts with UTC bounds and eligible member ids per role."""
+    return {
+        "team": grid.team_id,
+        "horizon": {"start": rfc3339(grid.start), "end": rfc3339(grid.end)},
+        "roles": list(grid.roles),
+        "shifts": [
+            {
+                "index": shift.index,
+                "start": rfc3339(shift.start),
+                "end": rfc3339(shift.end),
+                "hours": round(shift.hours, 4),
+                "eligible": eligible[shift.index],
+            }
+            for shift in grid.shifts
+        ],
+    }
