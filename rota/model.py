@@ -161,3 +161,5 @@ class Override:
     id: int | None = None
     created_at: datetime | None = None
     reason: str | None = None
+    created_by: str | None = None
+    removed_at: datetime | None = None
