@@ -265,6 +265,20 @@ class ApiKeyRow(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class FeedTokenRow(Base):
+    __tablename__ = "feed_tokens"
+    __table_args__ = (CheckConstraint("kind IN ('team', 'member', 'role')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[str | None] = mapped_column(String(64))
+    member_id: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 metadata = Base.metadata
 
 
@@ -293,6 +307,22 @@ class VersionInfo:
     shift_count: int
     config_name: str
     meta: Mapping[str, object]
+
+
+FeedTokenKind = Literal["team", "member", "role"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedToken:
+    """A calendar feed's access token as stored (the token itself is never stored)."""
+
+    id: int
+    kind: str
+    team_id: str | None
+    member_id: str | None
+    role: str | None
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,6 +700,30 @@ class Store:
         with self._transaction() as connection:
             return self._version_row(connection, team_id, version).config_text
 
+    def revision(self, team_id: str) -> tuple[object, ...]:
+        """A cheap fingerprint of what the team's effective schedule depends on.
+
+        It changes whenever a version is added or an override is added or removed, so callers
+        can cache derived data (the on-call index) and re-read only when it differs.
+
+        Raises:
+            TeamNotFound: no team ``team_id``.
+        """
+        with self._transaction() as connection:
+            latest = connection.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.team_id == team_id)
+            )
+            if latest is None:
+                self._require_team(connection, team_id)
+            overrides = connection.execute(
+                select(
+                    func.count(OverrideRow.id),
+                    func.max(OverrideRow.id),
+                    func.max(OverrideRow.removed_at),
+                ).where(OverrideRow.team_id == team_id)
+            ).one()
+        return (latest, *overrides)
+
     def _require_team(self, connection: Connection, team_id: str) -> None:
         if connection.scalar(select(TeamRow.id).where(TeamRow.id == team_id)) is None:
             known = connection.scalars(select(TeamRow.id).order_by(TeamRow.id)).all()
@@ -834,7 +888,69 @@ class Store:
             )
             return result.rowcount > 0
 
+    # ---------------------------------------------------------------------------- feed tokens
 
+    def add_feed_token(
+        self,
+        *,
+        token_hash: str,
+        kind: FeedTokenKind,
+        team_id: str | None = None,
+        member_id: str | None = None,
+        role: str | None = None,
+    ) -> FeedToken:
+        """Store a new feed token's hash (hash the token before calling; never pass it)."""
+        with self._transaction(write=True) as connection:
+            row = connection.execute(
+                insert(FeedTokenRow)
+                .values(
+                    token_hash=token_hash,
+                    kind=kind,
+                    team_id=team_id,
+                    member_id=member_id,
+                    role=role,
+                    created_at=self._now(),
+                )
+                .returning(*_FEED_TOKEN_COLUMNS)
+            ).one()
+        return FeedToken(*row)
+
+    def find_feed_token(self, token_hash: str) -> FeedToken | None:
+        """The active (not revoked) feed token with this hash, or None."""
+        with self._transaction() as connection:
+            row = connection.execute(
+                select(*_FEED_TOKEN_COLUMNS).where(
+                    FeedTokenRow.token_hash == token_hash, FeedTokenRow.revoked_at.is_(None)
+                )
+            ).first()
+        return None if row is None else FeedToken(*row)
+
+    def list_feed_tokens(self) -> list[FeedToken]:
+        """Every feed token (hashes only), revoked ones included, oldest first."""
+        with self._transaction() as connection:
+            rows = connection.execute(select(*_FEED_TOKEN_COLUMNS).order_by(FeedTokenRow.id))
+            return [FeedToken(*row) for row in rows]
+
+    def revoke_feed_token(self, token_id: int) -> bool:
+        """Revoke feed token ``token_id``; False when there is no such active token."""
+        with self._transaction(write=True) as connection:
+            result = connection.execute(
+                update(FeedTokenRow)
+                .where(FeedTokenRow.id == token_id, FeedTokenRow.revoked_at.is_(None))
+                .values(revoked_at=self._now())
+            )
+            return result.rowcount > 0
+
+
+_FEED_TOKEN_COLUMNS = (
+    FeedTokenRow.id,
+    FeedTokenRow.kind,
+    FeedTokenRow.team_id,
+    FeedTokenRow.member_id,
+    FeedTokenRow.role,
+    FeedTokenRow.created_at,
+    FeedTokenRow.revoked_at,
+)
 _OVERRIDE_COLUMNS = (
     OverrideRow.id,
     OverrideRow.team_id,
