@@ -11,6 +11,7 @@ working windows by :mod:`rota.sunpattern`.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 from rota.config import WEEKDAYS
 from rota.localtime import local_midnight_utc, local_to_utc
@@ -29,7 +30,7 @@ def build_grid(team: Team) -> Grid:
     first_day, end_day = horizon_dates(team)
     cuts = handoff_instants(team, first_day, end_day)
     shifts = tuple(
-        Shift(index=i, start=start, end=end) for i, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False))
+        Shift(index=i, start=start, end=end) for i, (start, end) in enumerate(pairwise(cuts))
     )
     return Grid(team_id=team.id, start=cuts[0], end=cuts[-1], shifts=shifts, roles=team.roles)
 
@@ -65,7 +66,8 @@ def handoff_instants(team: Team, first_day: date, end_day: date) -> list[datetim
 
 
 def _fixed_utc_cuts(minutes_of_day: list[int], begin: datetime, finish: datetime) -> list[datetime]:
-    """Cut instants at fixed UTC times of day: the first at/after ``begin`` .. first at/after ``finish``."""
+    """Cuts at fixed UTC times of day, from the first at/after ``begin`` to the first at/after
+    ``finish``."""
     day = begin.astimezone(UTC).date() - timedelta(days=1)
     cuts: list[datetime] = []
     while True:

@@ -36,7 +36,9 @@ def local_date(instant: datetime, zone: ZoneInfo) -> date:
 
 def local_day_bounds(day: date, zone: ZoneInfo) -> Interval:
     """``[start, end)`` in UTC of local ``day`` (23, 24 or 25 hours long)."""
-    return Interval(local_midnight_utc(day, zone), local_midnight_utc(day + timedelta(days=1), zone))
+    return Interval(
+        local_midnight_utc(day, zone), local_midnight_utc(day + timedelta(days=1), zone)
+    )
 
 
 def dates_touching(start: datetime, end: datetime, zone: ZoneInfo) -> Iterator[date]:

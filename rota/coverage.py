@@ -1,0 +1,67 @@
+"""Who *could* hold a shift: working-window coverage of a UTC interval, per member and per role.
+
+This looks at working windows only (member-local, DST-correct). It ignores ``unavailable``
+time, rest rules and everything else the solver weighs: ``rota grid`` uses it to show where a
+follow-the-sun pattern has a hole, and :mod:`rota.sunpattern` optimises the same notion.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rota.localtime import window_intervals
+from rota.model import Member
+from rota.team import Team
+
+
+def window_covers(member: Member, start: datetime, end: datetime) -> bool:
+    """True when ``member``'s working window contains the whole of ``[start, end)``.
+
+    Windows that touch (a whole-day window, or one that ends where the next day's begins) count
+    as one stretch.
+    """
+    intervals = window_intervals(member.working_hours, member.timezone, start, end)
+    return len(intervals) == 1 and intervals[0].start == start and intervals[0].end == end
+
+
+def covering_members(team: Team, start: datetime, end: datetime) -> list[str]:
+    """Ids of the members whose working window covers all of ``[start, end)``, in team order."""
+    return [member.id for member in team.members if window_covers(member, start, end)]
+
+
+def eligible_members(team: Team, start: datetime, end: datetime) -> dict[str, list[str]]:
+    """For each role, the ids of members who may fill it and whose window covers ``[start, end)``.
+
+    Availability (``unavailable``) is deliberately not considered: this is window coverage.
+    """
+    covering = set(covering_members(team, start, end))
+    return {
+        role: [m.id for m in team.members if m.id in covering and role in m.roles]
+        for role in team.roles
+    }
+
+
+def roles_fillable(eligible: dict[str, list[str]]) -> bool:
+    """True when every role can be given to a different eligible member (a bipartite matching).
+
+    >>> roles_fillable({"primary": ["ann", "bob"], "secondary": ["ann"]})
+    True
+    >>> roles_fillable({"primary": ["ann"], "secondary": ["ann"]})
+    False
+    """
+    holder: dict[str, str] = {}  # member id -> role
+
+    def place(role: str, seen: set[str]) -> bool:
+        for member_id in eligible[role]:
+            if member_id in seen:
+                continue
+            seen.add(member_id)
+            if member_id not in holder or place(holder[member_id], seen):
+                holder[member_id] = role
+                return True
+        return False
+
+    return all(place(role, set()) for role in eligible)
+
+
+__all__ = ["covering_members", "eligible_members", "roles_fillable", "window_covers"]
