@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from rota.errors import (
     ConfigError,
@@ -188,9 +187,7 @@ def solve(
             team,
             shifts_grid,
             history,
-            SolveOptions(
-                time_limit_s=time_limit, workers=workers, seed=seed, on_progress=progress
-            ),
+            SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, on_progress=progress),
         )
         schedule = result.schedule
         meta = {
@@ -273,6 +270,13 @@ def _parse_day_or_instant(text: str | None, option: str) -> datetime | None:
         ) from exc
 
 
+def _required_instant(text: str, option: str) -> datetime:
+    value = _parse_day_or_instant(text, option)
+    if value is None:
+        raise UsageError(f"{option} is required")
+    return value
+
+
 @app.command()
 def show(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
@@ -286,34 +290,320 @@ def show(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the team's effective schedule."""
+    """Show the team's effective schedule (overrides applied; --planned: without them)."""
+    from rota.service import load_team_state
     from rota.views import schedule_view
 
     lo = _parse_day_or_instant(start, "--from")
     hi = _parse_day_or_instant(end, "--to")
     if lo is not None and hi is not None and hi <= lo:
         raise UsageError(f"--to must be after --from. Got value: {end!r}")
-    store = _open_store(db)
-    schedule = store.load_schedule(team_id, version)
+    state = load_team_state(_open_store(db), team_id, version)
+    all_shifts = state.schedule.shifts if planned else state.index.shifts
+    if member is not None and member not in {m.id for m in state.team.members}:
+        raise UsageError(
+            f"--member: no member {member!r} in team {team_id!r} (members: "
+            f"{', '.join(m.id for m in state.team.members)})"
+        )
     shifts = [
         s
-        for s in schedule.shifts
+        for s in all_shifts
         if (lo is None or s.end > lo)
         and (hi is None or s.start < hi)
         and (member is None or member in s.assignments.values())
     ]
-    if member is not None and not any(member in s.assignments.values() for s in schedule.shifts):
-        known = sorted({m for s in schedule.shifts for m in s.assignments.values()})
-        raise UsageError(
-            f"--member: no member {member!r} in team {team_id!r} (members with shifts: "
-            f"{', '.join(known)})"
-        )
     if as_json:
-        _print_json(schedule_view(schedule, shifts))
+        _print_json(schedule_view(state.schedule, shifts))
         return
     from rota.present import schedule_table
 
-    out.print(schedule_table(schedule, shifts))
+    out.print(schedule_table(state.schedule, shifts))
+
+
+# ----------------------------------------------------------------------------------- who
+
+
+@app.command()
+def who(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    db: DbOption = DEFAULT_DB,
+    at: Annotated[
+        str | None, typer.Option(help="ISO 8601 instant (default: now); naive means UTC.")
+    ] = None,
+    severity: Annotated[
+        str | None, typer.Option(help="Severity whose escalation chain to resolve.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who is on call at an instant, and the escalation chain to page (same answer as the API)."""
+    from rota.oncall import oncall_view, resolve_oncall
+    from rota.service import load_team_state
+
+    instant = _parse_day_or_instant(at, "--at") or datetime.now(UTC)
+    state = load_team_state(_open_store(db), team_id)
+    answer = resolve_oncall(state.team, state.index, instant, severity)
+    view = oncall_view(answer)
+    if as_json:
+        _print_json(view)
+        return
+    from rota.present import oncall_text
+
+    out.print(oncall_text(state.team, answer))
+
+
+# ----------------------------------------------------------------------------------- export
+
+
+export_app = typer.Typer(help="Export a schedule.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("ics")
+def export_ics(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    db: DbOption = DEFAULT_DB,
+    member: Annotated[
+        str | None, typer.Option(help="Only this member (all their teams' on-call).")
+    ] = None,
+    role: Annotated[str | None, typer.Option(help="Only this role of the team.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """An iCalendar feed of the team (or one member, or one role)."""
+    from rota.calendar.publish import FeedPublisher
+
+    if member is not None and role is not None:
+        raise UsageError("--member and --role cannot be combined; choose one feed")
+    store = _open_store(db)
+    publisher = FeedPublisher(store)
+    if member is not None:
+        state, _events = publisher.team_events(team_id)
+        if member not in {m.id for m in state.team.members}:
+            raise UsageError(
+                f"--member: no member {member!r} in team {team_id!r} (members: "
+                f"{', '.join(m.id for m in state.team.members)})"
+            )
+        body = publisher.member_feed(member)
+    else:
+        body = publisher.team_feed(team_id, role)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(body)
+        err.print(f"wrote {output}", markup=False)
+
+
+# ----------------------------------------------------------------------------------- overrides
+
+
+override_app = typer.Typer(
+    help="Manual changes on top of the solved schedule.", no_args_is_help=True
+)
+app.add_typer(override_app, name="override")
+
+
+@override_app.command("add")
+def override_add(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    member: Annotated[str, typer.Option(help="Member who takes the role.")],
+    role: Annotated[str, typer.Option(help="Role to take.")],
+    start: Annotated[str, typer.Option(help="ISO 8601 instant; naive means UTC.")],
+    end: Annotated[str, typer.Option(help="ISO 8601 instant; naive means UTC.")],
+    reason: Annotated[str | None, typer.Option(help="Why (shown in listings).")] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Put MEMBER in ROLE from START to END; it cuts into shifts at any instant."""
+    from rota.model import Override
+    from rota.oncall import validate_override
+    from rota.service import load_team_state
+
+    lo = _required_instant(start, "--start")
+    hi = _required_instant(end, "--end")
+    store = _open_store(db)
+    state = load_team_state(store, team_id)
+    candidate = Override(
+        team_id=team_id, role=role, member_id=member, start=lo, end=hi, reason=reason
+    )
+    validate_override(state.team, state.index.shifts, candidate)
+    stored = store.add_override(
+        team_id, role=role, member_id=member, start=lo, end=hi, reason=reason, created_by="cli"
+    )
+    if as_json:
+        _print_json(override_json(stored))
+        return
+    out.print(f"override {stored.id}: {member} is {role} {_span(lo, hi)}", markup=False)
+
+
+@override_app.command("list")
+def override_list(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    db: DbOption = DEFAULT_DB,
+    show_removed: Annotated[bool, typer.Option("--all", help="Include removed ones.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The team's overrides."""
+    store = _open_store(db)
+    store.load_schedule(team_id)  # unknown team -> clear error
+    overrides = store.list_overrides(team_id, include_removed=show_removed)
+    if as_json:
+        _print_json([override_json(o) for o in overrides])
+        return
+    if not overrides:
+        out.print(f"{team_id}: no overrides", markup=False)
+    for o in overrides:
+        removed = f" (removed {o.removed_at:%Y-%m-%d %H:%M}Z)" if o.removed_at else ""
+        why = f" — {o.reason}" if o.reason else ""
+        out.print(
+            f"{o.id}: {o.member_id} is {o.role} {_span(o.start, o.end)}{why}{removed}", markup=False
+        )
+
+
+@override_app.command("remove")
+def override_remove(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    override_id: Annotated[int, typer.Argument(metavar="ID", help="Override id (see list).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Remove an override (kept in the history as removed)."""
+    store = _open_store(db)
+    store.load_schedule(team_id)
+    if store.remove_override(team_id, override_id) is None:
+        raise UsageError(f"no active override {override_id} in team {team_id!r}")
+    out.print(f"override {override_id} removed", markup=False)
+
+
+def override_json(o: Any) -> dict[str, Any]:
+    from rota.views import rfc3339
+
+    return {
+        "id": o.id,
+        "team": o.team_id,
+        "role": o.role,
+        "member": o.member_id,
+        "start": rfc3339(o.start),
+        "end": rfc3339(o.end),
+        "reason": o.reason,
+        "created_at": rfc3339(o.created_at) if o.created_at else None,
+        "removed_at": rfc3339(o.removed_at) if o.removed_at else None,
+    }
+
+
+def _span(start: datetime, end: datetime) -> str:
+    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
+
+
+# ----------------------------------------------------------------------------------- keys, feeds
+
+
+key_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
+app.add_typer(key_app, name="key")
+
+
+@key_app.command("create")
+def key_create(
+    name: Annotated[str, typer.Argument(help="A name to recognise the key by.")],
+    scope: Annotated[str, typer.Option(help="read or write.")] = "read",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create an API key and print it once."""
+    from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
+
+    if scope not in ("read", "write"):
+        raise UsageError(f"--scope: expected 'read' or 'write'. Got value: {scope!r}")
+    key = new_secret(API_KEY_PREFIX)
+    _open_store(db).add_api_key(name, key_hash=secret_hash(key), scope=scope)  # type: ignore[arg-type]
+    err.print(f"API key {name!r} ({scope}); it is shown only now:", markup=False)
+    sys.stdout.write(key + "\n")
+
+
+@key_app.command("revoke")
+def key_revoke(
+    name: Annotated[str, typer.Argument(help="The key's name.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Revoke an API key."""
+    if not _open_store(db).revoke_api_key(name):
+        raise UsageError(f"no active API key named {name!r}")
+    out.print(f"API key {name!r} revoked", markup=False)
+
+
+@key_app.command("list")
+def key_list(db: DbOption = DEFAULT_DB) -> None:
+    """API keys by name and scope (never the keys themselves)."""
+    for key in _open_store(db).list_api_keys():
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        out.print(f"{key.name}\t{key.scope}\t{state}", markup=False)
+
+
+feed_app = typer.Typer(help="Calendar feed URLs (secret tokens).", no_args_is_help=True)
+app.add_typer(feed_app, name="feed")
+
+
+@feed_app.command("create")
+def feed_create(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    member: Annotated[str | None, typer.Option(help="A member feed instead.")] = None,
+    role: Annotated[str | None, typer.Option(help="A single role of the team.")] = None,
+    base_url: Annotated[
+        str, typer.Option(help="Where `rota serve` is reachable.")
+    ] = "http://127.0.0.1:8080",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create a subscribable feed URL (printed once; only its hash is stored)."""
+    from api.routes.feeds import feed_urls
+    from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
+    from rota.service import load_team_state
+
+    if member is not None and role is not None:
+        raise UsageError("--member and --role cannot be combined; choose one feed")
+    store = _open_store(db)
+    state = load_team_state(store, team_id)
+    if member is not None and member not in {m.id for m in state.team.members}:
+        raise UsageError(f"--member: no member {member!r} in team {team_id!r}")
+    if role is not None and role not in state.team.roles:
+        raise UsageError(
+            f"--role: not a role of team {team_id!r} (roles: {', '.join(state.team.roles)}). "
+            f"Got value: {role!r}"
+        )
+    token = new_secret(FEED_TOKEN_PREFIX)
+    kind = "member" if member else "role" if role else "team"
+    store.add_feed_token(
+        token_hash=secret_hash(token),
+        kind=kind,  # type: ignore[arg-type]
+        team_id=None if member else team_id,
+        member_id=member,
+        role=role,
+    )
+    urls = feed_urls(base_url, token)
+    err.print("Subscribe with (shown only now):", markup=False)
+    sys.stdout.write(f"{urls.webcal}\n{urls.url}\n")
+
+
+# ----------------------------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8080,
+    public_url: Annotated[
+        str | None, typer.Option(help="Base URL for feed links (default: as requested).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Serve the HTTP API (and web page) with uvicorn."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.logs import log_config
+    from api.settings import Settings
+
+    _open_store(db).close()  # fail fast, with a clear message, on a bad --db
+    app_ = create_app(Settings(db_url=db, public_url=public_url))
+    uvicorn.run(app_, host=host, port=port, log_config=log_config(), proxy_headers=False)
 
 
 def main() -> None:
@@ -339,5 +629,3 @@ def main() -> None:
             raise SystemExit(exc.exit_code) from None
         raise
     raise SystemExit(code if isinstance(code, int) else 0)
-
-

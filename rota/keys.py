@@ -11,7 +11,7 @@ import hmac
 import secrets
 
 API_KEY_PREFIX = "rota_k_"
-FEED_TOKEN_PREFIX = "rota_f_"
+FEED_TOKEN_PREFIX = "rota_f_"  # noqa: S105 (a prefix, not a secret)
 
 
 def new_secret(prefix: str) -> str:

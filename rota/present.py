@@ -16,6 +16,7 @@ from rich.text import Text
 
 from rota.metrics import FairnessSummary, MemberLoad
 from rota.model import Grid, Schedule, ScheduledShift
+from rota.oncall import OnCallAnswer
 from rota.team import Team
 
 
@@ -35,7 +36,9 @@ def _short(zone: ZoneInfo) -> str:
 def grid_table(team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]]) -> Group:
     """The grid, one row per shift: UTC, each zone's local time, and who can cover it."""
     zones = _zones(team)
-    table = Table(title=f"{team.id}: {len(grid.shifts)} shifts, {team.kind.value}", show_lines=False)
+    table = Table(
+        title=f"{team.id}: {len(grid.shifts)} shifts, {team.kind.value}", show_lines=False
+    )
     table.add_column("#", justify="right")
     table.add_column("UTC")
     for zone in zones:
@@ -109,8 +112,17 @@ def loads_json(loads: dict[str, MemberLoad]) -> list[dict[str, Any]]:
 
 def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSummary) -> Group:
     table = Table(title="Per-member load (hours unless noted)")
-    for header in ("member", "fte", "shifts", "hours", "fair share", "off-hours", "night",
-                   "weekends", "holiday h"):
+    for header in (
+        "member",
+        "fte",
+        "shifts",
+        "hours",
+        "fair share",
+        "off-hours",
+        "night",
+        "weekends",
+        "holiday h",
+    ):
         table.add_column(header, justify="left" if header == "member" else "right")
     for member in team.members:
         load = loads[member.id]
@@ -138,9 +150,7 @@ def schedule_table(schedule: Schedule, shifts: Sequence[ScheduledShift]) -> Tabl
         for role in shift.assignments:
             if role not in roles:
                 roles.append(role)
-    table = Table(
-        title=f"{schedule.team_id} v{schedule.version}: {len(shifts)} shifts (UTC)"
-    )
+    table = Table(title=f"{schedule.team_id} v{schedule.version}: {len(shifts)} shifts (UTC)")
     table.add_column("start")
     table.add_column("end")
     for role in roles:
@@ -152,3 +162,39 @@ def schedule_table(schedule: Schedule, shifts: Sequence[ScheduledShift]) -> Tabl
             *(shift.assignments.get(role, "—") for role in roles),
         )
     return table
+
+
+def oncall_text(team: Team, answer: OnCallAnswer) -> Text:
+    """``rota who``: holders, the escalation chain level by level, and the next handoff."""
+    text = Text()
+    zone = team.zone
+    text.append(f"{team.config.team_name} ({team.id}) at ", style="bold")
+    text.append(f"{answer.at:%Y-%m-%d %H:%M:%S} UTC ({answer.at.astimezone(zone):%H:%M %Z})\n")
+    text.append(
+        f"shift {answer.shift.start:%Y-%m-%d %H:%M} – {answer.shift.end:%Y-%m-%d %H:%M} UTC\n"
+    )
+    for holder in answer.holders:
+        local = answer.at.astimezone(holder.member.timezone)
+        source = " (override)" if holder.source.value == "override" else ""
+        text.append(f"  {holder.role}: ", style="bold")
+        text.append(
+            f"{holder.member.name} <{holder.member.email or holder.member.id}>{source}"
+            f" — their time {local:%a %H:%M}\n"
+        )
+    severity = answer.severity or "default"
+    text.append(f"escalation ({severity}, walk the chain {answer.repeat}×):\n", style="bold")
+    for level in answer.levels:
+        names = ", ".join(f"{p.member.id} (via {p.via_role or 'member'})" for p in level.members)
+        text.append(f"  {level.number}. {names or 'nobody available'}")
+        text.append(f"  — ack within {level.ack_timeout_minutes} min\n")
+        for skipped in level.skipped:
+            text.append(f"     skipped {skipped.member.id}: {skipped.text}\n", style="yellow")
+    if answer.next_handoff is None:
+        text.append("no further handoff in the stored schedule")
+    else:
+        changes = ", ".join(
+            f"{c.role}: {c.before.id if c.before else '—'} → {c.after.id if c.after else '—'}"
+            for c in answer.next_handoff.changes
+        )
+        text.append(f"next handoff {answer.next_handoff.at:%Y-%m-%d %H:%M} UTC: {changes}")
+    return text

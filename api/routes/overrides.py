@@ -1,0 +1,92 @@
+"""Overrides: list (read key), add and remove (write key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response, status
+
+from api.deps import ReadKey, StatesDep, StoreDep, WriteKey
+from api.routes.params import invalid
+from api.schemas import ErrorPublic, OverrideCreate, OverridePublic, OverridesPublic
+from rota.errors import UsageError
+from rota.model import Override
+from rota.oncall import validate_override
+
+router = APIRouter(
+    prefix="/v1/teams/{team}/overrides",
+    tags=["overrides"],
+    responses={401: {"model": ErrorPublic}, 404: {"model": ErrorPublic}},
+)
+
+
+def override_public(override: Override) -> OverridePublic:
+    assert override.id is not None
+    return OverridePublic(
+        id=override.id,
+        team=override.team_id,
+        role=override.role,
+        member=override.member_id,
+        start=override.start,
+        end=override.end,
+        reason=override.reason,
+        created_at=override.created_at,
+        created_by=override.created_by,
+    )
+
+
+@router.get("", response_model=OverridesPublic)
+def list_overrides(team: str, _key: ReadKey, states: StatesDep) -> Any:
+    state = states.get(team)
+    return OverridesPublic(overrides=[override_public(o) for o in state.overrides])
+
+
+@router.post(
+    "",
+    response_model=OverridePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {"model": ErrorPublic}},
+)
+def add_override(
+    team: str, body: OverrideCreate, key: WriteKey, store: StoreDep, states: StatesDep
+) -> Any:
+    """Put ``member`` in ``role`` during ``[start, end)``; it cuts shifts at any instant."""
+    for name, value in (("start", body.start), ("end", body.end)):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise invalid("body", name, "must include a UTC offset (RFC 3339)", value.isoformat())
+    state = states.get(team)
+    candidate = Override(
+        team_id=team,
+        role=body.role,
+        member_id=body.member,
+        start=body.start,
+        end=body.end,
+        reason=body.reason,
+    )
+    try:
+        validate_override(state.team, state.index.shifts, candidate)
+    except UsageError as exc:
+        raise invalid("body", "override", str(exc), body.member) from exc
+    stored = store.add_override(
+        team,
+        role=candidate.role,
+        member_id=candidate.member_id,
+        start=candidate.start,
+        end=candidate.end,
+        reason=candidate.reason,
+        created_by=f"api-key:{key.name}",
+    )
+    return override_public(stored)
+
+
+@router.delete(
+    "/{override_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={403: {"model": ErrorPublic}},
+)
+def remove_override(team: str, override_id: int, _key: WriteKey, store: StoreDep) -> Response:
+    if store.remove_override(team, override_id) is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail=f"No active override {override_id} in team {team!r}"
+        )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

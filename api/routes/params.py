@@ -1,0 +1,33 @@
+"""Query parameters shared by routes: instants must carry an offset (RFC 3339)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.exceptions import RequestValidationError
+
+
+def invalid(location: str, name: str, message: str, value: object) -> RequestValidationError:
+    """A 422 in FastAPI's own error shape, so every 422 of the API reads the same."""
+    return RequestValidationError(
+        [{"loc": (location, name), "msg": message, "type": "value_error", "input": value}]
+    )
+
+
+def aware_instant(value: datetime | None, name: str) -> datetime | None:
+    """``value`` in UTC; a value without an offset is refused (a 3 a.m. guess is worse)."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise invalid(
+            "query",
+            name,
+            "must include a UTC offset (RFC 3339), e.g. 2026-12-07T09:00:00Z",
+            value.isoformat(),
+        )
+    return value.astimezone(UTC)
+
+
+def ordered(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and end <= start:
+        raise invalid("query", "to", "must be after 'from'", end.isoformat())

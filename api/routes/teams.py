@@ -1,0 +1,85 @@
+"""Teams, their schedules and who is on call: the read side paging code uses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import ClockDep, ReadKey, StatesDep, StoreDep
+from api.routes.params import aware_instant, invalid, ordered
+from api.schemas import ErrorPublic, OnCallPublic, SchedulePublic, TeamPublic, TeamsPublic
+from rota.errors import UsageError
+from rota.oncall import oncall_view, resolve_oncall
+from rota.views import schedule_view
+
+router = APIRouter(
+    prefix="/v1/teams",
+    tags=["teams"],
+    responses={401: {"model": ErrorPublic}, 404: {"model": ErrorPublic}},
+)
+
+AtQuery = Annotated[
+    datetime | None,
+    Query(description="RFC 3339 instant with offset; default: now."),
+]
+FromQuery = Annotated[
+    datetime | None, Query(alias="from", description="RFC 3339 instant with offset.")
+]
+ToQuery = Annotated[datetime | None, Query(alias="to", description="RFC 3339 instant with offset.")]
+
+
+@router.get("", response_model=TeamsPublic)
+def list_teams(_key: ReadKey, store: StoreDep) -> TeamsPublic:
+    return TeamsPublic(
+        teams=[
+            TeamPublic(
+                id=t.id,
+                name=t.name,
+                timezone=t.timezone,
+                latest_version=t.latest_version,
+                updated_at=t.updated_at,
+            )
+            for t in store.list_teams()
+        ]
+    )
+
+
+@router.get("/{team}/oncall", response_model=OnCallPublic, response_model_by_alias=True)
+def oncall(
+    team: str,
+    _key: ReadKey,
+    states: StatesDep,
+    clock: ClockDep,
+    at: AtQuery = None,
+    severity: Annotated[
+        str | None, Query(description="A severity the team defines (e.g. outage).")
+    ] = None,
+) -> Any:
+    """Who holds each role at ``at``, the escalation chain resolved to people, the next handoff."""
+    instant = aware_instant(at, "at") or clock()
+    state = states.get(team)
+    try:
+        answer = resolve_oncall(state.team, state.index, instant, severity)
+    except UsageError as exc:
+        raise invalid("query", "severity", str(exc), severity) from exc
+    return oncall_view(answer)
+
+
+@router.get("/{team}/schedule", response_model=SchedulePublic)
+def schedule(
+    team: str,
+    _key: ReadKey,
+    states: StatesDep,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    planned: Annotated[bool, Query(description="The solver's schedule without overrides.")] = False,
+) -> Any:
+    """The effective schedule (overrides applied) overlapping ``[from, to)``."""
+    lo, hi = aware_instant(start, "from"), aware_instant(end, "to")
+    ordered(lo, hi)
+    state = states.get(team)
+    shifts = state.schedule.shifts if planned else state.index.shifts
+    chosen = [s for s in shifts if (lo is None or s.end > lo) and (hi is None or s.start < hi)]
+    return schedule_view(state.schedule, chosen)

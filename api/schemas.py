@@ -1,0 +1,142 @@
+"""Response and request bodies of the HTTP API (pydantic; times are RFC 3339 UTC)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Public(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ErrorPublic(_Public):
+    detail: str = Field(description="What is wrong, in one sentence.")
+
+
+class Interval(_Public):
+    start: datetime
+    end: datetime
+
+
+class TeamPublic(_Public):
+    id: str
+    name: str
+    timezone: str
+    latest_version: int | None
+    updated_at: datetime
+
+
+class TeamsPublic(_Public):
+    teams: list[TeamPublic]
+
+
+class PersonPublic(_Public):
+    id: str
+    name: str
+    email: str | None
+    timezone: str
+
+
+class HolderPublic(PersonPublic):
+    source: Literal["planned", "override"]
+    override_id: int | None = None
+
+
+class PagedPublic(PersonPublic):
+    via: str = Field(description="The target role that resolved to this member, or 'member'.")
+
+
+class SkippedPublic(_Public):
+    id: str
+    reason: str = Field(description="Why the member is not paged, e.g. 'vacation until ...'.")
+    until: datetime | None = None
+    via: str | None = None
+
+
+class LevelPublic(_Public):
+    level: int = Field(description="1 is paged first.")
+    ack_timeout_minutes: int
+    members: list[PagedPublic]
+    skipped: list[SkippedPublic]
+
+
+class RoleChangePublic(_Public):
+    from_: str | None = Field(alias="from", serialization_alias="from")
+    to: str | None
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class HandoffPublic(_Public):
+    at: datetime
+    changes: dict[str, RoleChangePublic]
+
+
+class OnCallPublic(_Public):
+    team: str
+    at: datetime
+    shift: Interval
+    holders: dict[str, HolderPublic]
+    severity: str | None
+    repeat: int = Field(description="How many times paging code walks the whole chain.")
+    levels: list[LevelPublic]
+    next_handoff: HandoffPublic | None
+
+
+class ShiftPublic(_Public):
+    start: datetime
+    end: datetime
+    assignments: dict[str, str] = Field(description="role -> member id")
+
+
+class SchedulePublic(_Public):
+    team: str
+    version: int | None
+    horizon: Interval
+    shifts: list[ShiftPublic]
+
+
+class MemberShiftPublic(_Public):
+    team: str
+    role: str
+    start: datetime
+    end: datetime
+
+
+class MemberShiftsPublic(_Public):
+    member: str
+    shifts: list[MemberShiftPublic]
+
+
+class OverrideCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member: str = Field(description="Member id who takes the role.")
+    role: str
+    start: datetime = Field(description="RFC 3339 instant with offset.")
+    end: datetime = Field(description="RFC 3339 instant with offset.")
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class OverridePublic(_Public):
+    id: int
+    team: str
+    role: str
+    member: str
+    start: datetime
+    end: datetime
+    reason: str | None
+    created_at: datetime | None
+    created_by: str | None
+
+
+class OverridesPublic(_Public):
+    overrides: list[OverridePublic]
+
+
+class HealthPublic(_Public):
+    status: Literal["ok"]
+    teams: int

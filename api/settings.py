@@ -1,0 +1,27 @@
+"""Settings of the HTTP API, passed to :func:`api.app.create_app` (no import-time globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the store is and how the API tells time.
+
+    Attributes:
+        db_url: the store URL (``sqlite:///rota.db``, ``postgresql+psycopg://...``).
+        now: the clock; tests inject a fixed one.
+        public_url: base URL used in feed links (``webcal://`` is derived from it); None means
+            "the URL the request came in on".
+    """
+
+    db_url: str
+    now: Callable[[], datetime] = field(default=utc_now)
+    public_url: str | None = None
