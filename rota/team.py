@@ -50,6 +50,9 @@ def unavailability_to_utc(entry: UnavailableEntry, zone: ZoneInfo) -> Unavailabi
     if isinstance(entry.start, datetime) and isinstance(entry.end, datetime):
         start = local_to_utc(entry.start.date(), entry.start.time(), zone)
         end = local_to_utc(entry.end.date(), entry.end.time(), zone)
+        # A range inside a DST gap (02:30-03:00 on a spring-forward night) would come out
+        # reversed after fold=0 resolution; it covers no real time, so it becomes empty.
+        end = max(end, start)
     else:
         assert isinstance(entry.start, date) and isinstance(entry.end, date)
         start = local_midnight_utc(entry.start, zone)
