@@ -607,25 +607,16 @@ def serve(
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning rota errors into messages and exit codes."""
+    """Console-script entry point: run the app, turning rota errors into messages and exit codes.
+
+    Usage errors are typer's (exit 2); a :class:`RotaError` prints its one-line message(s) and
+    exits 1 or 2 (see the module docstring); nothing prints a traceback for a user mistake.
+    """
     try:
-        code = app(standalone_mode=False)
+        app()
     except RotaError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise SystemExit(_exit_code(exc)) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        err.print("Aborted.")
-        raise SystemExit(130) from None
     except KeyboardInterrupt:
         err.print("Interrupted; nothing was stored.")
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors arrive as ClickException subclasses
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise
-    raise SystemExit(code if isinstance(code, int) else 0)
