@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
+from api.deps import KeyCache
 from api.routes import feeds, health, members, overrides, teams
 from api.settings import Settings
 from rota import __version__
@@ -38,7 +39,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store or Store.open(settings.db_url)
         app.state.store = opened
-        app.state.states = TeamStateCache(opened)
+        app.state.states = TeamStateCache(opened, max_age_s=settings.cache_seconds)
+        app.state.keys = KeyCache(opened, max_age_s=settings.cache_seconds)
         app.state.feeds = FeedPublisher(opened, app.state.states)
         try:
             yield

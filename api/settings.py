@@ -20,8 +20,12 @@ class Settings:
         now: the clock; tests inject a fixed one.
         public_url: base URL used in feed links (``webcal://`` is derived from it); None means
             "the URL the request came in on".
+        cache_seconds: how long the server trusts its cached team state and key lookups
+            before asking the store again; changes made through this server are seen at once,
+            changes by other processes (CLI, another server) within this many seconds.
     """
 
     db_url: str
     now: Callable[[], datetime] = field(default=utc_now)
     public_url: str | None = None
+    cache_seconds: float = 1.0

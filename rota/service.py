@@ -9,6 +9,7 @@ an override added or removed), so a busy API answers from memory.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from rota.config import TeamConfig, config_from_document
@@ -54,22 +55,35 @@ def load_team_state(store: Store, team_id: str, version: int | None = None) -> T
 
 
 class TeamStateCache:
-    """Per-team :class:`TeamState`, refreshed when the store's revision of the team changes."""
+    """Per-team :class:`TeamState`, refreshed when the store's revision of the team changes.
 
-    def __init__(self, store: Store) -> None:
+    With ``max_age_s > 0`` the revision itself is re-read at most that often per team, so a
+    busy server does no database work per request; a change made through this process
+    (:meth:`invalidate`) is seen at once, one made by another process within ``max_age_s``.
+    """
+
+    def __init__(self, store: Store, max_age_s: float = 0.0) -> None:
         self._store = store
+        self._max_age_s = max_age_s
         self._lock = threading.Lock()
-        self._states: dict[str, tuple[tuple[object, ...], TeamState]] = {}
+        self._states: dict[str, tuple[tuple[object, ...], TeamState, float]] = {}
 
     def get(self, team_id: str) -> TeamState:
-        revision = self._store.revision(team_id)
         cached = self._states.get(team_id)
+        if cached is not None and time.monotonic() - cached[2] < self._max_age_s:
+            return cached[1]
+        revision = self._store.revision(team_id)
         if cached is not None and cached[0] == revision:
+            self._states[team_id] = (revision, cached[1], time.monotonic())
             return cached[1]
         with self._lock:
             cached = self._states.get(team_id)
             if cached is not None and cached[0] == revision:
                 return cached[1]
             state = load_team_state(self._store, team_id)
-            self._states[team_id] = (revision, state)
+            self._states[team_id] = (revision, state, time.monotonic())
             return state
+
+    def invalidate(self, team_id: str) -> None:
+        """Forget the team's state (call after writing to it through this process)."""
+        self._states.pop(team_id, None)

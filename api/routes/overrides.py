@@ -76,6 +76,7 @@ def add_override(
         reason=candidate.reason,
         created_by=f"api-key:{key.name}",
     )
+    states.invalidate(team)
     return override_public(stored)
 
 
@@ -84,8 +85,12 @@ def add_override(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={403: {"model": ErrorPublic}},
 )
-def remove_override(team: str, override_id: int, _key: WriteKey, store: StoreDep) -> Response:
-    if store.remove_override(team, override_id) is None:
+def remove_override(
+    team: str, override_id: int, _key: WriteKey, store: StoreDep, states: StatesDep
+) -> Response:
+    removed = store.remove_override(team, override_id)
+    states.invalidate(team)
+    if removed is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, detail=f"No active override {override_id} in team {team!r}"
         )

@@ -47,7 +47,7 @@ def list_teams(_key: ReadKey, store: StoreDep) -> TeamsPublic:
 
 
 @router.get("/{team}/oncall", response_model=OnCallPublic, response_model_by_alias=True)
-def oncall(
+async def oncall(
     team: str,
     _key: ReadKey,
     states: StatesDep,

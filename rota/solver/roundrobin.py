@@ -1,0 +1,93 @@
+"""The round-robin baseline: the fixed-order rotation incumbent paging tools generate.
+
+PagerDuty, Opsgenie, GoAlert and Grafana OnCall build a rota as one *layer* per role: the layer's
+users in a fixed order, handing over to the next user at every handoff. A user who is away is
+covered by the next one in the order (an override), and the rotation itself carries on as if
+nothing happened. This module reproduces that, so the CP-SAT rota has something to be measured
+against:
+
+- each role cycles over the members who have that role, in team-file order;
+- role number ``k`` (in ``rotation.roles`` order) starts ``k`` places into its cycle, so with the
+  same members in every role the primary and the secondary are different people;
+- every shift each role's position advances by exactly one member;
+- a member who is unavailable during the shift, or already holds another role of the shift, is
+  skipped and the next member of the cycle covers; the position does not jump (the rotation is
+  fixed, a skip is an override);
+- with ``off_hours: forbid`` a member whose working window does not cover the whole shift is
+  skipped too: the incumbents express that with time-restricted layers, so even the baseline keeps
+  a rule the user made hard.
+
+Weekend, rest and weekly-hour rules are ignored on purpose: that is what the baseline lacks.
+"""
+
+from __future__ import annotations
+
+from rota.coverage import window_covers
+from rota.errors import InfeasibleRotaError
+from rota.model import Grid, Member, OffHoursPolicy, Schedule, ScheduledShift, Shift
+from rota.team import Team
+
+
+def _why_not(member: Member, role: str, shift: Shift, taken: dict[str, str], forbid: bool) -> str:
+    """Why ``member`` cannot hold ``role`` in ``shift``, or "" when they can."""
+    if role not in member.roles:
+        return "does not have the role"
+    block = member.unavailable_during(shift.start, shift.end)
+    if block is not None:
+        return f"unavailable: {block.reason}"
+    if member.id in taken:
+        return f"already holds {taken[member.id]}"
+    if forbid and not window_covers(member, shift.start, shift.end):
+        return "outside working hours (off_hours: forbid)"
+    return ""
+
+
+def round_robin(team: Team, grid: Grid) -> Schedule:
+    """Assign every role of every shift of ``grid`` by fixed-order rotation (see module docs).
+
+    Raises:
+        InfeasibleRotaError: when every member of a role's cycle is skipped for a shift; the
+            message names the shift, the role and why each member was skipped.
+    """
+    forbid = team.config.rotation.off_hours is OffHoursPolicy.FORBID
+    cycles = {role: [m for m in team.members if role in m.roles] for role in grid.roles}
+    shifts: list[ScheduledShift] = []
+    for position, shift in enumerate(grid.shifts):
+        taken: dict[str, str] = {}  # member id -> role held in this shift
+        for offset, role in enumerate(grid.roles):
+            cycle = cycles[role]
+            chosen: Member | None = None
+            for step in range(len(cycle)):
+                candidate = cycle[(position + offset + step) % len(cycle)]
+                if not _why_not(candidate, role, shift, taken, forbid):
+                    chosen = candidate
+                    break
+            if chosen is None:
+                reasons = [
+                    f"{m.id}: {_why_not(m, role, shift, taken, forbid)}"
+                    for m in team.members
+                    if _why_not(m, role, shift, taken, forbid)
+                ]
+                raise InfeasibleRotaError(
+                    f"round-robin: nobody can hold {role} in shift {shift.index} "
+                    f"({shift.start:%Y-%m-%d %H:%M}-{shift.end:%Y-%m-%d %H:%M} UTC)",
+                    reasons,
+                )
+            taken[chosen.id] = role
+        shifts.append(
+            ScheduledShift(
+                start=shift.start,
+                end=shift.end,
+                assignments={role: member_id for member_id, role in taken.items()},
+            )
+        )
+    return Schedule(
+        team_id=team.id,
+        horizon_start=grid.start,
+        horizon_end=grid.end,
+        shifts=tuple(shifts),
+        meta={"strategy": "round-robin"},
+    )
+
+
+__all__ = ["round_robin"]
