@@ -139,7 +139,16 @@ def test_comparable_members_are_full_time_and_available(tmp_path: Path) -> None:
         c_extra=", unavailable: [{start: 2026-12-21, end: 2026-12-22}]",
     )
     loads = member_loads(team, schedule(team, "abaabaa"))
-    # only a qualifies: fewer than two, so everyone is compared
+    # only a is full-time and always available: fewer than two, so the full-time members
+    # with a role (a and c) are compared; b works half time and stays out
+    assert comparable_members(team, loads) == ("a", "c")
+    team = make_team(
+        tmp_path,
+        b_extra=", fte: 0.5",
+        c_extra=", fte: 0.5",
+    )
+    loads = member_loads(team, schedule(team, "abaabaa"))
+    # one full-time member only: everyone is compared, so a spread is always defined
     assert comparable_members(team, loads) == ("a", "b", "c")
     team = make_team(tmp_path, b_extra=", fte: 0.5")
     loads = member_loads(team, schedule(team, "acaccab"))
