@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from api.app import create_app
 from api.logs import RedactSecrets, redact
+from api.schemas import OnCallPublic
 from api.settings import Settings
 from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
 from rota.model import Schedule, ScheduledShift
@@ -126,6 +127,8 @@ def test_oncall_now_uses_the_injected_clock(
     assert body["repeat"] == 3
     assert body["next_handoff"]["at"] == "2027-01-05T00:00:00Z"
     assert body["next_handoff"]["changes"] == {"primary": {"from": "ann", "to": "bob"}}
+    # The body is served without a second validation pass: it must match the documented model.
+    assert OnCallPublic.model_validate(body).model_dump(mode="json", by_alias=True) == body
 
 
 def test_oncall_skips_unavailable_member_with_reason(
