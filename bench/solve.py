@@ -33,8 +33,12 @@ from rota.team import team_from_config
 from rota.views import schedule_view
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LIMITS = {"6m-1z-daily-4w": 30.0, "12m-3z-fts-8w": 30.0, "30m-3z-fts-12w": 30.0,
-                  "100m-5z-fts-26w": 120.0}
+DEFAULT_LIMITS = {
+    "6m-1z-daily-4w": 30.0,
+    "12m-3z-fts-8w": 30.0,
+    "30m-3z-fts-12w": 30.0,
+    "100m-5z-fts-26w": 120.0,
+}
 
 
 def _violations(spec: TeamSpec, schedule: Schedule) -> int:
@@ -69,8 +73,12 @@ def run_one(spec: TeamSpec, time_limit: float) -> dict[str, Any]:
         if not first:
             first.append(progress.elapsed_s)
 
-    result = solve(team, grid, None, SolveOptions(time_limit_s=time_limit, workers=2, seed=0,
-                                                   on_progress=on_progress))
+    result = solve(
+        team,
+        grid,
+        None,
+        SolveOptions(time_limit_s=time_limit, workers=2, seed=0, on_progress=on_progress),
+    )
     row: dict[str, Any] = {
         "team": spec.name,
         "members": spec.members,

@@ -71,8 +71,11 @@ def team_document(spec: TeamSpec, seed: int = 0) -> dict[str, Any]:
         if rng.random() < 0.5:
             first = START + timedelta(days=rng.randrange(0, 7 * spec.weeks - 7))
             member["unavailable"] = [
-                {"start": first.isoformat(), "end": (first + timedelta(days=rng.choice([2, 4, 6]))).isoformat(),
-                 "reason": "vacation"}
+                {
+                    "start": first.isoformat(),
+                    "end": (first + timedelta(days=rng.choice([2, 4, 6]))).isoformat(),
+                    "reason": "vacation",
+                }
             ]
         members.append(member)
     doc: dict[str, Any] = {
@@ -94,4 +97,6 @@ def team_yaml(spec: TeamSpec, seed: int = 0) -> str:
 
 def team_config(spec: TeamSpec, seed: int = 0) -> TeamConfig:
     """Validated through the same loader as a team file on disk."""
-    return config_from_document(YamlDocument(file=f"{spec.name}.yaml", data=team_document(spec, seed)))
+    return config_from_document(
+        YamlDocument(file=f"{spec.name}.yaml", data=team_document(spec, seed))
+    )
