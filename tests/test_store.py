@@ -24,6 +24,7 @@ from rota import store as store_module
 from rota.errors import ScheduleNotFound, StoreError, TeamNotFound, UsageError
 from rota.model import Schedule, ScheduledShift
 from rota.store import Store
+from rota.store import schedules as schedules_module
 
 T0 = datetime(2026, 12, 7, tzinfo=UTC)
 TEAM_FILE = "team: {id: platform, name: Platform SRE, timezone: Europe/Warsaw}\n"
@@ -395,7 +396,7 @@ def test_a_write_failing_midway_leaves_the_previous_version(
 ) -> None:
     first = save(store, daily(people=("a", "b", "c")))
     inserted_shifts: list[int] = []
-    real_insert_shifts = store_module._insert_shifts
+    real_insert_shifts = schedules_module._insert_shifts
 
     def insert_shifts_then_count(connection: Any, version_id: int, shifts: Any) -> None:
         real_insert_shifts(connection, version_id, shifts)
@@ -404,8 +405,8 @@ def test_a_write_failing_midway_leaves_the_previous_version(
     def fail(*_args: object) -> None:
         raise interruption
 
-    monkeypatch.setattr(store_module, "_insert_shifts", insert_shifts_then_count)
-    monkeypatch.setattr(store_module, "_insert_assignments", fail)
+    monkeypatch.setattr(schedules_module, "_insert_shifts", insert_shifts_then_count)
+    monkeypatch.setattr(schedules_module, "_insert_assignments", fail)
 
     with pytest.raises(type(interruption)):
         save(store, daily(people=("x", "y", "z")))
@@ -424,10 +425,11 @@ def test_a_process_killed_mid_write_leaves_the_previous_version(url: str) -> Non
         f"""
         import os
         from rota import store as store_module
+        from rota.store import schedules as schedules_module
         from tests.test_store import daily, save
 
         store = store_module.Store.open({url!r})
-        store_module._insert_assignments = lambda *args: os._exit(3)
+        schedules_module._insert_assignments = lambda *args: os._exit(3)
         save(store, daily(people=("x", "y", "z")))
         """
     )

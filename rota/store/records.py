@@ -1,0 +1,62 @@
+"""What the store returns besides schedules: frozen records of teams, versions and secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+ApiScope = Literal["read", "write"]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamInfo:
+    """A team known to the store, with its newest schedule version."""
+
+    id: str
+    name: str
+    timezone: str
+    latest_version: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One stored schedule version of a team, without its shifts."""
+
+    version: int
+    created_at: datetime
+    horizon_start: datetime
+    horizon_end: datetime
+    shift_count: int
+    config_name: str
+    meta: Mapping[str, object]
+
+
+FeedTokenKind = Literal["team", "member", "role"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedToken:
+    """A calendar feed's access token as stored (the token itself is never stored)."""
+
+    id: int
+    kind: str
+    team_id: str | None
+    member_id: str | None
+    role: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An API key as stored: its name, scope and hash (the key itself is never stored)."""
+
+    id: int
+    name: str
+    key_hash: str
+    scope: str
+    created_at: datetime
+    revoked_at: datetime | None
