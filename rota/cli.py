@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from rota.errors import (
     TeamNotFound,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    from rota.store import Store
 
 DEFAULT_DB = "sqlite:///rota.db"
 
@@ -66,7 +69,7 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _open_store(db: str) -> Any:
+def _open_store(db: str) -> Store:
     from rota.store import Store
 
     return Store.open(db)
@@ -514,7 +517,9 @@ def key_create(
     if scope not in ("read", "write"):
         raise UsageError(f"--scope: expected 'read' or 'write'. Got value: {scope!r}")
     key = new_secret(API_KEY_PREFIX)
-    _open_store(db).add_api_key(name, key_hash=secret_hash(key), scope=scope)  # type: ignore[arg-type]
+    _open_store(db).add_api_key(
+        name, key_hash=secret_hash(key), scope=cast(Literal["read", "write"], scope)
+    )
     err.print(f"API key {name!r} ({scope}); it is shown only now:", markup=False)
     sys.stdout.write(key + "\n")
 
@@ -572,7 +577,7 @@ def feed_create(
     kind = "member" if member else "role" if role else "team"
     store.add_feed_token(
         token_hash=secret_hash(token),
-        kind=kind,  # type: ignore[arg-type]
+        kind=cast(Literal["team", "member", "role"], kind),
         team_id=None if member else team_id,
         member_id=member,
         role=role,

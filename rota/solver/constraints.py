@@ -1,0 +1,391 @@
+"""The hard rules of SPEC §3, one ``add_<rule>()`` each, on the timeline of :mod:`.facts`.
+
+Every rule reads the same words as the spec. Slots are indexed on the timeline (history shifts
+first, constants; then the grid); two slots *touch* when one ends where the other starts, a
+*block* is a maximal run of touching slots a member works. Constraints whose slots are all
+history are skipped (the past cannot be repaired); the others fold history in as constants, which
+is how rules 5 and 6 look back across the horizon start.
+
+Encodings (``w`` = member works the slot, ``x`` = member holds a role in it, ``W`` = works the
+weekend):
+
+* coverage: ``exactly_one(x[*, s, r])`` for every grid shift ``s`` and role ``r``.
+* one role per shift: ``sum_r x[m, s, r] == w[m, s]`` (``w`` is 0/1).
+* unavailability, ``off_hours: forbid``, eligibility: no variable exists (asserted).
+* whole weekends: ``x[m, sat, r] -> x[m, partner(sat), r]`` where ``partner`` is the shift
+  overlapping most with the Saturday shift moved 24 h later, when it starts on m's local Sunday.
+* single-day weekends: ``D_sat >= w`` for the Saturday shifts, ``D_sat + w <= 1`` for Sunday's.
+* weekend limit: ``sum W <= max`` over every ``per_weeks`` consecutive local weekends.
+* rest gap: ``not (w[a] and w[b])`` for every pair not touching with a gap below ``min_hours``.
+* block length: ``not all(w[a..e])`` for each shortest run of touching shifts that is too long
+  (longer than ``max_block_hours``; with no cap, two shifts); a run is cut where the Saturday and
+  Sunday shifts of a ``whole`` weekend join, and each piece is checked on its own.
+* after night: for every possible block ``b..e`` (``not w[b-1]``, ``w[b..e]``, ``not w[e+1]``)
+  overlapping the member's night, no shift starting at or after its end on the member-local date
+  of the end instant, unless it is the Sunday partner of a Saturday shift the member holds.
+* after weekend: ``W[m, sat] -> not w[t]`` for every ``t`` starting on the following local Monday.
+* max hours per week: minutes in each 7-day block from the horizon start, a shift spanning two
+  blocks counted in each by its minutes there, at most ``max_hours_per_week * 60``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from rota.model import Grid, OffHoursPolicy, Schedule, WeekendSplit
+from rota.solver.facts import SATURDAY, SUNDAY, build_timeline
+from rota.solver.model import GuardKey, RotaModel, Value, negate
+from rota.team import Team
+
+MINUTES_PER_WEEK = 7 * 24 * 60
+
+
+def add_coverage(m: RotaModel) -> None:
+    """Rule 2: every role of every grid shift is held by exactly one member who has that role."""
+    tl = m.timeline
+    for k in tl.grid_slots:
+        for role in tl.roles:
+            holders = [m.x[i, k, role] for i in m.members if (i, k, role) in m.x]
+            if not holders:  # the pre-check explains this; never guarded
+                m.broken.append(GuardKey("coverage", None, tl.slots[k].start_at.date()))
+                m.cp.add_bool_or([])
+                continue
+            m.cp.add_exactly_one(holders)
+
+
+def add_one_role_per_shift(m: RotaModel) -> None:
+    """Rule 2: one member fills at most one role of a shift (``w`` = the sum of its ``x``)."""
+    tl = m.timeline
+    for (i, k), work in m.w.items():
+        held = [m.x[i, k, role] for role in tl.roles if (i, k, role) in m.x]
+        if len(held) > 1:
+            m.cp.add(sum(held) == work)
+
+
+def add_unavailability(m: RotaModel) -> None:
+    """Rule 3: no variable exists for a shift overlapping the member's unavailable time."""
+    tl = m.timeline
+    for i, k, _ in m.x:
+        assert tl.facts[i][k].unavailable is None, "variable for an unavailable member"
+
+
+def add_off_hours(m: RotaModel) -> None:
+    """Rule 4 (``off_hours: forbid``): no variable exists for a shift outside the window."""
+    if m.team.config.rotation.off_hours is not OffHoursPolicy.FORBID:
+        return
+    tl = m.timeline
+    for i, k, _ in m.x:
+        assert tl.facts[i][k].off_minutes == 0, "variable outside the working window"
+
+
+def weekend_partner(m: RotaModel, i: int, k: int) -> int | None:
+    """The Sunday slot a ``whole`` weekend requires of member ``i`` after Saturday slot ``k``."""
+    if m.team.config.weekends.split is not WeekendSplit.WHOLE:
+        return None
+    tl = m.timeline
+    facts = tl.facts[i][k]
+    if facts.day != SATURDAY:
+        return None
+    p = tl.partner[k]
+    if p is None or p == k:
+        return None
+    later = tl.facts[i][p]
+    if later.day != SUNDAY or later.start_date != facts.start_date + timedelta(days=1):
+        return None
+    return p
+
+
+def add_whole_weekends(m: RotaModel) -> None:
+    """Rule 5 ``whole``: the Saturday holder of a role holds it in the Sunday partner shift."""
+    if m.team.config.weekends.split is not WeekendSplit.WHOLE:
+        return
+    tl = m.timeline
+    for i in m.members:
+        for k in range(len(tl.slots)):
+            p = weekend_partner(m, i, k)
+            if p is None or (k < tl.first_grid and p < tl.first_grid):
+                continue
+            for role in tl.roles:
+                m.add_clause(
+                    [negate(m.holds(i, k, role)), m.holds(i, p, role)],
+                    "whole_weekend",
+                    i,
+                    tl.facts[i][k].start_date,
+                )
+
+
+def add_single_day_weekends(m: RotaModel) -> None:
+    """Rule 5 ``single-day``: weekend shifts on at most one of the two days of a weekend."""
+    if m.team.config.weekends.split is not WeekendSplit.SINGLE_DAY:
+        return
+    tl = m.timeline
+    for i in m.members:
+        days: dict[tuple[date, int], list[Value]] = defaultdict(list)
+        for k, facts in enumerate(tl.facts[i]):
+            if facts.weekend is not None:
+                days[facts.weekend, facts.day].append(m.work(i, k))
+        for saturday in m.weekends_of(i):
+            sat = [v for v in days[saturday, SATURDAY] if v is not False]
+            sun = [v for v in days[saturday, SUNDAY] if v is not False]
+            if not sat or not sun:
+                continue
+            if any(v is True for v in sat) or len(sat) == 1:
+                day: Value = True if any(v is True for v in sat) else sat[0]
+            else:
+                var = m.cp.new_bool_var(f"D[{m.member_id(i)},{saturday.isoformat()}]")
+                for v in sat:
+                    m.cp.add_implication(v, var)
+                day = var
+            for v in sun:
+                m.add_clause([negate(day), negate(v)], "single_day", i, saturday)
+
+
+def add_weekend_limit(m: RotaModel) -> None:
+    """Rule 5: in any ``per_weeks`` consecutive weekends a member works at most ``max``."""
+    cfg = m.team.config.weekends
+    span = timedelta(days=7 * (cfg.per_weeks - 1))
+    for i in m.members:
+        weekends = m.weekends_of(i)
+        if not weekends:
+            continue
+        first, last = weekends[0], weekends[-1]
+        starts = [first]
+        if last - first >= span:
+            count = (last - span - first).days // 7 + 1
+            starts = [first + timedelta(days=7 * j) for j in range(count)]
+        for start in starts:
+            end = max(start + span, last) if start == first and len(starts) == 1 else start + span
+            terms = [
+                (1, m.weekend_worked(i, saturday))
+                for saturday in weekends
+                if start <= saturday <= end
+            ]
+            if all(isinstance(v, bool) for _, v in terms):
+                continue  # history only
+            m.add_at_most(terms, cfg.max, "weekend_limit", i, start)
+
+
+def add_rest_gap(m: RotaModel) -> None:
+    """Rule 6: two shifts of a member that do not touch are at least ``min_hours`` apart."""
+    tl = m.timeline
+    gap = round(m.team.config.rest.min_hours * 60)
+    slots = tl.slots
+    for i in m.members:
+        for a in range(len(slots)):
+            first = m.work(i, a)
+            if first is False:
+                continue
+            b = a + 1
+            while b < len(slots) and slots[b].start < slots[a].end + gap:
+                if slots[b].start > slots[a].end and b >= tl.first_grid:
+                    second = m.work(i, b)
+                    if second is not False:
+                        m.add_clause(
+                            [negate(first), negate(second)],
+                            "rest_gap",
+                            i,
+                            tl.facts[i][b].start_date,
+                        )
+                b += 1
+
+
+def joined(m: RotaModel, i: int, k: int) -> bool:
+    """Slot ``k`` and ``k + 1`` are the Saturday and Sunday shifts a ``whole`` weekend joins."""
+    return m.timeline.touches_next[k] and weekend_partner(m, i, k) == k + 1
+
+
+def piece_too_long(m: RotaModel, i: int, a: int, e: int) -> bool:
+    """Whether the touching run ``a..e`` (no weekend join inside) breaks the block length."""
+    cap = m.team.config.max_block_hours()
+    if cap is None:
+        return e > a
+    slots = m.timeline.slots
+    return slots[e].end - slots[a].start > round(cap * 60)
+
+
+def add_block_length(m: RotaModel) -> None:
+    """Rule 6: a block lasts at most ``max_block_hours`` (daily/weekly default: one shift).
+
+    The Saturday and Sunday shifts a ``whole`` weekend joins may form one block: the block is
+    cut where they join and each piece must keep the limit (daily: Saturday + Sunday is fine,
+    Friday + Saturday + Sunday is not).
+    """
+    tl = m.timeline
+    for i in m.members:
+        for a in range(len(tl.slots)):
+            if m.work(i, a) is False:
+                continue
+            e = a
+            while tl.touches_next[e] and not joined(m, i, e) and m.work(i, e + 1) is not False:
+                e += 1
+                if piece_too_long(m, i, a, e):
+                    if e >= tl.first_grid:
+                        m.add_clause(
+                            [negate(m.work(i, k)) for k in range(a, e + 1)],
+                            "block_length",
+                            i,
+                            tl.facts[i][a].start_date,
+                        )
+                    break
+
+
+def block_possible(m: RotaModel, i: int, b: int, e: int) -> bool:
+    """Whether ``b..e`` can be one of member ``i``'s blocks under the block-length rule."""
+    start = b
+    for k in range(b, e + 1):
+        if k > start and joined(m, i, k - 1):
+            start = k
+        if piece_too_long(m, i, start, k):
+            return False
+    return True
+
+
+def add_after_night(m: RotaModel) -> None:
+    """Rule 6 ``after_night``: a block overlapping the night ends the member's working day.
+
+    "The local date on which that block ends" is the member-local date of its end instant (a
+    block ending at 00:00 ends on the new day). The Sunday shift a ``whole`` weekend requires
+    (the partner of a Saturday shift the member holds) stays allowed.
+    """
+    if not m.team.config.rest.after_night:
+        return
+    tl = m.timeline
+    slots = tl.slots
+    for i in m.members:
+        facts = tl.facts[i]
+        starts_on: dict[date, list[int]] = defaultdict(list)
+        for k in tl.grid_slots:
+            if m.work(i, k) is not False:
+                starts_on[facts[k].start_date].append(k)
+        saturday_of: dict[int, int] = {}
+        for k in range(len(slots)):
+            p = weekend_partner(m, i, k)
+            if p is not None:
+                saturday_of[p] = k
+        for b in range(len(slots)):
+            if m.work(i, b) is False:
+                continue
+            e = b
+            while True:
+                if any(facts[k].night_minutes > 0 for k in range(b, e + 1)):
+                    _forbid_after_block(m, i, b, e, starts_on[facts[e].end_date], saturday_of)
+                if not tl.touches_next[e] or m.work(i, e + 1) is False:
+                    break
+                if not block_possible(m, i, b, e + 1):
+                    break
+                e += 1
+
+
+def _forbid_after_block(
+    m: RotaModel, i: int, b: int, e: int, candidates: list[int], saturday_of: dict[int, int]
+) -> None:
+    tl = m.timeline
+    slots = tl.slots
+    end = slots[e].end
+    later = [t for t in candidates if slots[t].start >= end and t != e + 1]
+    if not later:
+        return
+    condition: list[Value] = [negate(m.work(i, k)) for k in range(b, e + 1)]
+    if b > 0 and tl.touches_next[b - 1]:
+        condition.append(m.work(i, b - 1))
+    if tl.touches_next[e]:
+        condition.append(m.work(i, e + 1))
+    for t in later:
+        exempt: list[Value] = []
+        if t in saturday_of:
+            exempt.append(m.work(i, saturday_of[t]))
+        m.add_clause(
+            [*condition, negate(m.work(i, t)), *exempt], "after_night", i, tl.facts[i][e].end_date
+        )
+
+
+def add_after_weekend(m: RotaModel) -> None:
+    """Rule 6 ``after_weekend``: no shift starting on the local Monday after a worked weekend."""
+    if not m.team.config.rest.after_weekend:
+        return
+    tl = m.timeline
+    for i in m.members:
+        mondays: dict[date, list[int]] = defaultdict(list)
+        for k in tl.grid_slots:
+            if m.work(i, k) is not False and tl.facts[i][k].day == 0:
+                mondays[tl.facts[i][k].start_date].append(k)
+        for saturday in m.weekends_of(i):
+            monday = saturday + timedelta(days=2)
+            if not mondays[monday]:
+                continue
+            worked = m.weekend_worked(i, saturday)
+            if worked is False:
+                continue
+            for t in mondays[monday]:
+                m.add_clause([negate(worked), negate(m.work(i, t))], "after_weekend", i, saturday)
+
+
+def add_max_hours_per_week(m: RotaModel) -> None:
+    """Rule 7: at most ``max_hours_per_week`` in every 7-day block from the horizon start.
+
+    A shift spanning two blocks counts in each block with the minutes that fall in it.
+    """
+    cap = m.team.config.limits.max_hours_per_week
+    if cap is None:
+        return
+    tl = m.timeline
+    limit = round(cap * 60)
+    for i in m.members:
+        weeks: dict[int, list[tuple[int, Value]]] = defaultdict(list)
+        for k in tl.grid_slots:
+            work = m.work(i, k)
+            if work is False:
+                continue
+            slot = tl.slots[k]
+            week = slot.start // MINUTES_PER_WEEK
+            while week * MINUTES_PER_WEEK < slot.end:
+                lo = max(slot.start, week * MINUTES_PER_WEEK)
+                hi = min(slot.end, (week + 1) * MINUTES_PER_WEEK)
+                weeks[week].append((hi - lo, work))
+                week += 1
+        origin = tl.slots[tl.first_grid].start_at.date()
+        for week, terms in weeks.items():
+            m.add_at_most(terms, limit, "max_hours", i, origin + timedelta(days=7 * week))
+
+
+ALL_RULES = (
+    add_coverage,
+    add_one_role_per_shift,
+    add_unavailability,
+    add_off_hours,
+    add_whole_weekends,
+    add_single_day_weekends,
+    add_weekend_limit,
+    add_rest_gap,
+    add_block_length,
+    add_after_night,
+    add_after_weekend,
+    add_max_hours_per_week,
+)
+
+
+def add_hard_rules(m: RotaModel) -> None:
+    """Every hard rule of SPEC §3 (rule 1, the tiling, is the grid's)."""
+    for rule in ALL_RULES:
+        rule(m)
+
+
+def lookback_days(team: Team, grid: Grid) -> int:
+    """History counted: the horizon's length, and at least what rules 5 and 6 can see."""
+    horizon_days = (grid.end - grid.start).days + 1
+    return max(horizon_days, 7 * team.config.weekends.per_weeks + 7)
+
+
+def build_model(
+    team: Team,
+    grid: Grid,
+    history: Schedule | None,
+    scope: Callable[[GuardKey], GuardKey | None] | None = None,
+) -> RotaModel:
+    """The variables and every hard rule (no objective); ``scope`` guards rules to explain."""
+    timeline = build_timeline(team, grid, history, lookback_days=lookback_days(team, grid))
+    m = RotaModel.build(team, timeline, scope)
+    add_hard_rules(m)
+    return m

@@ -1,0 +1,218 @@
+"""The CP-SAT model of a rota: its variables and the helpers every rule uses.
+
+Variables exist only for eligible and available triples: ``x[member,shift,role]`` is 1 when the
+member holds the role in that grid shift. ``w[member,shift]`` (the sum of a member's ``x`` over
+the roles of a shift, a variable of its own only when a member could hold several roles there)
+says the member works the shift. ``W[member,saturday]`` says the member works a weekend. History
+shifts are constants: :meth:`RotaModel.work` answers ``True``/``False`` for them.
+
+A *guard* turns every hard-rule constraint into an assumption-guarded one when the model is built
+to explain infeasibility: each constraint is tagged with its rule family, its member and the
+date it is about, and enforced only if that group's assumption literal holds
+(:mod:`rota.solver.explain`). In a normal solve the guard is empty and costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import cast
+
+from ortools.sat.python import cp_model
+
+from rota.model import OffHoursPolicy
+from rota.solver.facts import Timeline
+from rota.team import Team
+
+Lit = cp_model.IntVar | cp_model.NotBooleanVariable
+Value = Lit | bool
+"""A literal of the model, or a constant (history, or no variable because not eligible)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuardKey:
+    """One assumption group: a rule family, for one member, about one week (or None)."""
+
+    family: str
+    member: str | None
+    week: date | None
+
+
+@dataclass(slots=True)
+class RotaModel:
+    """A ``CpModel`` with the variable index of a rota."""
+
+    team: Team
+    timeline: Timeline
+    cp: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
+    w: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    weekend_vars: dict[tuple[int, date], Value] = field(default_factory=dict)
+    scope: Callable[[GuardKey], GuardKey | None] | None = None
+    guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+    broken: list[GuardKey] = field(default_factory=list)  # rules no constraint can satisfy
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def build(
+        cls,
+        team: Team,
+        timeline: Timeline,
+        scope: Callable[[GuardKey], GuardKey | None] | None = None,
+    ) -> RotaModel:
+        """Create the ``x`` and ``w`` variables (no constraints yet)."""
+        m = cls(team=team, timeline=timeline, scope=scope)
+        forbid = team.config.rotation.off_hours is OffHoursPolicy.FORBID
+        for i, member in enumerate(timeline.members):
+            for k in timeline.grid_slots:
+                facts = timeline.facts[i][k]
+                if facts.unavailable is not None or (forbid and facts.off_minutes > 0):
+                    continue
+                index = timeline.slots[k].grid_index
+                held: list[cp_model.IntVar] = []
+                for role in timeline.roles:
+                    if role in member.roles:
+                        var = m.cp.new_bool_var(f"x[{member.id},{index},{role}]")
+                        m.x[i, k, role] = var
+                        held.append(var)
+                if len(held) == 1:
+                    m.w[i, k] = held[0]
+                elif held:
+                    m.w[i, k] = m.cp.new_bool_var(f"w[{member.id},{index}]")
+        return m
+
+    # ---------------------------------------------------------------- reading
+
+    @property
+    def members(self) -> range:
+        return range(len(self.timeline.members))
+
+    def member_id(self, i: int) -> str:
+        return self.timeline.members[i].id
+
+    def work(self, i: int, k: int) -> Value:
+        """Member ``i`` works timeline slot ``k``: a literal, or a constant."""
+        slot = self.timeline.slots[k]
+        if slot.grid_index is None:
+            return any(holder == self.member_id(i) for _, holder in slot.held)
+        return self.w.get((i, k), False)
+
+    def holds(self, i: int, k: int, role: str) -> Value:
+        """Member ``i`` holds ``role`` in timeline slot ``k``: a literal, or a constant."""
+        slot = self.timeline.slots[k]
+        if slot.grid_index is None:
+            return dict(slot.held).get(role) == self.member_id(i)
+        return self.x.get((i, k, role), False)
+
+    def weekend_worked(self, i: int, saturday: date) -> Value:
+        """``W[member,saturday]``: the member holds a weekend shift of that weekend.
+
+        Linked tightly: ``W >= w`` for each of the weekend's shifts and ``W <= sum(w)``.
+        """
+        key = (i, saturday)
+        if key in self.weekend_vars:
+            return self.weekend_vars[key]
+        facts = self.timeline.facts[i]
+        values = [self.work(i, k) for k in range(len(facts)) if facts[k].weekend == saturday]
+        lits = [v for v in values if not isinstance(v, bool)]
+        result: Value
+        if any(v is True for v in values):
+            result = True
+        elif not lits:
+            result = False
+        elif len(lits) == 1:
+            result = lits[0]
+        else:
+            var = self.cp.new_bool_var(f"W[{self.member_id(i)},{saturday.isoformat()}]")
+            for lit in lits:
+                self.cp.add_implication(lit, var)
+            self.cp.add_bool_or(lits).only_enforce_if(var)
+            result = var
+        self.weekend_vars[key] = result
+        return result
+
+    def weekends_of(self, i: int) -> list[date]:
+        """Every weekend (its local Saturday) with a shift on the timeline for member ``i``."""
+        return sorted({f.weekend for f in self.timeline.facts[i] if f.weekend is not None})
+
+    # ---------------------------------------------------------------- adding constraints
+
+    def guard_for(self, family: str, member: int | None, when: date | None) -> list[Lit] | None:
+        """The enforcement literals of a hard-rule constraint; None drops the constraint.
+
+        Outside explanations there are none. When explaining, ``scope`` maps the constraint's
+        group (family, member, week) to the assumption group that guards it, or to None when
+        the explanation leaves that rule out.
+        """
+        if self.scope is None:
+            return []
+        week = None
+        if when is not None:
+            origin = self.week_origin()
+            week = origin + timedelta(days=(when - origin).days // 7 * 7)
+        key = self.scope(GuardKey(family, self._mid(member), week))
+        if key is None:
+            return None
+        if key not in self.guards:
+            when_text = key.week.isoformat() if key.week else "-"
+            self.guards[key] = self.cp.new_bool_var(
+                f"assume[{key.family},{key.member or '-'},{when_text}]"
+            )
+        return [self.guards[key]]
+
+    def week_origin(self) -> date:
+        return self.timeline.slots[self.timeline.first_grid].start_at.date()
+
+    def add_clause(
+        self, values: Iterable[Value], family: str, member: int | None, when: date | None
+    ) -> None:
+        """At least one of ``values`` holds (constants folded in)."""
+        lits: list[Lit] = []
+        for value in values:
+            if value is True:
+                return
+            if value is not False:
+                lits.append(value)
+        guard = self.guard_for(family, member, when)
+        if guard is None:
+            return
+        if not lits and not guard:
+            self.broken.append(GuardKey(family, self._mid(member), when))
+        self.cp.add_bool_or(lits).only_enforce_if(guard)
+
+    def add_at_most(
+        self,
+        terms: Sequence[tuple[int, Value]],
+        bound: int,
+        family: str,
+        member: int | None,
+        when: date | None,
+    ) -> None:
+        """``sum(coef * value) <= bound`` for non-negative ``coef`` (constants folded in)."""
+        lin: list[tuple[int, Lit]] = []
+        for coef, value in terms:
+            if value is True:
+                bound -= coef
+            elif value is not False and coef:
+                lin.append((coef, value))
+        if not lin:
+            if bound < 0:
+                self.add_clause([], family, member, when)
+            return
+        if sum(c for c, _ in lin) <= bound:
+            return
+        guard = self.guard_for(family, member, when)
+        if guard is None:
+            return
+        self.cp.add(sum(c * v for c, v in lin) <= bound).only_enforce_if(guard)
+
+    def _mid(self, member: int | None) -> str | None:
+        return None if member is None else self.member_id(member)
+
+
+def negate(value: Value) -> Value:
+    if isinstance(value, bool):
+        return not value
+    return cast(Lit, ~value)

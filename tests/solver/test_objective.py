@@ -1,0 +1,64 @@
+"""The objective: loads close to fair shares (fte and availability), fewer off-hours."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from tests.solver.teams import Case, daily_team, people, sun_team
+
+
+def test_part_timer_gets_about_half_the_hours(tmp_path: Path) -> None:
+    # 14 daily shifts; shares 1 : 1 : 0.5 -> targets 5.6, 5.6, 2.8 shifts.
+    members = [*people("a", "b"), {"id": "half", "timezone": "Europe/Warsaw", "fte": 0.5}]
+    case = Case(tmp_path, daily_team(members, horizon={"weeks": 2}))
+    counts = Counter(case.holders(case.solve().schedule))
+    assert counts["half"] in (2, 3, 4)
+    assert abs(counts["a"] - counts["b"]) <= 1
+    assert counts["half"] < min(counts["a"], counts["b"])
+
+
+def test_availability_lowers_the_fair_share(tmp_path: Path) -> None:
+    away = [{"start": "2027-01-04", "end": "2027-01-10", "reason": "vacation"}]
+    members = [
+        *people("a", "b", "c"),
+        {"id": "d", "timezone": "Europe/Warsaw", "unavailable": away},
+    ]
+    case = Case(tmp_path, daily_team(members, horizon={"weeks": 2}))
+    counts = Counter(case.holders(case.solve().schedule))
+    # d is available one week of two: about half the shifts of the others, not a full share.
+    assert 1 <= counts["d"] <= 3
+    assert max(counts[m] for m in "abc") - min(counts[m] for m in "abc") <= 1
+
+
+def test_follow_the_sun_puts_shifts_in_working_hours_when_it_can(tmp_path: Path) -> None:
+    # Sydney, Warsaw and Los Angeles each cover a part of the UTC day in their 07-19 window.
+    members = [
+        *people("syd1", "syd2", "syd3", zone="Australia/Sydney"),
+        *people("war1", "war2", "war3", zone="Europe/Warsaw"),
+        *people("la1", "la2", "la3", zone="America/Los_Angeles"),
+    ]
+    doc = sun_team(
+        members,
+        working_hours={"start": "07:00", "end": "19:00"},
+        weekends={"max": 1, "per_weeks": 1},
+    )
+    case = Case(tmp_path, doc)
+    schedule = case.solve().schedule
+    zones = {m.id: m.timezone.key for m in case.team.members}
+    by_slot = Counter((s.start.hour, zones[s.assignments["primary"]]) for s in schedule.shifts)
+    assert by_slot[0, "Australia/Sydney"] >= 5  # 00-06 UTC is 11-17 in Sydney
+    assert by_slot[6, "Europe/Warsaw"] + by_slot[12, "Europe/Warsaw"] >= 10
+    assert by_slot[18, "America/Los_Angeles"] >= 5  # 18-24 UTC is 10-16 in Los Angeles
+
+
+def test_holidays_are_shared(tmp_path: Path) -> None:
+    # 2027-01-06 (Epiphany) is a public holiday in Poland; two Poles, one Indian colleague.
+    members = [
+        *people("pl1", "pl2", country="PL"),
+        {"id": "in1", "timezone": "Asia/Kolkata", "country": "IN"},
+    ]
+    doc = daily_team(members, horizon={"weeks": 1})
+    case = Case(tmp_path, doc)
+    result = case.solve()
+    assert case.violations(result.schedule) == []

@@ -1,0 +1,140 @@
+"""Solving end to end: result fields, progress, history look-back, and random small teams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rota.model import Schedule, ScheduledShift
+from rota.solver import Progress, SolveOptions
+from tests.solver.teams import Case, InfeasibleRotaError, daily_team, people, sun_team
+
+
+def test_result_reports_status_objective_and_size(tmp_path: Path) -> None:
+    seen: list[Progress] = []
+    case = Case(tmp_path, daily_team(people("a", "b", "c")))
+    result = case.solve(options=SolveOptions(time_limit_s=5, on_progress=seen.append))
+    assert result.status == "optimal"
+    assert result.gap == 0.0
+    assert result.bound == result.objective
+    assert result.num_variables >= 21
+    assert result.num_constraints > 0
+    assert result.first_solution_s is not None
+    assert result.first_solution_s <= result.wall_s
+    assert seen
+    assert seen[-1].objective >= result.objective
+    assert len(result.schedule.shifts) == 7
+    assert result.schedule.version is None
+
+
+def test_follow_the_sun_solution_keeps_every_rule(tmp_path: Path) -> None:
+    members = [
+        *people("syd1", "syd2", "syd3", "syd4", zone="Australia/Sydney"),
+        *people("war1", "war2", "war3", "war4", zone="Europe/Warsaw"),
+        *people("la1", "la2", "la3", "la4", zone="America/Los_Angeles"),
+    ]
+    doc = sun_team(
+        members,
+        rotation={"roles": ["primary", "secondary"]},
+        working_hours={"start": "07:00", "end": "19:00"},
+        horizon={"weeks": 2},
+    )
+    case = Case(tmp_path, doc)
+    result = case.solve(options=SolveOptions(time_limit_s=8))
+    assert case.violations(result.schedule) == []
+
+
+def history_week(case: Case, holders: list[str]) -> Schedule:
+    shifts = tuple(
+        ScheduledShift(start=s.start, end=s.end, assignments={"primary": h})
+        for s, h in zip(case.grid.shifts, holders, strict=True)
+    )
+    return Schedule(case.grid.team_id, case.grid.start, case.grid.end, shifts)
+
+
+def test_weekend_in_history_blocks_the_first_weekend_of_the_new_horizon(tmp_path: Path) -> None:
+    # alice is the full-timer (hours fairness wants her on the weekend) but she worked the
+    # weekend of 2027-01-09 in the published schedule; 1 weekend in 2 keeps her off 01-16.
+    members: list[dict[str, Any]] = [
+        {"id": "alice", "timezone": "Europe/Warsaw"},
+        *people("bob", "carol", fte=0.3),
+    ]
+    fairness = {"weights": {"weekends": 0}}
+    before = Case(tmp_path, daily_team(members, fairness=fairness), "before")
+    history = history_week(before, ["bob", "alice", "carol", "bob", "carol", "alice", "alice"])
+    after_doc = daily_team(members, horizon={"start": "2027-01-11"}, fairness=fairness)
+    after = Case(tmp_path, after_doc, "after")
+
+    blind = after.solve()
+    assert "alice" in after.holders(blind.schedule)[5:7]  # without history she would
+
+    result = after.solve(history)
+    holders = after.holders(result.schedule)
+    assert "alice" not in holders[5:7]
+    assert holders[0] != "alice"  # after_weekend: Monday 01-11 is off for her too
+    assert after.violations(result.schedule, history) == []
+
+
+MEMBER_IDS = ["ann", "ben", "cat", "dan", "eve"]
+
+
+@st.composite
+def small_teams(draw: st.DrawFn) -> dict[str, Any]:
+    count = draw(st.integers(min_value=2, max_value=5))
+    two_roles = draw(st.booleans())
+    members = []
+    for member_id in MEMBER_IDS[:count]:
+        member: dict[str, Any] = {
+            "id": member_id,
+            "timezone": draw(
+                st.sampled_from(["Europe/Warsaw", "America/New_York", "Asia/Kolkata"])
+            ),
+        }
+        if draw(st.booleans()):
+            day = draw(st.integers(min_value=4, max_value=17))
+            member["unavailable"] = [
+                {
+                    "start": f"2027-01-{day:02d}",
+                    "end": f"2027-01-{day + draw(st.integers(0, 2)):02d}",
+                }
+            ]
+        if draw(st.booleans()):
+            member["fte"] = 0.5
+        members.append(member)
+    doc = daily_team(
+        members,
+        horizon={"weeks": draw(st.integers(min_value=1, max_value=2))},
+        weekends={
+            "split": draw(st.sampled_from(["whole", "single-day"])),
+            "max": 1,
+            "per_weeks": draw(st.integers(min_value=1, max_value=3)),
+        },
+        rest={"min_hours": draw(st.sampled_from([0, 12, 30]))},
+    )
+    if two_roles:
+        doc["rotation"]["roles"] = ["primary", "secondary"]
+    if draw(st.booleans()):
+        doc["limits"] = {"max_hours_per_week": draw(st.sampled_from([48, 72, 100]))}
+    return doc
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(doc=small_teams())
+def test_random_small_teams_are_solved_validly_or_explained(
+    tmp_path: Path, doc: dict[str, Any]
+) -> None:
+    case = Case(tmp_path, doc)
+    try:
+        result = case.solve(options=SolveOptions(time_limit_s=2))
+    except InfeasibleRotaError as exc:
+        message = str(exc)
+        assert message.startswith("no ")
+        return
+    assert case.violations(result.schedule) == []
+    for shift in result.schedule.shifts:
+        assert len(set(shift.assignments.values())) == len(shift.assignments)
