@@ -111,17 +111,20 @@ def loads_json(loads: dict[str, MemberLoad]) -> list[dict[str, Any]]:
 
 
 def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSummary) -> Group:
-    table = Table(title="Per-member load (hours unless noted)")
+    table = Table(
+        title="Per-member load: hours (h), fair share, off-hours, night hours, "
+        "weekends worked, public-holiday hours"
+    )
     for header in (
         "member",
         "fte",
         "shifts",
-        "hours",
-        "fair share",
-        "off-hours",
+        "h",
+        "share",
+        "off",
         "night",
-        "weekends",
-        "holiday h",
+        "wkends",
+        "hol",
     ):
         table.add_column(header, justify="left" if header == "member" else "right")
     for member in team.members:
