@@ -29,6 +29,7 @@ from rota.errors import (
 )
 
 if TYPE_CHECKING:
+    from rota.model import Schedule
     from rota.store import Store
 
 DEFAULT_DB = "sqlite:///rota.db"
@@ -301,7 +302,12 @@ def show(
     hi = _parse_day_or_instant(end, "--to")
     if lo is not None and hi is not None and hi <= lo:
         raise UsageError(f"--to must be after --from. Got value: {end!r}")
-    state = load_team_state(_open_store(db), team_id, version)
+    try:
+        state = load_team_state(_open_store(db), team_id, version)
+    except ScheduleNotFound as exc:
+        if version is None:
+            raise
+        raise UsageError(str(exc)) from exc
     all_shifts = state.schedule.shifts if planned else state.index.shifts
     if member is not None and member not in {m.id for m in state.team.members}:
         raise UsageError(
@@ -585,6 +591,61 @@ def feed_create(
     urls = feed_urls(base_url, token)
     err.print("Subscribe with (shown only now):", markup=False)
     sys.stdout.write(f"{urls.webcal}\n{urls.url}\n")
+
+
+# ----------------------------------------------------------------------------------- diff
+
+
+def _load_version(store: Store, team_id: str, version: int | None) -> Schedule:
+    """A stored version; a version the user named that does not exist is bad input (exit 2)."""
+    try:
+        return store.load_schedule(team_id, version)
+    except ScheduleNotFound as exc:
+        if version is None:
+            raise
+        raise UsageError(str(exc)) from exc
+
+
+@app.command()
+def diff(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    db: DbOption = DEFAULT_DB,
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Older version (default: the one before --to).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="Newer version (default: the latest).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What changed between two schedule versions, per shift and per member."""
+    from rota.diff import diff_schedules, diff_view, member_deltas
+
+    store = _open_store(db)
+    new = _load_version(store, team_id, to_version)
+    assert new.version is not None
+    older = from_version if from_version is not None else new.version - 1
+    if older < 1:
+        raise UsageError(
+            f"team {team_id!r} has only version {new.version}; nothing to compare it with"
+        )
+    old = _load_version(store, team_id, older)
+    changes = diff_schedules(old, new)
+    if as_json:
+        _print_json(diff_view(old, new, changes))
+        return
+    out.print(
+        f"{team_id}: version {old.version} -> {new.version}: {len(changes)} change(s)",
+        markup=False,
+    )
+    for change in changes:
+        out.print(f"  {change.sentence()}", markup=False, highlight=False)
+    for delta in member_deltas(changes):
+        out.print(
+            f"  {delta.member_id}: {delta.net_hours:+g} h "
+            f"({len(delta.gained)} gained, {len(delta.lost)} lost)",
+            markup=False,
+        )
 
 
 # ----------------------------------------------------------------------------------- serve

@@ -148,7 +148,7 @@ class HorizonSpec:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """A manual change on top of the planned schedule: ``member_id`` holds ``role`` in ``[start, end)``.
+    """A manual change on top of the plan: ``member_id`` holds ``role`` in ``[start, end)``.
 
     It cuts into shifts at any instant; where it applies it replaces the planned holder of the role.
     """

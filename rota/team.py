@@ -54,7 +54,8 @@ def unavailability_to_utc(entry: UnavailableEntry, zone: ZoneInfo) -> Unavailabi
         # reversed after fold=0 resolution; it covers no real time, so it becomes empty.
         end = max(end, start)
     else:
-        assert isinstance(entry.start, date) and isinstance(entry.end, date)
+        assert isinstance(entry.start, date)
+        assert isinstance(entry.end, date)
         start = local_midnight_utc(entry.start, zone)
         end = local_midnight_utc(entry.end + timedelta(days=1), zone)
     return Unavailability(start=start, end=end, reason=entry.reason)

@@ -102,14 +102,16 @@ def test_grid_json_has_utc_bounds_and_eligible_members(
 def test_grid_table_marks_dst_day(capsys: pytest.CaptureFixture[str], small_team: Path) -> None:
     code, out, err = run(capsys, "grid", str(small_team))
     assert code == 0, err
-    assert "23 h" in out and "DST" in out
+    assert "23 h" in out
+    assert "DST" in out
 
 
 def test_solve_stores_a_version_and_show_returns_spec_shape(
     capsys: pytest.CaptureFixture[str], small_team: Path, db: str
 ) -> None:
-    code, out, err = run(capsys, "solve", str(small_team), "--db", db, "--time-limit", "10",
-                         "--json")
+    code, out, err = run(
+        capsys, "solve", str(small_team), "--db", db, "--time-limit", "10", "--json"
+    )
     assert code == 0, err
     summary = json.loads(out)
     assert summary["version"] == 1
@@ -127,8 +129,7 @@ def test_solve_stores_a_version_and_show_returns_spec_shape(
         assert set(shift) == {"start", "end", "assignments"}
         assert set(shift["assignments"]) == {"primary"}
 
-    code, out, _ = run(capsys, "solve", str(small_team), "--db", db, "--time-limit", "10",
-                       "--json")
+    code, out, _ = run(capsys, "solve", str(small_team), "--db", db, "--time-limit", "10", "--json")
     assert code == 0
     assert json.loads(out)["version"] == 2
 
@@ -160,7 +161,8 @@ def test_infeasible_rota_exits_1_and_stores_nothing(
     code, _out, err = run(capsys, "solve", str(team), "--db", db, "--time-limit", "10")
     assert code == 1
     assert "2027-03-2" in err
-    assert "dan" in err and "vacation" in err
+    assert "dan" in err
+    assert "vacation" in err
     assert "Traceback" not in err
     code, _out, err = run(capsys, "show", "tiny", "--db", db)
     assert code == 2
@@ -179,9 +181,39 @@ def test_show_bad_date_is_exit_2(
     run(capsys, "solve", str(small_team), "--db", db, "--time-limit", "10")
     code, _out, err = run(capsys, "show", "tiny", "--db", db, "--from", "next tuesday")
     assert code == 2
-    assert "--from" in err and "next tuesday" in err
+    assert "--from" in err
+    assert "next tuesday" in err
 
 
 def test_unknown_option_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, _err = run(capsys, "solve", "--frobnicate")
     assert code == 2
+
+
+def test_diff_between_two_versions(
+    capsys: pytest.CaptureFixture[str], small_team: Path, db: str, tmp_path: Path
+) -> None:
+    run(capsys, "solve", str(small_team), "--db", db, "--time-limit", "5")
+    # ann goes on vacation mid-week: the second version must move her shifts.
+    changed = tmp_path / "tiny2.yaml"
+    changed.write_text(
+        SMALL_TEAM.replace(
+            "  - {id: ann, timezone: Europe/Warsaw}\n",
+            "  - {id: ann, timezone: Europe/Warsaw,"
+            " unavailable: [{start: 2027-03-22, end: 2027-03-28}]}\n",
+        ),
+        encoding="utf-8",
+    )
+    code, _out, err = run(capsys, "solve", str(changed), "--db", db, "--time-limit", "5")
+    assert code == 0, err
+    code, out, err = run(capsys, "diff", "tiny", "--db", db, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["from_version"], data["to_version"]) == (1, 2)
+    assert all(c["after"] != "ann" for c in data["changes"])
+    code, out, _ = run(capsys, "show", "tiny", "--db", db, "--json", "--version", "1")
+    had_ann = any(s["assignments"]["primary"] == "ann" for s in json.loads(out)["shifts"])
+    assert had_ann == any(c["before"] == "ann" for c in data["changes"])
+    code, _out, err = run(capsys, "diff", "tiny", "--db", db, "--from", "7")
+    assert code == 2
+    assert "version 7" in err
