@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from api.deps import KeyCache
-from api.routes import feeds, health, members, overrides, teams
+from api.routes import feeds, health, members, overrides, pages, teams
 from api.settings import Settings
 from rota import __version__
 from rota.calendar.publish import FeedPublisher
@@ -68,6 +68,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 return JSONResponse({"detail": fixed or str(exc)}, status_code=code)
         return JSONResponse({"detail": "Internal error"}, status_code=500)
 
-    for module in (health, teams, overrides, members, feeds):
+    for module in (health, teams, overrides, members, feeds, pages):
         app.include_router(module.router)
     return app

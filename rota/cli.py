@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 import typer
 from rich.console import Console
 
+from rota.cli_report import report
 from rota.errors import (
     ConfigError,
     FeedError,
@@ -646,6 +647,11 @@ def diff(
             f"({len(delta.gained)} gained, {len(delta.lost)} lost)",
             markup=False,
         )
+
+
+# ----------------------------------------------------------------------------------- report
+
+app.command()(report)
 
 
 # ----------------------------------------------------------------------------------- serve

@@ -1,0 +1,161 @@
+"""``rota report TEAM``: fairness and on-call compensation per member (SPEC §5).
+
+Registered on the main app by ``rota/cli.py`` with ``app.command()(report)``. Kept apart from
+``rota.cli`` (no import of it, so no import cycle); errors are :class:`~rota.errors.RotaError`
+subclasses, which ``rota.cli.main`` turns into a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from rota.errors import UsageError
+from rota.localtime import local_midnight_utc
+
+if TYPE_CHECKING:  # the report (jinja2, holidays) is imported when the command runs
+    from rota.report import Report
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    HTML = "html"
+
+
+def parse_bound(text: str | None, option: str, zone: ZoneInfo) -> datetime | None:
+    """A date (midnight in the team's ``zone``) or an ISO 8601 instant (naive means UTC).
+
+    >>> parse_bound("2026-12-24", "--from", ZoneInfo("Europe/Warsaw")).isoformat()
+    '2026-12-23T23:00:00+00:00'
+    >>> parse_bound("2026-12-24T08:00:00+01:00", "--to", ZoneInfo("UTC")).isoformat()
+    '2026-12-24T07:00:00+00:00'
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            return local_midnight_utc(date.fromisoformat(value), zone)
+        instant = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError as exc:
+        raise UsageError(
+            f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
+        ) from exc
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC)
+
+
+def report_table(report: Report) -> Group:
+    """The report for a terminal: one row per member, then the spreads."""
+    from rota.report import period_text
+
+    table = Table(title=f"{report.team_name} ({report.team_id}): {period_text(report)}")
+    headers = (
+        "member",
+        "fte",
+        "shifts",
+        "hours",
+        "fair share",
+        "off-hours",
+        "night h",
+        "weekend h",
+        "weekends",
+        "holiday h",
+    )
+    for header in headers:
+        table.add_column(header, justify="left" if header == "member" else "right")
+    for row in report.rows:
+        load = row.load
+        table.add_row(
+            row.member_id,
+            f"{row.fte:g}",
+            str(load.shifts),
+            f"{load.hours:.1f}",
+            f"{load.fair_share_hours:.1f}",
+            f"{load.off_hours:.1f}",
+            f"{load.night_hours:.1f}",
+            f"{load.weekend_hours:.1f}",
+            str(load.weekends_worked),
+            f"{load.holiday_hours:.1f}",
+        )
+    s = report.summary
+    spread = Text(
+        f"Spread among comparable members ({', '.join(s.comparable)}), max − min: "
+        f"hours {s.hours:.1f}, off-hours {s.off_hours:.1f}, night {s.night_hours:.1f}, "
+        f"weekend hours {s.weekend_hours:.1f}, weekends {s.weekends_worked}, "
+        f"holiday hours {s.holiday_hours:.1f}; largest gap to fair share "
+        f"{s.fair_share_deviation:.1f} h."
+    )
+    return Group(table, spread)
+
+
+def report(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    db: Annotated[
+        str,
+        typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
+    ] = "sqlite:///rota.db",
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First instant counted: a date (midnight in the team's zone) or an ISO 8601 "
+            "instant. Default: the schedule's start.",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="First instant not counted (as --from). Default: its end."),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="table, csv, json or html (standalone).")
+    ] = ReportFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Fairness and on-call pay numbers per member: hours, off-hours, night, weekend, holiday."""
+    from rota.report import build_report, report_csv, report_html, report_json
+    from rota.service import load_team_state
+    from rota.store import Store
+
+    store = Store.open(db)
+    try:
+        state = load_team_state(store, team_id)
+    finally:
+        store.close()
+    lo = parse_bound(start, "--from", state.team.zone)
+    hi = parse_bound(end, "--to", state.team.zone)
+    result = build_report(state.team, state.schedule, state.index.shifts, start=lo, end=hi)
+    if fmt is ReportFormat.TABLE:
+        if output is None:
+            Console(soft_wrap=True).print(report_table(result))
+            return
+        buffer = io.StringIO()
+        Console(file=buffer, width=120, no_color=True).print(report_table(result))
+        text = buffer.getvalue()
+    elif fmt is ReportFormat.CSV:
+        text = report_csv(result)
+    elif fmt is ReportFormat.JSON:
+        text = json.dumps(report_json(result), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = report_html(result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        Console(stderr=True).print(f"wrote {output}", markup=False)
