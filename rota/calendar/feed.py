@@ -140,9 +140,61 @@ def feed_bytes(
     stamp: datetime,
     refresh: timedelta = DEFAULT_REFRESH,
 ) -> bytes:
-    """:func:`build_calendar` serialised: the body of a ``text/calendar`` response or file."""
-    data: bytes = build_calendar(events, scope, stamp=stamp, refresh=refresh).to_ical()
-    return data
+    """:func:`build_calendar` serialised: the body of a ``text/calendar`` response or file.
+
+    The content lines come from ``icalendar``; they are folded here (same rule as icalendar's
+    own folding, tested byte for byte) because its character-by-character folding took most of
+    the time of a year-long team feed.
+    """
+    calendar = build_calendar(events, scope, stamp=stamp, refresh=refresh)
+    return b"".join(
+        fold_line(str(line)).encode("utf-8") + b"\r\n" for line in calendar.content_lines() if line
+    )
+
+
+FOLD_LIMIT = 75
+"""RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break."""
+
+
+def fold_line(line: str) -> str:
+    r"""Fold a content line to at most 75 octets per physical line (CRLF + space between).
+
+    Same rule as icalendar's folding: a segment holds fewer than ``FOLD_LIMIT`` octets, is never
+    cut inside a UTF-8 character, and a backslash or caret that ends a segment moves to the next
+    one so TEXT escapes and RFC 6868 parameter escapes stay whole.
+
+    >>> [len(part) for part in fold_line("x" * 160).split("\r\n ")]
+    [74, 74, 12]
+    """
+    if line.isascii():  # one octet per character: cut by slicing
+        parts: list[str] = []
+        start = 0
+        while len(line) - start >= FOLD_LIMIT:
+            cut = start + FOLD_LIMIT - 1
+            if line[cut - 1] in "\\^":
+                cut -= 1
+            parts.append(line[start:cut])
+            start = cut
+        parts.append(line[start:])
+        return "\r\n ".join(parts)
+    segments: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = 1 if char < "\x80" else len(char.encode("utf-8"))
+        if current and size + width >= FOLD_LIMIT:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                segments.append("".join(current))
+                current, size = [carried], len(carried.encode("utf-8"))
+            else:
+                segments.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    if current:
+        segments.append("".join(current))
+    return "\r\n ".join(segments)
 
 
 def _vevent(event: FeedEvent, stamp: datetime) -> Event:

@@ -407,3 +407,15 @@ def test_feed_round_trips_to_the_built_events(shifts: tuple[ScheduledShift, ...]
         for first, second in pairwise(mine):
             assert first.end <= second.start
             assert not (first.end == second.start and first.member_id == second.member_id)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"abc \\^,;:é€😀", "x" * 20]), max_size=60).map("".join))
+def test_fold_line_matches_icalendar_folding(text: str) -> None:
+    from icalendar.parser.content_line import Contentline
+
+    from rota.calendar.feed import fold_line
+
+    line = "DESCRIPTION:" + text
+    assert fold_line(line).encode("utf-8") == Contentline(line).to_ical()
+    assert all(len(part.encode("utf-8")) <= 75 for part in fold_line(line).split("\r\n"))
