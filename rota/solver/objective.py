@@ -1,41 +1,61 @@
 """The objective (SPEC §4): every member's load close to their fair share, fewer off-hours.
 
 **Loads.** For each member and metric, a linear expression over the model plus a constant from
-history (shifts of the previously published schedule within the look-back window):
+history (shifts of the previously published schedule within the look-back window), in integer
+*units* of :func:`load_unit` minutes (the largest divisor of every shift, off-hours and holiday
+amount, at least a quarter-hour; 60 on an hourly grid):
 
-* ``hours``: minutes of the shifts they hold;
-* ``off_hours``: minutes of those shifts outside their working window (integer minutes);
+* ``hours``: time of the shifts they hold;
+* ``off_hours``: time of those shifts outside their working window;
 * ``weekends``: weekends worked (``W`` variables, history weekends as constants);
-* ``holidays``: minutes on public holidays of their ``country``, on their local dates.
+* ``holidays``: time on public holidays of their ``country``, on their local dates.
 
-**Fair share.** A member's share is proportional to ``fte`` times the minutes of the timeline
-(history window and horizon) in which they are available and eligible, rounded to a whole
-percent of the best-available member (``p``; identical members get identical shares, ``D`` is
-the sum of all ``p``). The target of member ``m`` is ``p_m / D`` of the total load of the metric.
-For hours the total is a constant (every role of every shift is covered), so the deviation is
-``|L_m - round(target)|`` in minutes; for the other metrics the total is itself a variable
-``T`` and the deviation is the exact, scaled ``|D * L_m - p_m * T|``.
+**Fair share.** A member's share ``p`` is proportional to ``fte`` times the minutes of the
+timeline (history window and horizon) in which they are available and eligible, rounded to a
+whole percent of the best-available member (identical members get identical shares). Within a
+group of members ``G`` the target of member ``m`` is ``p_m / D * T`` with ``D = sum_G p`` and ``T``
+the group's total load: a constant for hours (every role of every shift is covered), a linear
+expression for the others.
 
-**Formulation.** Per metric: ``n * max_m dev_m + sum_m dev_m`` (n comparable members), weighted by
-``fairness.weights``, every metric in minutes (a weekend counts as one typical shift, so "weekend
-spread <= 1" weighs like "hours spread <= one shift"), plus the total off-hours when the team
-``avoid``s them. Coefficients are scaled to integers by one common factor.
+**Bands, not distances.** A member is *fair* when their load lies within a band around the
+target: hours, off-hours and holiday time within half a typical shift ``s`` of it, weekends
+between ``floor`` and ``ceil`` of it. Members with equal targets are then at most one shift (one
+weekend) apart, which is the spread users look at. The penalty is the integer excess over the
+band, ``D * dev_m >= |D * L_m - p_m * T| - A`` (``A = floor(D * s / 2)``, or ``D - 1`` for
+weekends), exact and linear with a variable total. Groups: hours and weekends over the whole
+team, holidays among members of one ``country``, off-hours among members who share a zone, a
+working window and roles (people in different zones cannot trade off-hours without adding
+more of them).
 
-Why this one: the max term is what users look at (the spread between the most and the least
-loaded members) and the sum term keeps every other member near the target too. Deviation from a
-share of a *variable* total keeps the formulation linear without fixing in advance how many
-weekends (or holiday hours) the team works. Measured (2 workers, 4 x 6 h UTC grid, bench teams):
-the first valid rota comes from the feasibility phase in about 1 s (12 members, 8 weeks) and 4 s
-(30 members, 12 weeks), and the hours spread among full-timers reaches one shift within the
-30 s budget. The proven bound stays weak (gap above 90 %) because the LP relaxation cannot see
-the off-hours that rest and weekend rules force; alternatives (min-max on normalised loads,
-lexicographic stages) were not measured yet.
+**Lexicographic stages** (:class:`Stage`, solved in order by :mod:`rota.solver.solve`, each
+hinted with the previous complete solution and then locked at its best value):
+
+1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
+   and holidays (and off-hours when the team does not ``avoid`` them);
+2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours band excess.
+
+Why this formulation (measured 2026-11-27, 2 workers, bench teams, docs/benchmarks.md): the
+previous single weighted sum (``n * max dev + sum dev`` of scaled ``|D * L - p * T|`` in
+minutes, coefficients up to 2^k) left a 98 % gap on 12 members / 8 weeks and a rota with 948
+off-hours of 2,688 role-hours, and 58 % on ``configs/weekly-primary-secondary.yaml``. The LP
+relaxation balances fractional loads perfectly (bound ~0 for any distance) and the huge
+fairness coefficients drowned the off-hours term. A band's excess is 0 whenever a fair rota
+exists, so the ``fair`` stage is proven optimal once one is found; counting hours in steps of
+the shift length plus a redundant linear "loads sum to the covered total" lets the LP see that
+20 weekly shifts cannot fit 19 band places (weekly config: optimal in 0.1 s, was 58 % gap).
+The ``humane`` stage cut the 12-member rota's off-hours from 948 h to 335 h, but its bound
+stays 0: CP-SAT's LP (linearization level 1 and 2 alike) does not carry the coverage
+constraints, and even a full LP relaxation gives only 285 h because the rest rules are what
+force off-hours. Ordering fairness first keeps the hours spread within one shift; minimising
+off-hours first would push every shift into the zone with the most in-hours capacity (the
+3-zone grid gives Warsaw two in-hours shifts a day, Los Angeles and Sydney one each).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -46,12 +66,43 @@ from rota.solver.model import RotaModel, Value
 SHARE_RESOLUTION = 100
 """Shares are whole percent of the best-available member's ``fte`` x available minutes."""
 
-Term = tuple[cp_model.LinearExprT, float]
+MIN_UNIT_MINUTES = 15
+"""Loads are counted in units of at least a quarter-hour (amounts are rounded to a unit)."""
+
+WEIGHT_RESOLUTION = 100
+"""Non-integer ``fairness.weights`` are scaled by this factor to integer coefficients."""
+
+
+Helper = tuple[cp_model.IntVar, Callable[[Sequence[int]], int]]
+"""A penalty variable and its value as a function of the solution (to complete a hint)."""
+
+
+def _lit_value(solution: Sequence[int], lit: Value) -> int:
+    if isinstance(lit, bool):
+        return int(lit)
+    index = lit.index
+    return solution[index] if index >= 0 else 1 - solution[-index - 1]
+
+
+def _sum(terms: Sequence[tuple[int, Value]]) -> Callable[[Sequence[int]], int]:
+    return lambda sol: sum(c * _lit_value(sol, v) for c, v in terms)
+
+
+def _band_value(
+    terms: Sequence[tuple[int, Value]], lo: int, hi: int
+) -> Callable[[Sequence[int]], int]:
+    count = _sum(terms)
+
+    def value(solution: Sequence[int]) -> int:
+        n = count(solution)
+        return max(0, lo - n, n - hi)
+
+    return value
 
 
 @dataclass(frozen=True, slots=True)
 class Load:
-    """A member's load in one metric: ``constant + sum(coef * value)``."""
+    """A member's load in one metric, in units: ``constant + sum(coef * value)``."""
 
     constant: int
     terms: tuple[tuple[int, Value], ...]
@@ -67,12 +118,38 @@ class Load:
         return weighted + fixed
 
 
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One lexicographic objective: ``sum(coef * var)``; one point is ``minutes`` weighted min."""
+
+    name: str
+    terms: tuple[tuple[cp_model.IntVar, int], ...]
+    minutes: float
+
+    def expr(self) -> cp_model.LinearExpr:
+        return cp_model.LinearExpr.weighted_sum(
+            [v for v, _ in self.terms], [c for _, c in self.terms]
+        )
+
+    def value(self, solution: Sequence[int]) -> int:
+        """The stage's objective on a complete solution (values by proto index)."""
+        return sum(c * solution[v.index] for v, c in self.terms)
+
+
 @dataclass(slots=True)
 class Objective:
-    """The integer objective and the scale that turns it back into weighted minutes."""
+    """The lexicographic stages and the load unit (minutes) they count in."""
 
-    terms: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
-    scale: float = 1.0
+    stages: list[Stage] = field(default_factory=list)
+    unit: int = 60
+    helpers: list[Helper] = field(default_factory=list)
+
+    def complete(self, solution: list[int]) -> list[int]:
+        """A solution of the hard rules alone, extended to every penalty variable (in order)."""
+        full = solution + [0] * (max(v.index for v, _ in self.helpers) + 1 - len(solution))
+        for var, value in self.helpers:
+            full[var.index] = value(full)
+        return full
 
 
 def shares(m: RotaModel) -> list[int]:
@@ -100,10 +177,23 @@ def shares(m: RotaModel) -> list[int]:
     return [round(SHARE_RESOLUTION * q / best) for q in weights]
 
 
-def _slot_load(m: RotaModel, i: int, amount: Sequence[int]) -> Load:
+def load_unit(m: RotaModel) -> int:
+    """Minutes per load unit: the gcd of every amount, at least :data:`MIN_UNIT_MINUTES`."""
+    tl = m.timeline
+    unit = 0
+    for slot in tl.slots:
+        unit = math.gcd(unit, slot.minutes)
+    for facts in tl.facts:
+        for f in facts:
+            unit = math.gcd(unit, f.off_minutes, f.holiday_minutes)
+    return max(unit, MIN_UNIT_MINUTES)
+
+
+def _slot_load(m: RotaModel, i: int, amount: Sequence[int], unit: int) -> Load:
     constant = 0
     terms: list[tuple[int, Value]] = []
-    for k, value in enumerate(amount):
+    for k, minutes in enumerate(amount):
+        value = round(minutes / unit)
         if not value:
             continue
         work = m.work(i, k)
@@ -114,16 +204,16 @@ def _slot_load(m: RotaModel, i: int, amount: Sequence[int]) -> Load:
     return Load(constant, tuple(terms))
 
 
-def hours_load(m: RotaModel, i: int) -> Load:
-    return _slot_load(m, i, [s.minutes for s in m.timeline.slots])
+def hours_load(m: RotaModel, i: int, unit: int) -> Load:
+    return _slot_load(m, i, [s.minutes for s in m.timeline.slots], unit)
 
 
-def off_hours_load(m: RotaModel, i: int) -> Load:
-    return _slot_load(m, i, [f.off_minutes for f in m.timeline.facts[i]])
+def off_hours_load(m: RotaModel, i: int, unit: int) -> Load:
+    return _slot_load(m, i, [f.off_minutes for f in m.timeline.facts[i]], unit)
 
 
-def holiday_load(m: RotaModel, i: int) -> Load:
-    return _slot_load(m, i, [f.holiday_minutes for f in m.timeline.facts[i]])
+def holiday_load(m: RotaModel, i: int, unit: int) -> Load:
+    return _slot_load(m, i, [f.holiday_minutes for f in m.timeline.facts[i]], unit)
 
 
 def weekend_load(m: RotaModel, i: int) -> Load:
@@ -138,71 +228,90 @@ def weekend_load(m: RotaModel, i: int) -> Load:
     return Load(constant, tuple(terms))
 
 
-def _fair_share_terms(
-    m: RotaModel, metric: str, loads: list[Load], share: list[int], fixed_total: bool
-) -> list[Term]:
-    """``n * max dev + sum dev`` for one metric; weights are per unit of the load."""
+def band_excess(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    share: Sequence[int],
+    total: int,
+    half_width: float,
+    helpers: list[Helper],
+) -> list[tuple[cp_model.IntVar, int]]:
+    """Per member, steps of load outside ``[t - half_width, t + half_width]``, and the step.
+
+    ``t = p / D * total`` is a constant (the data fixes ``total``), so the band's ends are
+    integers computed here and ``dev >= lo - L``, ``dev >= L - hi`` is tight in the LP. Loads
+    are counted in steps (the gcd of the member's coefficients) so integrality shows in the LP.
+    """
     members = [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
     if len(members) < 2:
         return []
     denominator = sum(share[i] for i in members)
-    total_upper = sum(loads[i].upper for i in members)
-    cp = m.cp
-    devs: list[cp_model.IntVar] = []
-    uppers: list[int] = []
-    if fixed_total:
-        total_const = sum(loads[i].constant for i in members) + covered_minutes(m)
-        scale = 1
-    else:
-        total = cp.new_int_var(0, total_upper, f"total[{metric}]")
-        cp.add(total == sum(loads[i].expr() for i in members))
-        scale = denominator
+    # Redundant (coverage implies it) but linear, so the LP relaxation knows the total.
+    m.cp.add(sum(loads[i].expr() for i in members) == total)
+    devs: list[tuple[cp_model.IntVar, int]] = []
     for i in members:
-        upper = scale * loads[i].upper + share[i] * total_upper
-        dev = cp.new_int_var(0, upper, f"dev[{metric},{m.member_id(i)}]")
-        if fixed_total:
-            target = round(share[i] * total_const / denominator)
-            load = loads[i].expr()
-            cp.add(dev + target >= load)
-            cp.add(dev + load >= target)
-        else:
-            cp.add(dev >= scale * loads[i].expr() - share[i] * total)
-            cp.add(dev >= share[i] * total - scale * loads[i].expr())
-        devs.append(dev)
-        uppers.append(upper)
-    worst = cp.new_int_var(0, max(uppers), f"maxdev[{metric}]")
-    cp.add_max_equality(worst, devs)
-    n = len(members)
-    return [(worst, n / scale), *((d, 1 / scale) for d in devs)]
+        target = share[i] * total / denominator
+        lits = [(c, v) for c, v in loads[i].terms if not isinstance(v, bool)]
+        if not lits:
+            continue
+        # Count the load in steps of its coefficients' gcd (a shift's length when every shift
+        # is as long): the LP then sees how many shifts fit in the band, not how many minutes.
+        step = math.gcd(*(c for c, _ in lits))
+        base = loads[i].constant + sum(c for c, v in loads[i].terms if v is True)
+        lo = math.ceil((target - half_width - base) / step)
+        hi = math.floor((target + half_width - base) / step)
+        steps = sum(c // step for c, _ in lits)
+        dev = m.cp.new_int_var(0, max(steps - hi, lo, 0), f"dev[{metric},{m.member_id(i)}]")
+        load = cp_model.LinearExpr.weighted_sum([v for _, v in lits], [c // step for c, _ in lits])
+        m.cp.add(dev >= lo - load)
+        m.cp.add(dev >= load - hi)
+        helpers.append((dev, _band_value([(c // step, v) for c, v in lits], lo, hi)))
+        devs.append((dev, step))
+    return devs
 
 
-def hours_penalty(m: RotaModel, share: list[int]) -> list[Term]:
-    """Hours close to the fair share (the total is fixed by coverage)."""
-    loads = [hours_load(m, i) for i in m.members]
-    return _fair_share_terms(m, "hours", loads, share, fixed_total=True)
+def range_excess(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    group: Sequence[int],
+    allowed: int,
+    helpers: list[Helper],
+) -> list[cp_model.IntVar]:
+    """Units by which the spread (max - min load) within ``group`` exceeds ``allowed``."""
+    members = [i for i in group if loads[i].upper > 0]
+    if len(members) < 2:
+        return []
+    if all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
+        return []
+    name = f"{metric},{m.member_id(members[0])}"
+    upper = max(loads[i].upper for i in members)
+    top = m.cp.new_int_var(0, upper, f"max[{name}]")
+    bottom = m.cp.new_int_var(0, upper, f"min[{name}]")
+    for i in members:
+        load = loads[i].expr()
+        m.cp.add(top >= load)
+        m.cp.add(bottom <= load)
+    dev = m.cp.new_int_var(0, upper, f"spread[{name}]")
+    m.cp.add(dev >= top - bottom - allowed)
+    values = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in members]
+    helpers.append((top, lambda sol: max(f(sol) for f in values)))
+    helpers.append((bottom, lambda sol: min(f(sol) for f in values)))
+    helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))
+    return [dev]
 
 
-def off_hours_penalty(m: RotaModel, share: list[int]) -> list[Term]:
-    """Off-hours close to the fair share of the off-hours the team works; fewer when avoided."""
-    loads = [off_hours_load(m, i) for i in m.members]
-    terms = _fair_share_terms(m, "off_hours", loads, share, fixed_total=False)
-    if m.team.config.rotation.off_hours is OffHoursPolicy.AVOID:
-        terms.extend(
-            (v, float(c)) for load in loads for c, v in load.terms if not isinstance(v, bool)
-        )
-    return terms
+def _groups(key: Mapping[int, Hashable]) -> list[list[int]]:
+    groups: dict[Hashable, list[int]] = defaultdict(list)
+    for i, k in key.items():
+        groups[k].append(i)
+    return list(groups.values())
 
 
-def weekends_penalty(m: RotaModel, share: list[int]) -> list[Term]:
-    """Weekends worked close to the fair share of the weekends the team works."""
-    loads = [weekend_load(m, i) for i in m.members]
-    return _fair_share_terms(m, "weekends", loads, share, fixed_total=False)
-
-
-def holidays_penalty(m: RotaModel, share: list[int]) -> list[Term]:
-    """Public-holiday minutes close to the fair share (members who have holidays)."""
-    loads = [holiday_load(m, i) for i in m.members]
-    return _fair_share_terms(m, "holidays", loads, share, fixed_total=False)
+def typical_shift_minutes(m: RotaModel) -> int:
+    minutes = sorted(m.timeline.slots[k].minutes for k in m.timeline.grid_slots)
+    return minutes[len(minutes) // 2] if minutes else 60
 
 
 def covered_minutes(m: RotaModel) -> int:
@@ -211,42 +320,84 @@ def covered_minutes(m: RotaModel) -> int:
     return sum(tl.slots[k].minutes for k in tl.grid_slots) * len(tl.roles)
 
 
-def typical_shift_minutes(m: RotaModel) -> int:
-    minutes = sorted(m.timeline.slots[k].minutes for k in m.timeline.grid_slots)
-    return minutes[len(minutes) // 2] if minutes else 60
+def _integer_weights(weights: Sequence[float]) -> tuple[list[int], int]:
+    if all(float(w).is_integer() for w in weights):
+        return [int(w) for w in weights], 1
+    return [round(w * WEIGHT_RESOLUTION) for w in weights], WEIGHT_RESOLUTION
+
+
+def prepare(m: RotaModel) -> None:
+    """Create the weekend variables the objective reads (before the model is copied)."""
+    for i in m.members:
+        weekend_load(m, i)
 
 
 def build_objective(m: RotaModel) -> Objective:
-    """Minimise the weighted sum of every penalty, in integer coefficients."""
-    weights = m.team.config.fairness.weights
+    """Create every penalty variable (each with a :data:`Helper`) and the stages."""
+    cfg = m.team.config
+    weights = cfg.fairness.weights
+    avoid = cfg.rotation.off_hours is OffHoursPolicy.AVOID
     share = shares(m)
-    unit = typical_shift_minutes(m)
-    weighted: list[tuple[cp_model.LinearExprT, float]] = []
-    for penalty, weight, per_unit in (
-        (hours_penalty, weights.hours, 1.0),
-        (off_hours_penalty, weights.off_hours, 1.0),
-        (weekends_penalty, weights.weekends, float(unit)),
-        (holidays_penalty, weights.holidays, 1.0),
-    ):
-        if weight <= 0:
-            continue
-        weighted.extend((var, w * weight * per_unit) for var, w in penalty(m, share))
-    positive = [w for _, w in weighted if w > 0]
-    objective = Objective()
-    if not positive:
-        return objective
-    # One common factor makes the smallest coefficient about 10, so rounding errs by <= 5 %.
-    scale = max(1.0, 10 / min(positive))
-    scale = float(2 ** math.ceil(math.log2(scale)))
-    merged: dict[int, tuple[cp_model.IntVar, int]] = {}
-    for var, w in weighted:
-        assert isinstance(var, cp_model.IntVar)
-        coef = round(w * scale)
-        if coef == 0:
-            continue
-        old = merged.get(var.index)
-        merged[var.index] = (var, coef + (old[1] if old else 0))
-    objective.terms = list(merged.values())
-    objective.scale = scale
-    m.cp.minimize(sum(c * v for v, c in objective.terms))
+    unit = load_unit(m)
+    shift = max(1, round(typical_shift_minutes(m) / unit))
+    half = shift / 2
+    everyone = list(m.members)
+    members = m.timeline.members
+    (w_hours, w_off, w_weekends, w_holidays), resolution = _integer_weights(
+        [weights.hours, weights.off_hours, weights.weekends, weights.holidays]
+    )
+
+    helpers: list[Helper] = []
+    fair: list[tuple[cp_model.IntVar, int]] = []
+    if w_hours > 0:
+        loads = [hours_load(m, i, unit) for i in everyone]
+        tl = m.timeline
+        covered = sum(round(tl.slots[k].minutes / unit) for k in tl.grid_slots) * len(tl.roles)
+        fixed = covered + sum(
+            loads[i].constant for i in everyone if share[i] > 0 and loads[i].upper > 0
+        )
+        devs = band_excess(m, "hours", loads, share, fixed, half, helpers)
+        fair.extend((d, w_hours * step) for d, step in devs)
+    if w_weekends > 0:
+        loads = [weekend_load(m, i) for i in everyone]
+        for group in _groups({i: share[i] for i in everyone if share[i] > 0}):
+            spread = range_excess(m, "weekends", loads, group, 1, helpers)
+            fair.extend((d, w_weekends * shift) for d in spread)
+    if w_holidays > 0:
+        loads = [holiday_load(m, i, unit) for i in everyone]
+        by_country: dict[int, Hashable] = {
+            i: (members[i].country, share[i]) for i in everyone if share[i] > 0
+        }
+        for group in _groups(by_country):
+            spread = range_excess(m, "holidays", loads, group, shift, helpers)
+            fair.extend((d, w_holidays) for d in spread)
+
+    humane: list[tuple[cp_model.IntVar, int]] = []
+    off_loads = [off_hours_load(m, i, unit) for i in everyone]
+    if w_off > 0:
+        key: dict[int, Hashable] = {
+            i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
+            for i in everyone
+            if share[i] > 0
+        }
+        for group in _groups(key):
+            spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
+            (humane if avoid else fair).extend((d, 1 if avoid else w_off) for d in spread)
+    if avoid:
+        merged: dict[int, tuple[cp_model.IntVar, int]] = {}
+        for load in off_loads:
+            for c, v in load.terms:
+                if isinstance(v, bool):
+                    continue
+                assert isinstance(v, cp_model.IntVar)
+                old = merged.get(v.index)
+                merged[v.index] = (v, c + (old[1] if old else 0))
+        humane.extend(merged.values())
+
+    objective = Objective(unit=unit, helpers=helpers)
+    if fair:
+        objective.stages.append(Stage("fair", tuple(fair), unit / resolution))
+    if humane:
+        weight = max(w_off, 1) if w_off > 0 else resolution
+        objective.stages.append(Stage("humane", tuple(humane), unit * weight / resolution))
     return objective

@@ -1,22 +1,25 @@
 """Run CP-SAT on a team's grid and map the answer back to a :class:`~rota.model.Schedule`.
 
-Three phases share the time limit, so a valid rota comes fast even on large teams:
+Phases share the time limit, so a valid rota comes fast even on large teams:
 
 1. *feasibility*: the hard rules alone, no objective (CP-SAT finds a valid rota in a fraction of
-   the time it needs with the fairness objective in the model);
-2. *completion*: the full model with every assignment fixed to phase 1's, which sets the
-   objective's helper variables (deviations, maxima, totals) in milliseconds;
-3. *optimisation*: the full model, hinted with the complete phase-2 solution (CP-SAT ignores an
-   incomplete hint), until optimal, the relative gap reaches :data:`RELATIVE_GAP_LIMIT` or the
-   time is up.
+   the time it needs with an objective). Every penalty variable of the objective already exists
+   in the model, so this solution is a *complete* hint for what follows;
+2. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
+   ``humane``): the stage's objective, hinted with the previous complete solution, until it is
+   proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
+   is up; then the stage is locked at the best value found (``objective <= best``) so later
+   stages cannot undo it.
 
-Each improving solution is reported through ``options.on_progress``.
+Each improving solution is reported through ``options.on_progress``. The result's objective and
+bound are the sums over the stages (weighted minutes); its gap is the largest stage gap; it is
+``optimal`` when every stage was proven optimal.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,14 +30,17 @@ from rota.model import Grid, Schedule, ScheduledShift
 from rota.solver.constraints import build_model
 from rota.solver.explain import explain_infeasible, precheck
 from rota.solver.model import RotaModel
-from rota.solver.objective import build_objective
+from rota.solver.objective import Stage, build_objective, prepare
 from rota.team import Team
 
 RELATIVE_GAP_LIMIT = 0.001
-"""Stop at a proven 0.1 % gap: the remaining improvement is below one minute of spread."""
+"""A stage stops at a proven 0.1 % gap."""
 
 FEASIBILITY_SHARE = 0.5
-"""At most this share of the time limit goes to phase 1 (it usually takes far less)."""
+"""At most this share of the time limit goes to the feasibility phase (it usually needs less)."""
+
+STAGE_SHARE = {"fair": 0.7, "humane": 1.0}
+"""Share of the time left that a stage may use (it stops earlier at a proven optimum)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,61 +95,65 @@ def solve(
     m = build_model(team, grid, history)
     if m.broken:
         explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)
+    prepare(m)
+    hard = m.cp.clone()  # the hard rules alone: the feasibility phase is fastest without helpers
     objective = build_objective(m)
 
-    feasible = _phase(
-        m.cp,
-        options,
-        min(options.time_limit_s * FEASIBILITY_SHARE, options.time_limit_s),
-        with_objective=False,
-    )
+    def remaining() -> float:
+        return options.time_limit_s - (time.monotonic() - started)
+
+    solver = _solver(options, max(0.1, min(options.time_limit_s * FEASIBILITY_SHARE, remaining())))
+    status = solver.solve(hard)
     first_solution_s = time.monotonic() - started
-    if feasible.status == cp_model.INFEASIBLE:
+    if status == cp_model.INFEASIBLE:
         explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)
-    if feasible.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRotaError(
             f"no valid rota for team {team.id} found within the time limit of "
             f"{options.time_limit_s:g} s (not proven impossible; allow more time)",
         )
-    values = _complete(m, feasible.solver, options)
-    reporter = _Reporter(options.on_progress, started, objective.scale)
-    if values is not None:
-        reporter.report(values.objective, values.bound)
-        for index, value in enumerate(values.assignment):
-            m.cp.add_hint(m.cp.get_int_var_from_proto_index(index), value)
-
-    remaining = options.time_limit_s - (time.monotonic() - started)
-    final = _phase(m.cp, options, max(remaining, 0.1), with_objective=True, callback=reporter)
-    status_code = final.status
-    if status_code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solver = final.solver
-        value_of: Callable[[cp_model.IntVar], int] = solver.value
-        obj, bound = solver.objective_value, solver.best_objective_bound
-    elif values is not None:  # the optimisation phase found nothing new in its time
-        assignment = values.assignment
-
-        def value_of(var: cp_model.IntVar) -> int:
-            return assignment[var.index]
-
-        obj, bound = values.objective, values.bound
-    else:
-        raise InfeasibleRotaError(
-            f"no valid rota for team {team.id} found within the time limit of "
-            f"{options.time_limit_s:g} s (not proven impossible; allow more time)",
-        )
-    schedule = _schedule(m, grid, value_of)
-    status: Literal["optimal", "feasible"] = (
-        "optimal" if status_code == cp_model.OPTIMAL else "feasible"
-    )
-    objective_value = obj / objective.scale
-    bound_value = min(bound, obj) / objective.scale
-    gap = 0.0 if status == "optimal" else _gap(objective_value, bound_value)
+    solution = list(solver.response_proto.solution)
+    if objective.helpers:
+        solution = objective.complete(solution)
+    done = 0.0  # weighted minutes of the locked stages
+    bound_done = 0.0
+    all_optimal = True
+    worst_gap = 0.0
+    reporter = _Reporter(options.on_progress, started)
+    stages = objective.stages
+    if not stages:
+        reporter.report(0.0, 0.0)
+    for position, stage in enumerate(stages):
+        _hint(m.cp, solution)
+        m.cp.minimize(stage.expr())
+        share = STAGE_SHARE.get(stage.name, 1.0) if position < len(stages) - 1 else 1.0
+        reporter.stage(stage, done, bound_done)
+        reporter.report(stage.value(solution) * stage.minutes + done, bound_done)
+        solver = _solver(options, max(0.1, remaining() * share))
+        status = solver.solve(m.cp, reporter)
+        value = stage.value(solution)
+        bound = 0.0
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = list(solver.response_proto.solution)
+            if stage.value(candidate) <= value:
+                solution = candidate
+                value = stage.value(solution)
+            bound = min(float(value), solver.best_objective_bound)
+        optimal = status == cp_model.OPTIMAL or value <= bound
+        all_optimal = all_optimal and optimal
+        worst_gap = max(worst_gap, 0.0 if optimal else _gap(value, bound))
+        done += value * stage.minutes
+        bound_done += (value if optimal else max(bound, 0.0)) * stage.minutes
+        m.cp.add(stage.expr() <= value)  # lock the stage for the next ones
+    m.cp.clear_hints()  # type: ignore[no-untyped-call]
+    schedule = _schedule(m, grid, lambda var: solution[var.index])
+    result_status: Literal["optimal", "feasible"] = "optimal" if all_optimal else "feasible"
     return SolveResult(
         schedule=schedule,
-        status=status,
-        objective=objective_value,
-        bound=bound_value if status != "optimal" else objective_value,
-        gap=gap,
+        status=result_status,
+        objective=done,
+        bound=done if all_optimal else min(bound_done, done),
+        gap=0.0 if all_optimal else worst_gap,
         wall_s=time.monotonic() - started,
         first_solution_s=first_solution_s,
         num_variables=len(m.cp.proto.variables),
@@ -157,17 +167,12 @@ def _gap(objective: float, bound: float) -> float:
     return max(0.0, min(1.0, (objective - bound) / abs(objective)))
 
 
-@dataclass(frozen=True, slots=True)
-class _Phase:
-    solver: cp_model.CpSolver
-    status: cp_model.CpSolverStatus
-
-
-@dataclass(frozen=True, slots=True)
-class _Complete:
-    assignment: list[int]
-    objective: float
-    bound: float
+def _hint(model: cp_model.CpModel, solution: Sequence[int]) -> None:
+    """A complete hint: every variable of the model at its value in ``solution``."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(solution)))
+    hint.values.extend(solution)
 
 
 def _solver(options: SolveOptions, time_limit_s: float) -> cp_model.CpSolver:
@@ -180,54 +185,22 @@ def _solver(options: SolveOptions, time_limit_s: float) -> cp_model.CpSolver:
     return solver
 
 
-def _phase(
-    model: cp_model.CpModel,
-    options: SolveOptions,
-    time_limit_s: float,
-    *,
-    with_objective: bool,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
-) -> _Phase:
-    solver = _solver(options, time_limit_s)
-    if with_objective:
-        status = solver.solve(model, callback)
-        return _Phase(solver, status)
-    plain = model.clone()
-    plain.clear_objective()  # type: ignore[no-untyped-call]
-    status = solver.solve(plain)
-    return _Phase(solver, status)
-
-
-def _complete(m: RotaModel, feasible: cp_model.CpSolver, options: SolveOptions) -> _Complete | None:
-    """Fix the phase-1 assignment in the full model; solve for the helpers (a complete hint)."""
-    fixed = m.cp.clone()
-    for var in m.x.values():
-        value = feasible.value(var)
-        target = fixed.get_bool_var_from_proto_index(var.index)
-        fixed.add(target == value)
-    solver = _solver(options, max(1.0, options.time_limit_s / 10))
-    solver.parameters.relative_gap_limit = 0.0
-    status = solver.solve(fixed)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    assignment = [
-        solver.value(fixed.get_int_var_from_proto_index(i))
-        for i in range(len(fixed.proto.variables))
-    ]
-    return _Complete(assignment, solver.objective_value, solver.objective_value)
-
-
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Calls ``on_progress`` with each improving solution (objective in weighted minutes)."""
 
-    def __init__(
-        self, on_progress: Callable[[Progress], None] | None, started: float, scale: float
-    ) -> None:
+    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float) -> None:
         super().__init__()
         self._on_progress = on_progress
         self._started = started
-        self._scale = scale
         self._count = 0
+        self._minutes = 1.0
+        self._offset = 0.0
+        self._bound_offset = 0.0
+
+    def stage(self, stage: Stage, offset: float, bound_offset: float) -> None:
+        self._minutes = stage.minutes
+        self._offset = offset
+        self._bound_offset = bound_offset
 
     def report(self, objective: float, bound: float) -> None:
         self._count += 1
@@ -235,14 +208,17 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self._on_progress(
                 Progress(
                     elapsed_s=time.monotonic() - self._started,
-                    objective=objective / self._scale,
-                    bound=min(bound, objective) / self._scale,
+                    objective=objective,
+                    bound=min(bound, objective),
                     solutions=self._count,
                 )
             )
 
     def on_solution_callback(self) -> None:
-        self.report(self.objective_value, self.best_objective_bound)
+        self.report(
+            self._offset + self.objective_value * self._minutes,
+            self._bound_offset + max(self.best_objective_bound, 0.0) * self._minutes,
+        )
 
 
 def _schedule(m: RotaModel, grid: Grid, value_of: Callable[[cp_model.IntVar], int]) -> Schedule:

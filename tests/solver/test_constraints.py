@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 
 import rota.solver.constraints as rules
+from rota.solver.constraints import build_model
 from rota.solver.model import RotaModel
+from rota.solver.solve import _schedule
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, people, sun_team
 
 Rule = Callable[[RotaModel], None]
@@ -35,15 +38,54 @@ def without(rule: Rule) -> Iterator[None]:
 
 
 def broken_rules(case: Case, rule: Rule) -> set[str]:
+    """What the solver's answer breaks once ``rule`` is left out of the model."""
     with without(rule):
         result = case.solve()
     return {v.rule for v in case.violations(result.schedule)}
 
 
+class _ViolationFinder(cp_model.CpSolverSolutionCallback):
+    """Walks the solutions of a model, stopping at the first the checker says breaks ``section``."""
+
+    def __init__(self, case: Case, m: RotaModel, section: str, limit: int) -> None:
+        super().__init__()
+        self.case, self.m, self.section, self.limit = case, m, section, limit
+        self.seen = 0
+        self.found = False
+
+    def on_solution_callback(self) -> None:
+        self.seen += 1
+        schedule = _schedule(self.m, self.case.grid, self.value)
+        if any(v.rule == self.section for v in self.case.violations(schedule)):
+            self.found = True
+            self.stop_search()
+        elif self.seen >= self.limit:
+            self.stop_search()
+
+
+def rule_is_needed(case: Case, rule: Rule, section: str, limit: int = 3000) -> bool:
+    """Some rota that keeps every other rule breaks ``section``: the rule is not redundant.
+
+    Solutions of the model without ``rule`` (and without any objective) are enumerated in
+    CP-SAT's deterministic single-worker order and judged by the independent checker, so the
+    answer does not depend on which optimum the objective happens to prefer.
+    """
+    with without(rule):
+        m = build_model(case.team, case.grid, None)
+    finder = _ViolationFinder(case, m, section, limit)
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_time_in_seconds = 30
+    solver.solve(m.cp, finder)
+    return finder.found
+
+
 def assert_needed(case: Case, rule: Rule, section: str) -> None:
     result = case.solve()
     assert case.violations(result.schedule) == []
-    assert section in broken_rules(case, rule)
+    assert rule_is_needed(case, rule, section)
 
 
 def test_three_members_seven_daily_shifts(tmp_path: Path) -> None:
@@ -181,3 +223,15 @@ def test_weekly_rotation_alternates_with_one_weekend_in_two(tmp_path: Path) -> N
     holders = case.holders(result.schedule)
     assert all(x != y for x, y in pairwise(holders))
     assert case.violations(result.schedule) == []
+
+
+def test_violation_finder_finds_nothing_when_every_rule_is_kept(tmp_path: Path) -> None:
+    # The finder behind assert_needed must not report a violation that the full model cannot
+    # produce; otherwise every "rule is needed" check above would pass vacuously.
+    case = Case(tmp_path, daily_team(people("alice", "bob", "carol")))
+
+    def keep_everything(_m: RotaModel) -> None:
+        return None
+
+    for section in ("3.5 weekends", "3.6 rest"):
+        assert not rule_is_needed(case, keep_everything, section, limit=2000)
