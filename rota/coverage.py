@@ -7,6 +7,7 @@ follow-the-sun pattern has a hole, and :mod:`rota.sunpattern` optimises the same
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
 
 from rota.localtime import window_intervals
@@ -41,7 +42,30 @@ def eligible_members(team: Team, start: datetime, end: datetime) -> dict[str, li
     }
 
 
-def roles_fillable(eligible: dict[str, list[str]]) -> bool:
+def matching_size(candidates: Mapping[str, Iterable[Hashable]]) -> int:
+    """How many roles can get distinct candidates at once (maximum bipartite matching).
+
+    ``candidates`` maps each role to who may fill it; found with augmenting paths.
+
+    >>> matching_size({"primary": ["ann", "bob"], "secondary": ["ann"], "backup": ["ann"]})
+    2
+    """
+    owner: dict[Hashable, str] = {}
+
+    def augment(role: str, seen: set[Hashable]) -> bool:
+        for who in candidates[role]:
+            if who in seen:
+                continue
+            seen.add(who)
+            if who not in owner or augment(owner[who], seen):
+                owner[who] = role
+                return True
+        return False
+
+    return sum(augment(role, set()) for role in candidates)
+
+
+def roles_fillable(eligible: Mapping[str, Iterable[Hashable]]) -> bool:
     """True when every role can be given to a different eligible member (a bipartite matching).
 
     >>> roles_fillable({"primary": ["ann", "bob"], "secondary": ["ann"]})
@@ -49,19 +73,13 @@ def roles_fillable(eligible: dict[str, list[str]]) -> bool:
     >>> roles_fillable({"primary": ["ann"], "secondary": ["ann"]})
     False
     """
-    holder: dict[str, str] = {}  # member id -> role
-
-    def place(role: str, seen: set[str]) -> bool:
-        for member_id in eligible[role]:
-            if member_id in seen:
-                continue
-            seen.add(member_id)
-            if member_id not in holder or place(holder[member_id], seen):
-                holder[member_id] = role
-                return True
-        return False
-
-    return all(place(role, set()) for role in eligible)
+    return matching_size(eligible) == len(eligible)
 
 
-__all__ = ["covering_members", "eligible_members", "roles_fillable", "window_covers"]
+__all__ = [
+    "covering_members",
+    "eligible_members",
+    "matching_size",
+    "roles_fillable",
+    "window_covers",
+]

@@ -26,6 +26,7 @@ from typing import NoReturn
 
 from ortools.sat.python import cp_model
 
+from rota.coverage import matching_size
 from rota.errors import InfeasibleRotaError
 from rota.model import Grid, OffHoursPolicy, Schedule
 from rota.solver.constraints import MINUTES_PER_WEEK, build_model
@@ -82,30 +83,13 @@ def _why_not(m: RotaModel, i: int, k: int, roles: Sequence[str]) -> str:
     return "not eligible for " + ", ".join(missing)
 
 
-def _matching_size(candidates: dict[str, list[int]]) -> int:
-    """Largest number of roles that get distinct members (augmenting paths)."""
-    owner: dict[int, str] = {}
-
-    def augment(role: str, seen: set[int]) -> bool:
-        for i in candidates[role]:
-            if i in seen:
-                continue
-            seen.add(i)
-            if i not in owner or augment(owner[i], seen):
-                owner[i] = role
-                return True
-        return False
-
-    return sum(augment(role, set()) for role in candidates)
-
-
 def _coverage_reasons(m: RotaModel) -> list[str]:
     tl = m.timeline
     roles = tl.roles
     reasons = []
     for k in tl.grid_slots:
         candidates = {r: [i for i in m.members if (i, k, r) in m.x] for r in roles}
-        if _matching_size(candidates) == len(roles):
+        if matching_size(candidates) == len(roles):
             continue
         able = [i for i in m.members if (i, k) in m.w]
         names = ", ".join(m.member_id(i) for i in able)
