@@ -55,9 +55,7 @@ class FeedPublisher:
         """
         state, events = self.team_events(team_id)
         scope = (
-            FeedScope.for_team(state.team)
-            if role is None
-            else FeedScope.for_role(state.team, role)
+            FeedScope.for_team(state.team) if role is None else FeedScope.for_role(state.team, role)
         )
         return feed_bytes(events, scope, stamp=_stamp(state))
 
