@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from api.deps import KeyCache
-from api.routes import feeds, health, members, overrides, pages, teams
+from api.routes import feeds, health, members, overrides, pages, swaps, teams
+from api.schemas import ErrorPublic
 from api.settings import Settings
 from rota import __version__
 from rota.calendar.publish import FeedPublisher
@@ -53,6 +54,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         version=__version__,
         summary="Who is on call, and whom to page next.",
         lifespan=lifespan,
+        # Starlette answers 400 itself for a body it cannot decode; say so in the schema.
+        responses={400: {"model": ErrorPublic, "description": "Undecodable request body"}},
     )
     app.state.settings = settings
 
@@ -68,6 +71,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 return JSONResponse({"detail": fixed or str(exc)}, status_code=code)
         return JSONResponse({"detail": "Internal error"}, status_code=500)
 
-    for module in (health, teams, overrides, members, feeds, pages):
+    for module in (health, teams, overrides, swaps, members, feeds, pages):
         app.include_router(module.router)
     return app

@@ -65,10 +65,32 @@ _RESOLVERS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+MAX_DEPTH = 64
+"""Nesting deeper than this is refused (a team file needs about six levels)."""
+MAX_VALUES = 200_000
+"""Values a document may expand to; refuses alias bombs ("billion laughs")."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with the implicit types of ``_RESOLVERS`` only."""
+    """SafeLoader with the implicit types of ``_RESOLVERS`` only, and a nesting limit."""
 
     yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+    _depth = 0
+    values = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self._depth -= 1
 
 
 for _tag, _pattern, _first in _RESOLVERS:
@@ -115,6 +137,21 @@ def _convert(
     problems: list[Problem],
 ) -> Any:
     doc.locations.setdefault(path, _position(node))
+    loader.values += 1
+    if loader.values > MAX_VALUES:
+        line, column = _position(node)
+        raise ConfigError(
+            [
+                Problem(
+                    doc.file,
+                    format_path(path),
+                    f"the document expands to more than {MAX_VALUES:,} values "
+                    "(aliases repeated inside aliases?)",
+                    line=line,
+                    column=column,
+                )
+            ]
+        )
     if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
         return loader.construct_object(node, deep=True)  # refuses unknown tags, as SafeLoader does
     if isinstance(node, yaml.MappingNode):
@@ -203,9 +240,10 @@ def parse_yaml(text: str, file: str, *, keep_going: bool = False) -> YamlDocumen
         ConfigError: for a syntax error (with its line and column) and for duplicate keys.
     """
     doc = YamlDocument(file=file, data=None)
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     problems: list[Problem] = []
     try:
+        loader = _StrictLoader(text)  # its reader already refuses control characters
         node = loader.get_single_node()
         if node is not None:
             doc.data = _convert(loader, node, (), doc, problems)
@@ -222,10 +260,30 @@ def parse_yaml(text: str, file: str, *, keep_going: bool = False) -> YamlDocumen
                 )
             ]
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise ConfigError(
+            [
+                Problem(
+                    file,
+                    "",
+                    f"a control character (U+{code:04X}) YAML does not allow; remove it",
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from exc
     except yaml.YAMLError as exc:
-        raise ConfigError([Problem(file, "", f"YAML error: {exc}")]) from exc
+        message = " ".join(str(exc).split())  # one line per problem
+        raise ConfigError([Problem(file, "", f"YAML error: {message}")]) from exc
+    except RecursionError as exc:
+        raise ConfigError([Problem(file, "", "YAML nested too deeply to read")]) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if problems and not keep_going:
         raise ConfigError(problems)
     doc.problems = problems

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Path, Response, status
 
 from api.deps import ReadKey, StatesDep, StoreDep, WriteKey
 from api.routes.params import invalid
@@ -86,7 +86,11 @@ def add_override(
     responses={403: {"model": ErrorPublic}},
 )
 def remove_override(
-    team: str, override_id: int, _key: WriteKey, store: StoreDep, states: StatesDep
+    team: str,
+    override_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="Override id.")],
+    _key: WriteKey,
+    store: StoreDep,
+    states: StatesDep,
 ) -> Response:
     removed = store.remove_override(team, override_id)
     states.invalidate(team)

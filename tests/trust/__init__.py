@@ -1,0 +1,1 @@
+"""Trust tests: fuzzed team files, API fuzzing, injected faults and time edge cases (issue 7)."""
