@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
@@ -30,7 +30,7 @@ from rota.errors import (
 )
 
 if TYPE_CHECKING:
-    from rota.model import Schedule
+    from rota.model import Override, Schedule
     from rota.store import Store
 
 DEFAULT_DB = "sqlite:///rota.db"
@@ -151,9 +151,25 @@ def solve(
     ] = "cp-sat",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same rota).")] = 0,
     workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
+    freeze: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            help="Re-solve: keep shifts starting before now + HOURS as published "
+            "(default: rotation.freeze_hours, 48).",
+        ),
+    ] = None,
+    now_text: Annotated[
+        str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Solve a rota for the team file and store it as a new schedule version."""
+    """Solve a rota for the team file and store it as a new schedule version.
+
+    When the team already has a published schedule overlapping the new horizon this is a
+    re-solve: every shift starting before now + freeze keeps its holders, overrides in force
+    stay honoured, and the rest changes as little as fairness allows.
+    """
     from rota.config import load_config
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
@@ -169,12 +185,23 @@ def solve(
     team = team_from_config(cfg)
     shifts_grid = build_grid(team)
     store = _open_store(db)
-    history = None
-    if cfg.fairness.history:
-        try:
-            history = store.load_schedule(team.id)
-        except (TeamNotFound, ScheduleNotFound):
-            history = None
+    now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
+    hours = cfg.rotation.freeze_hours if freeze is None else freeze
+    previous, history, overrides = _published(store, team.id, shifts_grid.start)
+    if not cfg.fairness.history:
+        history = None
+    baseline = None
+    from rota.solver.stability import Baseline, overlaps
+
+    if previous is not None and overlaps(previous, shifts_grid):
+        if strategy == "round-robin":
+            raise UsageError(
+                f"team {team.id!r} already has a published schedule overlapping this horizon; "
+                "re-solving keeps it stable only with --strategy cp-sat"
+            )
+        baseline = Baseline(
+            previous=previous, frozen_until=now + timedelta(hours=hours), overrides=overrides
+        )
 
     started = datetime.now(UTC)
     if strategy == "round-robin":
@@ -193,6 +220,7 @@ def solve(
             shifts_grid,
             history,
             SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, on_progress=progress),
+            baseline,
         )
         schedule = result.schedule
         meta = {
@@ -208,27 +236,88 @@ def solve(
             "time_limit_s": time_limit,
             "seed": seed,
         }
+        if baseline is not None:
+            meta.update(
+                {
+                    "resolved_from": previous.version if previous is not None else None,
+                    "frozen_until": baseline.frozen_until.isoformat(),
+                    "frozen_shifts": result.frozen_shifts,
+                    "changed_assignments": result.changed,
+                    "warnings": list(result.warnings),
+                }
+            )
     stored = store.save_schedule(
         schedule, config_text=source_text, config_name=file.name, meta=meta
     )
     loads = member_loads(team, stored)
     summary = spreads(team, loads)
+    changes = _resolve_changes(previous, stored) if baseline is not None else []
     if as_json:
         from rota.present import loads_json
 
-        _print_json(
-            {
-                "team": team.id,
-                "version": stored.version,
-                "shifts": len(stored.shifts),
-                **meta,
-                "members": loads_json(loads),
-                "spreads": summary_json(summary),
-            }
-        )
+        data: dict[str, Any] = {
+            "team": team.id,
+            "version": stored.version,
+            "shifts": len(stored.shifts),
+            **meta,
+            "members": loads_json(loads),
+            "spreads": summary_json(summary),
+        }
+        if baseline is not None:
+            data["changes"] = [c.sentence() for c in changes]
+        _print_json(data)
         return
+    for warning in meta.get("warnings", []):
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     out.print(solve_summary(team, stored, meta))
+    if baseline is not None and previous is not None:
+        out.print(
+            f"re-solved from version {previous.version}: {meta['frozen_shifts']} shift(s) frozen "
+            f"before {baseline.frozen_until:%Y-%m-%d %H:%M} UTC, "
+            f"{meta['changed_assignments']} assignment(s) changed after it",
+            markup=False,
+        )
+        for change in changes[:DIFF_LINES]:
+            out.print(f"  {change.sentence()}", markup=False, highlight=False)
+        if len(changes) > DIFF_LINES:
+            out.print(
+                f"  ... and {len(changes) - DIFF_LINES} more "
+                f"(rota diff {team.id} --from {previous.version} --to {stored.version})",
+                markup=False,
+            )
     out.print(loads_table(team, loads, summary))
+
+
+DIFF_LINES = 5
+"""Changes listed after a re-solve (the rest: ``rota diff``)."""
+
+
+def _published(
+    store: Store, team_id: str, grid_start: datetime
+) -> tuple[Schedule | None, Schedule | None, tuple[Override, ...]]:
+    """The latest published version, the history before ``grid_start`` over every version
+    (newest wins a time), and the overrides in force."""
+    from rota.swap import history_before
+
+    try:
+        latest = store.load_schedule(team_id)
+    except (TeamNotFound, ScheduleNotFound):
+        return None, None, ()
+    history = history_before(store, team_id, grid_start)
+    return latest, history, tuple(store.list_overrides(team_id))
+
+
+def _resolve_changes(previous: Schedule | None, new: Schedule) -> list[Any]:
+    """Changes from ``previous`` within the new horizon (``rota diff`` sentences)."""
+    if previous is None:
+        return []
+    from rota.diff import diff_schedules
+
+    return [
+        c
+        for c in diff_schedules(previous, new)
+        if c.start >= new.horizon_start and c.end <= new.horizon_end
+    ]
 
 
 def summary_json(summary: Any) -> Any:
@@ -646,6 +735,98 @@ def diff(
             f"  {delta.member_id}: {delta.net_hours:+g} h "
             f"({len(delta.gained)} gained, {len(delta.lost)} lost)",
             markup=False,
+        )
+
+
+# ----------------------------------------------------------------------------------- swap
+
+
+@app.command()
+def swap(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    member: Annotated[str, typer.Option(help="The member giving the shift away.")],
+    shift: Annotated[str, typer.Option(help="Start instant of their shift (ISO 8601, UTC).")],
+    apply: Annotated[bool, typer.Option("--apply", help="Record the swap as override(s).")] = False,
+    to: Annotated[
+        str | None, typer.Option("--to", help="With --apply: this member (else the best).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    now_text: Annotated[
+        str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who can take a member's shift without breaking a rule, and one-for-one trades."""
+    from rota.service import load_team_state
+    from rota.swap import history_before, swap_options, swap_view, validated_overrides
+
+    start = _required_instant(shift, "--shift")
+    now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
+    if to is not None and not apply:
+        raise UsageError("--to is only used with --apply")
+    store = _open_store(db)
+    state = load_team_state(store, team_id)
+    history = None
+    if state.team.config.fairness.history:
+        history = history_before(store, team_id, state.schedule.horizon_start)
+    options = swap_options(
+        state.team,
+        state.schedule,
+        state.overrides,
+        member,
+        start,
+        history=history,
+        now=max(now, start),
+    )
+    applied = []
+    if apply:
+        new = options.overrides(to)
+        validated_overrides(state.team, state.schedule, state.overrides, new)
+        for o in new:
+            applied.append(
+                store.add_override(
+                    team_id,
+                    role=o.role,
+                    member_id=o.member_id,
+                    start=o.start,
+                    end=o.end,
+                    reason=o.reason,
+                    created_by="cli swap",
+                )
+            )
+    if as_json:
+        data = swap_view(options)
+        if apply:
+            data["applied"] = [override_json(o) for o in applied]
+        _print_json(data)
+        return
+    out.print(
+        f"{team_id}: {member}'s {options.role} shift {_span(options.start, options.end)}",
+        markup=False,
+    )
+    if options.candidates:
+        out.print("can take it (fairest first):", markup=False)
+        for c in options.candidates:
+            out.print(
+                f"  {c.member_id}: {c.hours:g} h -> {c.hours_after:g} h "
+                f"(fair share {c.fair_share_hours:.1f} h, fairness {c.fairness_effect:+.1f} h, "
+                f"off-hours {c.off_hours:g} h)",
+                markup=False,
+            )
+    else:
+        out.print("nobody can take it without breaking a hard rule", markup=False)
+    if options.trades:
+        out.print("one-for-one trades (nobody's hours change):", markup=False)
+        for t in options.trades:
+            out.print(
+                f"  {t.member_id} takes it, {member} takes {t.member_id}'s {t.role} "
+                f"{_span(t.start, t.end)} (weekends moved {t.weekends_moved}, "
+                f"off-hours {t.off_hours_added:+g} h)",
+                markup=False,
+            )
+    for o in applied:
+        out.print(
+            f"override {o.id}: {o.member_id} is {o.role} {_span(o.start, o.end)}", markup=False
         )
 
 

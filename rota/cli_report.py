@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -132,26 +133,52 @@ def report(
     from rota.report import build_report, report_csv, report_html, report_json
     from rota.service import load_team_state
     from rota.store import Store
+    from rota.swap import history_before
 
     store = Store.open(db)
     try:
         state = load_team_state(store, team_id)
+        history = history_before(store, team_id, state.schedule.horizon_start)
     finally:
         store.close()
     lo = parse_bound(start, "--from", state.team.zone)
     hi = parse_bound(end, "--to", state.team.zone)
     result = build_report(state.team, state.schedule, state.index.shifts, start=lo, end=hi)
+    with_history = None
+    if history is not None and lo is None:
+        # Earlier published horizons: what fairness.history evens out in the next rota.
+        combined = replace(
+            state.schedule,
+            horizon_start=history.horizon_start,
+            shifts=(*history.shifts, *state.schedule.shifts),
+        )
+        with_history = build_report(
+            state.team, combined, (*history.shifts, *state.index.shifts), end=hi
+        )
     if fmt is ReportFormat.TABLE:
+        tables: list[Group | Text] = [report_table(result)]
+        if with_history is not None:
+            tables.append(
+                Text(
+                    "\nIncluding history: every published shift since "
+                    f"{with_history.start:%Y-%m-%d %H:%M} UTC",
+                    style="bold",
+                )
+            )
+            tables.append(report_table(with_history))
         if output is None:
-            Console(soft_wrap=True).print(report_table(result))
+            Console(soft_wrap=True).print(*tables)
             return
         buffer = io.StringIO()
-        Console(file=buffer, width=120, no_color=True).print(report_table(result))
+        Console(file=buffer, width=120, no_color=True).print(*tables)
         text = buffer.getvalue()
     elif fmt is ReportFormat.CSV:
         text = report_csv(result)
     elif fmt is ReportFormat.JSON:
-        text = json.dumps(report_json(result), indent=2, ensure_ascii=False) + "\n"
+        data = report_json(result)
+        if with_history is not None:
+            data["including_history"] = report_json(with_history)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = report_html(result)
     if output is None:

@@ -137,6 +137,8 @@ class RotationSection(_Strict):
     off_hours: Annotated[OffHoursPolicy, BeforeValidator(_choice(_values(OffHoursPolicy)))] = (
         OffHoursPolicy.AVOID
     )
+    freeze_hours: Annotated[float, BeforeValidator(_number(0, 8760, unit=" hours"))] = 48
+    """Re-solving a published rota keeps every shift starting before now + this many hours."""
 
     @field_validator("handoffs_utc")
     @classmethod

@@ -47,6 +47,8 @@ def add_coverage(m: RotaModel) -> None:
     tl = m.timeline
     for k in tl.grid_slots:
         for role in tl.roles:
+            if (k, role) in m.outside:
+                continue  # frozen, held by a former member
             holders = [m.x[i, k, role] for i in m.members if (i, k, role) in m.x]
             if not holders:  # the pre-check explains this; never guarded
                 m.broken.append(GuardKey("coverage", None, tl.slots[k].start_at.date()))
@@ -383,9 +385,16 @@ def build_model(
     grid: Grid,
     history: Schedule | None,
     scope: Callable[[GuardKey], GuardKey | None] | None = None,
+    *,
+    skip: frozenset[tuple[str, int, str]] = frozenset(),
+    outside: dict[tuple[int, str], str] | None = None,
 ) -> RotaModel:
-    """The variables and every hard rule (no objective); ``scope`` guards rules to explain."""
+    """The variables and every hard rule (no objective); ``scope`` guards rules to explain.
+
+    ``skip`` and ``outside`` come from a re-solve (:mod:`rota.solver.stability`): triples
+    without a variable, and frozen (slot, role) pairs held by former members.
+    """
     timeline = build_timeline(team, grid, history, lookback_days=lookback_days(team, grid))
-    m = RotaModel.build(team, timeline, scope)
+    m = RotaModel.build(team, timeline, scope, skip=skip, outside=outside)
     add_hard_rules(m)
     return m

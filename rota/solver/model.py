@@ -52,6 +52,8 @@ class RotaModel:
     scope: Callable[[GuardKey], GuardKey | None] | None = None
     guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
     broken: list[GuardKey] = field(default_factory=list)  # rules no constraint can satisfy
+    outside: dict[tuple[int, str], str] = field(default_factory=dict)
+    """(slot, role) held by someone who is no longer a member (kept frozen): no variables."""
 
     # ---------------------------------------------------------------- building
 
@@ -61,9 +63,24 @@ class RotaModel:
         team: Team,
         timeline: Timeline,
         scope: Callable[[GuardKey], GuardKey | None] | None = None,
+        *,
+        skip: frozenset[tuple[str, int, str]] = frozenset(),
+        outside: dict[tuple[int, str], str] | None = None,
     ) -> RotaModel:
-        """Create the ``x`` and ``w`` variables (no constraints yet)."""
-        m = cls(team=team, timeline=timeline, scope=scope)
+        """Create the ``x`` and ``w`` variables (no constraints yet).
+
+        Args:
+            team: the team.
+            timeline: history and grid slots with their facts.
+            scope: guards for explanations (see the module docstring).
+            skip: ``(member id, grid index, role)`` triples that get no variable (a member
+                busy with an override in force then).
+            outside: ``(grid index, role) -> member id`` held by a former member (frozen):
+                nobody else gets a variable there and coverage leaves it alone.
+        """
+        first = timeline.first_grid
+        held_outside = {(first + g, role): who for (g, role), who in (outside or {}).items()}
+        m = cls(team=team, timeline=timeline, scope=scope, outside=held_outside)
         forbid = team.config.rotation.off_hours is OffHoursPolicy.FORBID
         for i, member in enumerate(timeline.members):
             for k in timeline.grid_slots:
@@ -73,7 +90,9 @@ class RotaModel:
                 index = timeline.slots[k].grid_index
                 held: list[cp_model.IntVar] = []
                 for role in timeline.roles:
-                    if role in member.roles:
+                    if role in member.roles and (member.id, index, role) not in skip:
+                        if (k, role) in m.outside:
+                            continue
                         var = m.cp.new_bool_var(f"x[{member.id},{index},{role}]")
                         m.x[i, k, role] = var
                         held.append(var)

@@ -62,6 +62,7 @@ from ortools.sat.python import cp_model
 
 from rota.model import OffHoursPolicy
 from rota.solver.model import RotaModel, Value
+from rota.solver.stability import CHANGE_WEIGHT_SHIFTS, ChangeCount
 
 SHARE_RESOLUTION = 100
 """Shares are whole percent of the best-available member's ``fte`` x available minutes."""
@@ -125,15 +126,25 @@ class Stage:
     name: str
     terms: tuple[tuple[cp_model.IntVar, int], ...]
     minutes: float
+    parts: tuple[tuple[tuple[cp_model.IntVar, int], ...], ...] = ()
+    """Sub-sums locked one by one after the stage (empty: the whole sum is locked)."""
 
     def expr(self) -> cp_model.LinearExpr:
-        return cp_model.LinearExpr.weighted_sum(
-            [v for v, _ in self.terms], [c for _, c in self.terms]
-        )
+        return _weighted(self.terms)
+
+    def lock(self, model: cp_model.CpModel, solution: Sequence[int]) -> None:
+        """Add ``part <= value at solution`` for each part (or the whole stage)."""
+        for part in self.parts or (self.terms,):
+            if part:
+                model.add(_weighted(part) <= sum(c * solution[v.index] for v, c in part))
 
     def value(self, solution: Sequence[int]) -> int:
         """The stage's objective on a complete solution (values by proto index)."""
         return sum(c * solution[v.index] for v, c in self.terms)
+
+
+def _weighted(terms: Sequence[tuple[cp_model.IntVar, int]]) -> cp_model.LinearExpr:
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
 
 
 @dataclass(slots=True)
@@ -332,8 +343,13 @@ def prepare(m: RotaModel) -> None:
         weekend_load(m, i)
 
 
-def build_objective(m: RotaModel) -> Objective:
-    """Create every penalty variable (each with a :data:`Helper`) and the stages."""
+def build_objective(m: RotaModel, changes: ChangeCount | None = None) -> Objective:
+    """Create every penalty variable (each with a :data:`Helper`) and the stages.
+
+    ``changes`` (a re-solve, :mod:`rota.solver.stability`) joins the ``fair`` stage at
+    :data:`~rota.solver.stability.CHANGE_WEIGHT_SHIFTS` typical shifts of hours excess per
+    change; fairness and changes are then locked separately.
+    """
     cfg = m.team.config
     weights = cfg.fairness.weights
     avoid = cfg.rotation.off_hours is OffHoursPolicy.AVOID
@@ -395,8 +411,16 @@ def build_objective(m: RotaModel) -> Objective:
         humane.extend(merged.values())
 
     objective = Objective(unit=unit, helpers=helpers)
-    if fair:
-        objective.stages.append(Stage("fair", tuple(fair), unit / resolution))
+    stable: list[tuple[cp_model.IntVar, int]] = []
+    if changes is not None:
+        per_hour_unit = w_hours if w_hours > 0 else resolution
+        weight = max(1, round(CHANGE_WEIGHT_SHIFTS * shift * per_hour_unit))
+        stable.append((changes.var, weight))
+        helpers.append((changes.var, changes.value))
+    if fair or stable:
+        objective.stages.append(
+            Stage("fair", (*fair, *stable), unit / resolution, parts=(tuple(fair), tuple(stable)))
+        )
     if humane:
         weight = max(w_off, 1) if w_off > 0 else resolution
         objective.stages.append(Stage("humane", tuple(humane), unit * weight / resolution))

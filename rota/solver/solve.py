@@ -11,6 +11,10 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    is up; then the stage is locked at the best value found (``objective <= best``) so later
    stages cannot undo it.
 
+A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
+before the freeze, leaves overriding members busy, hints the feasibility phase with the
+published holders and adds the number of changed assignments to the ``fair`` stage.
+
 Each improving solution is reported through ``options.on_progress``. The result's objective and
 bound are the sums over the stages (weighted minutes); its gap is the largest stage gap; it is
 ``optimal`` when every stage was proven optimal.
@@ -31,6 +35,15 @@ from rota.solver.constraints import build_model
 from rota.solver.explain import explain_infeasible, precheck
 from rota.solver.model import RotaModel
 from rota.solver.objective import Stage, build_objective, prepare
+from rota.solver.stability import (
+    Baseline,
+    add_change_count,
+    apply_freeze,
+    changed_assignments,
+    diagnose_freeze,
+    plan_freeze,
+    stable_feasibility,
+)
 from rota.team import Team
 
 RELATIVE_GAP_LIMIT = 0.001
@@ -76,6 +89,11 @@ class SolveResult:
     first_solution_s: float | None
     num_variables: int
     num_constraints: int
+    changed: int | None = None
+    """Re-solve: published assignments after the freeze that changed holder (else None)."""
+    frozen_shifts: int = 0
+    """Re-solve: grid shifts kept exactly as published (they start before the freeze)."""
+    warnings: tuple[str, ...] = ()
 
 
 def solve(
@@ -83,21 +101,35 @@ def solve(
     grid: Grid,
     history: Schedule | None = None,
     options: SolveOptions = SolveOptions(),
+    baseline: Baseline | None = None,
 ) -> SolveResult:
-    """A valid, fair rota for ``grid``.
+    """A valid, fair rota for ``grid``; with ``baseline``, as close to it as fairness allows.
 
     Raises:
         InfeasibleRotaError: no rota keeps every hard rule (the message says why, in the team's
-            terms), or none was found within the time limit.
+            terms), a frozen assignment can no longer be kept, or none was found within the
+            time limit.
     """
     started = time.monotonic()
     precheck(team, grid, history)
-    m = build_model(team, grid, history)
+    freeze = plan_freeze(team, grid, baseline) if baseline is not None else None
+
+    def model() -> RotaModel:
+        if freeze is None:
+            return build_model(team, grid, history)
+        return build_model(team, grid, history, skip=freeze.skip, outside=dict(freeze.outside))
+
+    m = model()
     if m.broken:
         explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)
+    if freeze is not None:
+        apply_freeze(m, freeze)
     prepare(m)
     hard = m.cp.clone()  # the hard rules alone: the feasibility phase is fastest without helpers
-    objective = build_objective(m)
+    if freeze is not None:
+        stable_feasibility(m, freeze, hard)
+    changes = add_change_count(m, freeze) if freeze is not None else None
+    objective = build_objective(m, changes)
 
     def remaining() -> float:
         return options.time_limit_s - (time.monotonic() - started)
@@ -106,6 +138,8 @@ def solve(
     status = solver.solve(hard)
     first_solution_s = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
+        if freeze is not None and freeze.fixed:
+            diagnose_freeze(model(), freeze, time_limit_s=max(1.0, remaining()))
         explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRotaError(
@@ -144,9 +178,12 @@ def solve(
         worst_gap = max(worst_gap, 0.0 if optimal else _gap(value, bound))
         done += value * stage.minutes
         bound_done += (value if optimal else max(bound, 0.0)) * stage.minutes
-        m.cp.add(stage.expr() <= value)  # lock the stage for the next ones
+        stage.lock(m.cp, solution)  # lock the stage (each part) for the next ones
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
     schedule = _schedule(m, grid, lambda var: solution[var.index])
+    changed = None
+    if baseline is not None:
+        changed = changed_assignments(baseline.previous, schedule, after=baseline.frozen_until)
     result_status: Literal["optimal", "feasible"] = "optimal" if all_optimal else "feasible"
     return SolveResult(
         schedule=schedule,
@@ -158,6 +195,9 @@ def solve(
         first_solution_s=first_solution_s,
         num_variables=len(m.cp.proto.variables),
         num_constraints=len(m.cp.proto.constraints),
+        changed=changed,
+        frozen_shifts=freeze.frozen_shifts if freeze is not None else 0,
+        warnings=freeze.warnings if freeze is not None else (),
     )
 
 
@@ -226,6 +266,7 @@ def _schedule(m: RotaModel, grid: Grid, value_of: Callable[[cp_model.IntVar], in
     for (i, k, role), var in m.x.items():
         if value_of(var):
             holder[k, role] = m.member_id(i)
+    holder.update(m.outside)
     tl = m.timeline
     shifts = []
     for k in tl.grid_slots:
