@@ -105,6 +105,25 @@ def derive_cuts(team: Team, begin: datetime, finish: datetime) -> list[datetime]
     return _Deriver(team, begin, finish).cuts()
 
 
+def boundary_cut(team: Team, instant: datetime) -> datetime:
+    """The derived handoff a horizon starts or ends with: the first cut at or after ``instant``
+    of the daily pattern of its UTC day, taken from that day's coverage alone.
+
+    Because it depends on nothing but the date, a horizon ending at ``instant`` and the next one
+    starting there share this handoff, so consecutive horizons join exactly (SPEC §3).
+    """
+    day = instant.astimezone(UTC).date()
+    for offset in (0, 1):
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=offset)
+        deriver = _Deriver(team, start, start + timedelta(days=1), fixed_ends=False)
+        for cut in sorted(deriver.pattern(deriver.key(0)) or ()):
+            candidate = start + cut * SLOT
+            if candidate >= instant:
+                return candidate
+    origin = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return origin + _ceil_slots(instant - origin) * SLOT
+
+
 def daily_pattern(team: Team, day: date) -> DailyPattern | None:
     """The optimal cyclic pattern for the coverage of UTC ``day``, as if every day were like it.
 
@@ -143,7 +162,9 @@ def _standard_offset_slots(zone: ZoneInfo, year: int) -> int:
 class _Deriver:
     """The optimisation of the module docstring for one team and one horizon."""
 
-    def __init__(self, team: Team, begin: datetime, finish: datetime) -> None:
+    def __init__(
+        self, team: Team, begin: datetime, finish: datetime, *, fixed_ends: bool = True
+    ) -> None:
         shift_hours = team.config.rotation.shift_hours
         self.lo = round(shift_hours.min * SLOTS_PER_HOUR)
         self.hi = round(shift_hours.max * SLOTS_PER_HOUR)
@@ -151,6 +172,13 @@ class _Deriver:
         self.origin = datetime(begin_utc.year, begin_utc.month, begin_utc.day, tzinfo=UTC)
         self.begin_slot = _ceil_slots(begin - self.origin)
         self.finish_slot = max(_ceil_slots(finish - self.origin), self.begin_slot + 1)
+        # The first and last handoff, shared with the neighbouring horizons (see boundary_cut).
+        self.start_slot: int | None = None
+        self.end_slot: int | None = None
+        if fixed_ends:
+            self.start_slot = _ceil_slots(boundary_cut(team, begin) - self.origin)
+            self.end_slot = _ceil_slots(boundary_cut(team, finish) - self.origin)
+            self.finish_slot = max(self.finish_slot, self.end_slot)
         self.days = (self.finish_slot + self.hi - 1) // SLOTS_PER_DAY + 2
         # Relative position 0 is team-local midnight in standard time; cuts at relative
         # positions divisible by 4 are on a whole team-local hour.
@@ -278,9 +306,14 @@ class _Deriver:
             inside = inside or (d == 0 and self.days > 1 and keys[0] == keys[1])
             steady.append(own if inside else None)
             matching.append(self._neighbour_patterns(keys, regime, d))
-        start = self._start_slot(matching)
+        start = self._start_slot(matching) if self.start_slot is None else self.start_slot
         slots = self._horizon_dp(start, keys, steady, matching, restrict=True)
         if slots is None:
+            slots = self._horizon_dp(start, keys, steady, matching, restrict=False)
+        if slots is None and self.end_slot is not None:
+            # Shift lengths too rigid (e.g. min == max) to reach the shared end handoff from
+            # the shared start across a DST change: end at the first cut after ``finish``.
+            self.end_slot = None
             slots = self._horizon_dp(start, keys, steady, matching, restrict=False)
         assert slots is not None, "an unrestricted tiling always exists"
         return [self.origin + s * SLOT for s in slots]
@@ -319,14 +352,19 @@ class _Deriver:
         *,
         restrict: bool,
     ) -> list[int] | None:
-        lo, hi, finish = self.lo, self.hi, self.finish_slot
-        stop = finish + hi
+        lo, hi, finish, end = self.lo, self.hi, self.finish_slot, self.end_slot
+        stop = finish + hi if end is None else end + 1
         nodes = [start]
         for day in range(start // SLOTS_PER_DAY, (stop - 1) // SLOTS_PER_DAY + 1):
             base = day * SLOTS_PER_DAY
             pattern = steady[day] if restrict else None
             offsets: Iterable[int] = sorted(pattern) if pattern is not None else range(96)
             nodes.extend(base + o for o in offsets if start < base + o < stop)
+        if end is not None and end not in nodes:
+            nodes.append(end)  # the shared last handoff, even off this day's pattern
+        nodes.sort()
+        if end is not None:
+            finish = end
         # Weights of the module docstring's horizon objective, lexicographic by construction.
         unit = (len(nodes) * SLOTS_PER_DAY * SLOTS_PER_DAY + 1).bit_length()
         w_hour, w_shift, w_match, w_good = 1 << unit, 1 << 2 * unit, 1 << 3 * unit, 1 << 4 * unit
@@ -360,7 +398,11 @@ class _Deriver:
                 if top is None or value > top:
                     top, back[n] = value, m
             score[n] = top
-            if top is not None and j >= finish and (best is None or top > best):
+            if (
+                top is not None
+                and (j == end if end is not None else j >= finish)
+                and (best is None or top > best)
+            ):
                 best, best_node = top, n
         if best is None:
             return None

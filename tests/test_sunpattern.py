@@ -369,3 +369,34 @@ def test_fast_window_occurrences_match_window_intervals(
         for iv in window_intervals(window, zone, origin, end)
     ]
     assert _window_seconds(window, zone, origin, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "weeks"),
+    [
+        ("2027-01-04", 10),  # the next horizon starts just before Los Angeles moves its clocks
+        ("2027-02-22", 5),  # ends in the week Warsaw moves its clocks
+        ("2027-03-22", 1),  # Sydney's autumn change the following week
+        ("2028-08-14", 12),  # ends on a Monday after the US autumn change
+    ],
+)
+def test_consecutive_derived_horizons_join_exactly(start: str, weeks: int) -> None:
+    # SPEC §3: consecutive horizons join. The derived handoff where one horizon ends and the
+    # next begins depends on that date's own pattern only, so both grids agree on it.
+    first = regional_team(start=start, weeks=weeks)
+    following = regional_team(
+        start=(date.fromisoformat(start) + timedelta(weeks=weeks)).isoformat(), weeks=weeks
+    )
+    end_of_first = build_grid(first).end
+    grid = build_grid(following)
+    assert end_of_first == grid.start
+    assert_tiles(grid)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offset_days=st.integers(0, 400), weeks=st.integers(1, 3))
+def test_consecutive_horizons_join_for_any_start(offset_days: int, weeks: int) -> None:
+    start = date(2026, 10, 1) + timedelta(days=offset_days)
+    first = regional_team(start=start.isoformat(), weeks=weeks)
+    following = regional_team(start=(start + timedelta(weeks=weeks)).isoformat(), weeks=weeks)
+    assert build_grid(first).end == build_grid(following).start

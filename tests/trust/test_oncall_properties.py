@@ -229,12 +229,6 @@ def test_rota_who_says_no_schedule_outside_the_horizon(
     assert inside.code == 0, inside
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: follow-the-sun grids with derived handoffs (rota/horizon.py, rota/sunpattern.py) "
-    "of consecutive horizons overlap across a DST change: the 12-week horizon from 2028-08-14 "
-    "ends 2028-11-06T13:45Z, the next one starts 2028-11-06T12:00Z",
-)
 def test_consecutive_follow_the_sun_horizons_join() -> None:
     from bench.teams import SPECS, START, team_document
 
