@@ -113,14 +113,16 @@ def boundary_cut(team: Team, instant: datetime) -> datetime:
     starting there share this handoff, so consecutive horizons join exactly (SPEC §3).
     """
     day = instant.astimezone(UTC).date()
-    for offset in (0, 1):
-        start = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=offset)
-        deriver = _Deriver(team, start, start + timedelta(days=1), fixed_ends=False)
-        for cut in sorted(deriver.pattern(deriver.key(0)) or ()):
-            candidate = start + cut * SLOT
-            if candidate >= instant:
-                return candidate
     origin = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    deriver = _Deriver(team, origin, origin + timedelta(days=1), fixed_ends=False)
+    pattern = sorted(deriver.pattern(deriver.key(0)) or ())
+    # The pattern is cyclic, so its first cut of the next day follows its last within max
+    # hours: the handoff found is less than one longest shift after ``instant``.
+    for candidate in (
+        origin + days * timedelta(days=1) + cut * SLOT for days in (0, 1) for cut in pattern
+    ):
+        if candidate >= instant:
+            return candidate
     return origin + _ceil_slots(instant - origin) * SLOT
 
 
@@ -178,8 +180,7 @@ class _Deriver:
         if fixed_ends:
             self.start_slot = _ceil_slots(boundary_cut(team, begin) - self.origin)
             self.end_slot = _ceil_slots(boundary_cut(team, finish) - self.origin)
-            self.finish_slot = max(self.finish_slot, self.end_slot)
-        self.days = (self.finish_slot + self.hi - 1) // SLOTS_PER_DAY + 2
+        self.days = (max(self.finish_slot, self.end_slot or 0) + self.hi - 1) // SLOTS_PER_DAY + 2
         # Relative position 0 is team-local midnight in standard time; cuts at relative
         # positions divisible by 4 are on a whole team-local hour.
         self.ref = -_standard_offset_slots(team.zone, begin_utc.year) % SLOTS_PER_DAY
@@ -352,7 +353,7 @@ class _Deriver:
         *,
         restrict: bool,
     ) -> list[int] | None:
-        lo, hi, finish, end = self.lo, self.hi, self.finish_slot, self.end_slot
+        lo, hi, end, finish = self.lo, self.hi, self.end_slot, self.finish_slot
         stop = finish + hi if end is None else end + 1
         nodes = [start]
         for day in range(start // SLOTS_PER_DAY, (stop - 1) // SLOTS_PER_DAY + 1):
@@ -360,11 +361,11 @@ class _Deriver:
             pattern = steady[day] if restrict else None
             offsets: Iterable[int] = sorted(pattern) if pattern is not None else range(96)
             nodes.extend(base + o for o in offsets if start < base + o < stop)
-        if end is not None and end not in nodes:
-            nodes.append(end)  # the shared last handoff, even off this day's pattern
-        nodes.sort()
         if end is not None:
-            finish = end
+            # No handoff between the end day's midnight and the shared last handoff: the
+            # horizon ends at the first handoff at or after that midnight.
+            nodes = [n for n in nodes if n < finish] + [end]
+        nodes.sort()
         # Weights of the module docstring's horizon objective, lexicographic by construction.
         unit = (len(nodes) * SLOTS_PER_DAY * SLOTS_PER_DAY + 1).bit_length()
         w_hour, w_shift, w_match, w_good = 1 << unit, 1 << 2 * unit, 1 << 3 * unit, 1 << 4 * unit
