@@ -174,22 +174,18 @@ def add_rest_gap(m: RotaModel) -> None:
     tl = m.timeline
     gap = round(m.team.config.rest.min_hours * 60)
     slots = tl.slots
+    n = len(slots)
     for i in m.members:
-        for a in range(len(slots)):
-            first = m.work(i, a)
-            if first is False:
+        works, idle = m.works(i)
+        facts = tl.facts[i]
+        for a in range(n):
+            if works[a] is False:
                 continue
             b = a + 1
-            while b < len(slots) and slots[b].start < slots[a].end + gap:
-                if slots[b].start > slots[a].end and b >= tl.first_grid:
-                    second = m.work(i, b)
-                    if second is not False:
-                        m.add_clause(
-                            [negate(first), negate(second)],
-                            "rest_gap",
-                            i,
-                            tl.facts[i][b].start_date,
-                        )
+            limit = slots[a].end + gap
+            while b < n and slots[b].start < limit:
+                if slots[b].start > slots[a].end and b >= tl.first_grid and works[b] is not False:
+                    m.add_clause([idle[a], idle[b]], "rest_gap", i, facts[b].start_date)
                 b += 1
 
 
@@ -215,33 +211,27 @@ def add_block_length(m: RotaModel) -> None:
     Friday + Saturday + Sunday is not).
     """
     tl = m.timeline
+    n = len(tl.slots)
+    touches = tl.touches_next
     for i in m.members:
-        for a in range(len(tl.slots)):
-            if m.work(i, a) is False:
+        works, idle = m.works(i)
+        join = _joins(m, i)
+        for a in range(n):
+            if works[a] is False:
                 continue
             e = a
-            while tl.touches_next[e] and not joined(m, i, e) and m.work(i, e + 1) is not False:
+            while touches[e] and not join[e] and works[e + 1] is not False:
                 e += 1
                 if piece_too_long(m, i, a, e):
                     if e >= tl.first_grid:
-                        m.add_clause(
-                            [negate(m.work(i, k)) for k in range(a, e + 1)],
-                            "block_length",
-                            i,
-                            tl.facts[i][a].start_date,
-                        )
+                        m.add_clause(idle[a : e + 1], "block_length", i, tl.facts[i][a].start_date)
                     break
 
 
-def block_possible(m: RotaModel, i: int, b: int, e: int) -> bool:
-    """Whether ``b..e`` can be one of member ``i``'s blocks under the block-length rule."""
-    start = b
-    for k in range(b, e + 1):
-        if k > start and joined(m, i, k - 1):
-            start = k
-        if piece_too_long(m, i, start, k):
-            return False
-    return True
+def _joins(m: RotaModel, i: int) -> list[bool]:
+    """:func:`joined` for every slot of member ``i``."""
+    touches = m.timeline.touches_next
+    return [touches[k] and weekend_partner(m, i, k) == k + 1 for k in range(len(m.timeline.slots))]
 
 
 def add_after_night(m: RotaModel) -> None:
@@ -250,57 +240,98 @@ def add_after_night(m: RotaModel) -> None:
     "The local date on which that block ends" is the member-local date of its end instant (a
     block ending at 00:00 ends on the new day). The Sunday shift a ``whole`` weekend requires
     (the partner of a Saturday shift the member holds) stays allowed.
+
+    In a normal solve (no explanation guards, rest gap and block length in the model) the
+    clauses are generated compactly, with the same solutions: for a block end ``e`` the clauses
+    of every possible block start ``b`` up to the last night shift ``n`` before ``e`` are
+    replaced by the one clause ``w[n..e] and not w[e+1] -> not w[t]`` (it subsumes each of them,
+    and a block starting before the first possible start would break the block length), and a
+    shift ``t`` that starts within the rest gap of ``e`` gets none (the rest-gap clause
+    ``not (w[e] and w[t])`` already forbids it).
     """
     if not m.team.config.rest.after_night:
         return
+    compact = m.scope is None and add_rest_gap in ALL_RULES and add_block_length in ALL_RULES
+    gap = round(m.team.config.rest.min_hours * 60) if compact else 0
     tl = m.timeline
     slots = tl.slots
+    touches = tl.touches_next
+    n = len(slots)
     for i in m.members:
         facts = tl.facts[i]
+        works, idle = m.works(i)
+        partner = [weekend_partner(m, i, k) for k in range(n)]
+        join = [touches[k] and partner[k] == k + 1 for k in range(n)]
+        night = [f.night_minutes > 0 for f in facts]
+        possible = _block_checker(m, join)
         starts_on: dict[date, list[int]] = defaultdict(list)
         for k in tl.grid_slots:
-            if m.work(i, k) is not False:
+            if works[k] is not False:
                 starts_on[facts[k].start_date].append(k)
-        saturday_of: dict[int, int] = {}
-        for k in range(len(slots)):
-            p = weekend_partner(m, i, k)
-            if p is not None:
-                saturday_of[p] = k
-        for b in range(len(slots)):
-            if m.work(i, b) is False:
+        saturday_of = {p: k for k, p in enumerate(partner) if p is not None}
+        for e in range(n):
+            if works[e] is False:
                 continue
-            e = b
-            while True:
-                if any(facts[k].night_minutes > 0 for k in range(b, e + 1)):
-                    _forbid_after_block(m, i, b, e, starts_on[facts[e].end_date], saturday_of)
-                if not tl.touches_next[e] or m.work(i, e + 1) is False:
-                    break
-                if not block_possible(m, i, b, e + 1):
-                    break
-                e += 1
+            candidates = starts_on.get(facts[e].end_date)
+            if not candidates:
+                continue
+            end = slots[e].end
+            later = [t for t in candidates if slots[t].start >= end + gap and t != e + 1]
+            if not later:
+                continue
+            # The possible block starts b..e: a touching run of workable slots, block length kept.
+            b = e
+            last_night = e if night[e] else -1
+            while b > 0 and touches[b - 1] and works[b - 1] is not False and possible(b - 1, e):
+                b -= 1
+                if last_night < 0 and night[b]:
+                    last_night = b
+            if last_night < 0:
+                continue
+            stopped_by_length = (
+                b > 0 and touches[b - 1] and works[b - 1] is not False  # not possible(b - 1, e)
+            )
+            single = compact and not (stopped_by_length and b - 1 < tl.first_grid)
+            for first in [last_night] if single else range(b, last_night + 1):
+                condition = idle[first : e + 1]
+                if not single and first > 0 and touches[first - 1]:
+                    condition.append(works[first - 1])
+                if touches[e]:
+                    condition.append(works[e + 1])
+                for t in later:
+                    exempt: list[Value] = []
+                    if t in saturday_of:
+                        exempt.append(works[saturday_of[t]])
+                    m.add_clause(
+                        [*condition, idle[t], *exempt],
+                        "after_night",
+                        i,
+                        facts[e].end_date,
+                    )
 
 
-def _forbid_after_block(
-    m: RotaModel, i: int, b: int, e: int, candidates: list[int], saturday_of: dict[int, int]
-) -> None:
-    tl = m.timeline
-    slots = tl.slots
-    end = slots[e].end
-    later = [t for t in candidates if slots[t].start >= end and t != e + 1]
-    if not later:
-        return
-    condition: list[Value] = [negate(m.work(i, k)) for k in range(b, e + 1)]
-    if b > 0 and tl.touches_next[b - 1]:
-        condition.append(m.work(i, b - 1))
-    if tl.touches_next[e]:
-        condition.append(m.work(i, e + 1))
-    for t in later:
-        exempt: list[Value] = []
-        if t in saturday_of:
-            exempt.append(m.work(i, saturday_of[t]))
-        m.add_clause(
-            [*condition, negate(m.work(i, t)), *exempt], "after_night", i, tl.facts[i][e].end_date
-        )
+def _block_checker(m: RotaModel, join: list[bool]) -> Callable[[int, int], bool]:
+    """Whether ``b..e`` can be one of a member's blocks under the block-length rule.
+
+    ``join`` is :func:`joined` for each slot of the member.
+    """
+    cap = m.team.config.max_block_hours()
+    slots = m.timeline.slots
+    limit = None if cap is None else round(cap * 60)
+
+    def possible(b: int, e: int) -> bool:
+        start = b
+        for k in range(b, e + 1):
+            if k > start and join[k - 1]:
+                start = k
+            if limit is None:
+                if k > start:
+                    return False
+            elif slots[k].end - slots[start].start > limit:
+                return False
+        return True
+
+    return possible
 
 
 def add_after_weekend(m: RotaModel) -> None:

@@ -54,6 +54,7 @@ class RotaModel:
     broken: list[GuardKey] = field(default_factory=list)  # rules no constraint can satisfy
     outside: dict[tuple[int, str], str] = field(default_factory=dict)
     """(slot, role) held by someone who is no longer a member (kept frozen): no variables."""
+    _works: dict[int, tuple[list[Value], list[Value]]] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- building
 
@@ -117,6 +118,13 @@ class RotaModel:
         if slot.grid_index is None:
             return any(holder == self.member_id(i) for _, holder in slot.held)
         return self.w.get((i, k), False)
+
+    def works(self, i: int) -> tuple[list[Value], list[Value]]:
+        """:meth:`work` of member ``i`` for every slot, and its negation (cached; read-only)."""
+        if i not in self._works:
+            values = [self.work(i, k) for k in range(len(self.timeline.slots))]
+            self._works[i] = (values, [negate(v) for v in values])
+        return self._works[i]
 
     def holds(self, i: int, k: int, role: str) -> Value:
         """Member ``i`` holds ``role`` in timeline slot ``k``: a literal, or a constant."""
@@ -194,6 +202,11 @@ class RotaModel:
                 return
             if value is not False:
                 lits.append(value)
+        if self.scope is None:  # the common case, without the guard's overhead
+            if not lits:
+                self.broken.append(GuardKey(family, self._mid(member), when))
+            self.cp.add_bool_or(lits)
+            return
         guard = self.guard_for(family, member, when)
         if guard is None:
             return
