@@ -758,7 +758,7 @@ def swap(
 ) -> None:
     """Who can take a member's shift without breaking a rule, and one-for-one trades."""
     from rota.service import load_team_state
-    from rota.swap import history_before, swap_options, swap_view, validated_overrides
+    from rota.swap import published_swap_options, swap_view, validated_overrides
 
     start = _required_instant(shift, "--shift")
     now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
@@ -766,18 +766,7 @@ def swap(
         raise UsageError("--to is only used with --apply")
     store = _open_store(db)
     state = load_team_state(store, team_id)
-    history = None
-    if state.team.config.fairness.history:
-        history = history_before(store, team_id, state.schedule.horizon_start)
-    options = swap_options(
-        state.team,
-        state.schedule,
-        state.overrides,
-        member,
-        start,
-        history=history,
-        now=max(now, start),
-    )
+    options = published_swap_options(store, state, member, start, now)
     applied = []
     if apply:
         new = options.overrides(to)

@@ -38,6 +38,7 @@ from rota.team import Team
 from rota.views import rfc3339
 
 if TYPE_CHECKING:
+    from rota.service import TeamState
     from rota.store import Store
 
 MAX_TRADES = 20
@@ -276,6 +277,24 @@ def history_before(store: Store, team_id: str, before: datetime) -> Schedule | N
         if info.horizon_start < before
     ]
     return merge_history(schedules, before)
+
+
+def published_swap_options(
+    store: Store, state: TeamState, member_id: str, start: datetime, now: datetime
+) -> SwapOptions:
+    """:func:`swap_options` for a team as published, with its history when fairness counts it."""
+    history = None
+    if state.team.config.fairness.history:
+        history = history_before(store, state.team.id, state.schedule.horizon_start)
+    return swap_options(
+        state.team,
+        state.schedule,
+        state.overrides,
+        member_id,
+        start,
+        history=history,
+        now=max(now, start),
+    )
 
 
 def swap_view(options: SwapOptions) -> dict[str, object]:

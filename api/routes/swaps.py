@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import ClockDep, ReadKey, StatesDep, StoreDep
 from api.routes.params import aware_instant
 from api.schemas import ErrorPublic
-from rota.swap import history_before, swap_options, swap_view
+from rota.swap import published_swap_options, swap_view
 
 router = APIRouter(
     prefix="/v1/teams/{team}/swaps",
@@ -34,17 +34,5 @@ def list_swaps(
     chosen one with ``POST /v1/teams/{team}/overrides`` (one override per move)."""
     start = aware_instant(shift, "shift")
     assert start is not None
-    state = states.get(team)
-    history = None
-    if state.team.config.fairness.history:
-        history = history_before(store, team, state.schedule.horizon_start)
-    options = swap_options(
-        state.team,
-        state.schedule,
-        state.overrides,
-        member,
-        start,
-        history=history,
-        now=max(clock(), start),
-    )
+    options = published_swap_options(store, states.get(team), member, start, clock())
     return swap_view(options)
