@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -214,14 +213,23 @@ def solve(
             "wall_s": (datetime.now(UTC) - started).total_seconds(),
         }
     else:
-        progress = _progress_printer(as_json)
-        result = run_solver(
-            team,
-            shifts_grid,
-            history,
-            SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed, on_progress=progress),
-            baseline,
-        )
+        from rota.progress import SolveProgress
+
+        # The live panel (stderr, terminals only) is gone before any result is printed,
+        # also when the solver raises (no feasible rota, Ctrl-C).
+        with SolveProgress(err, enabled=not as_json, time_limit_s=time_limit) as progress:
+            result = run_solver(
+                team,
+                shifts_grid,
+                history,
+                SolveOptions(
+                    time_limit_s=time_limit,
+                    workers=workers,
+                    seed=seed,
+                    on_progress=progress.update if progress.enabled else None,
+                ),
+                baseline,
+            )
         schedule = result.schedule
         meta = {
             "strategy": "cp-sat",
@@ -324,25 +332,6 @@ def summary_json(summary: Any) -> Any:
     from dataclasses import asdict, is_dataclass
 
     return asdict(summary) if is_dataclass(summary) and not isinstance(summary, type) else summary
-
-
-def _progress_printer(quiet: bool) -> Callable[[Any], None] | None:
-    """Live progress on stderr: a line per improving solution (only on a terminal)."""
-    if quiet or not err.is_terminal:
-        return None
-
-    def show(progress: Any) -> None:
-        gap = (
-            abs(progress.objective - progress.bound) / max(abs(progress.objective), 1e-9)
-            if progress.solutions
-            else float("nan")
-        )
-        err.print(
-            f"[dim]{progress.elapsed_s:6.1f}s[/dim] solution {progress.solutions}: "
-            f"objective {progress.objective:,.0f}  bound {progress.bound:,.0f}  gap {gap:.2%}"
-        )
-
-    return show
 
 
 # ----------------------------------------------------------------------------------- show

@@ -64,6 +64,8 @@ class Progress:
     objective: float
     bound: float
     solutions: int
+    stage: str = ""
+    """The phase that found it: ``feasibility`` or a stage name (``fair``, ``humane``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,9 +238,11 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._minutes = 1.0
         self._offset = 0.0
         self._bound_offset = 0.0
+        self._stage = "feasibility"
 
     def stage(self, stage: Stage, offset: float, bound_offset: float) -> None:
         self._minutes = stage.minutes
+        self._stage = stage.name
         self._offset = offset
         self._bound_offset = bound_offset
 
@@ -251,6 +255,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     objective=objective,
                     bound=min(bound, objective),
                     solutions=self._count,
+                    stage=self._stage,
                 )
             )
 
