@@ -91,6 +91,7 @@ def run_one(spec: TeamSpec, time_limit: float) -> dict[str, Any]:
         "wall_s": round(result.wall_s, 2),
         "status": result.status,
         "gap": result.gap,
+        "windows": result.windows,
         "round_robin_s": round(rr_s, 3),
         "cp_sat": _spread_dict(spreads(team, member_loads(team, result.schedule))),
         "round_robin": _spread_dict(spreads(team, member_loads(team, baseline))),

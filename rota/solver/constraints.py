@@ -419,13 +419,16 @@ def build_model(
     *,
     skip: frozenset[tuple[str, int, str]] = frozenset(),
     outside: dict[tuple[int, str], str] | None = None,
+    lookback: int | None = None,
 ) -> RotaModel:
     """The variables and every hard rule (no objective); ``scope`` guards rules to explain.
 
     ``skip`` and ``outside`` come from a re-solve (:mod:`rota.solver.stability`): triples
-    without a variable, and frozen (slot, role) pairs held by former members.
+    without a variable, and frozen (slot, role) pairs held by former members. ``lookback``
+    (days of history counted) defaults to :func:`lookback_days`.
     """
-    timeline = build_timeline(team, grid, history, lookback_days=lookback_days(team, grid))
+    days = lookback_days(team, grid) if lookback is None else lookback
+    timeline = build_timeline(team, grid, history, lookback_days=days)
     m = RotaModel.build(team, timeline, scope, skip=skip, outside=outside)
     add_hard_rules(m)
     return m

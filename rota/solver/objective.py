@@ -43,12 +43,13 @@ fairness coefficients drowned the off-hours term. A band's excess is 0 whenever 
 exists, so the ``fair`` stage is proven optimal once one is found; counting hours in steps of
 the shift length plus a redundant linear "loads sum to the covered total" lets the LP see that
 20 weekly shifts cannot fit 19 band places (weekly config: optimal in 0.1 s, was 58 % gap).
-The ``humane`` stage cut the 12-member rota's off-hours from 948 h to 335 h, but its bound
-stays 0: CP-SAT's LP (linearization level 1 and 2 alike) does not carry the coverage
-constraints, and even a full LP relaxation gives only 285 h because the rest rules are what
-force off-hours. Ordering fairness first keeps the hours spread within one shift; minimising
-off-hours first would push every shift into the zone with the most in-hours capacity (the
-3-zone grid gives Warsaw two in-hours shifts a day, Los Angeles and Sydney one each).
+The ``humane`` stage cut the 12-member rota's off-hours from 948 h to 300 h. Its bound needs
+the strongest LP: with two workers CP-SAT runs one full-model worker, whose level-1 LP leaves the
+bound at 0, so :mod:`rota.solver.solve` runs that stage on ``max_lp`` (level 2), which proves
+300 h optimal on the 12-member team within seconds (measured 2026-11-27). Ordering fairness
+first keeps the hours spread within one shift; minimising off-hours first would push every
+shift into the zone with the most in-hours capacity (the 3-zone grid gives Warsaw two
+in-hours shifts a day, Los Angeles and Sydney one each).
 """
 
 from __future__ import annotations

@@ -1,0 +1,100 @@
+"""Rolling windows: how the horizon is cut, and that the windows join into a valid, fair rota.
+
+The thresholds are lowered so that small teams a person can check by hand take the windowed
+path a 100-member team takes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from rota.solver import SolveOptions
+from rota.solver import windows as windows_module
+from rota.solver.windows import plan_windows
+from tests.solver.teams import Case, daily_team, people
+
+
+@pytest.fixture
+def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
+    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 20)
+
+
+def test_small_models_are_not_split(tmp_path: Path) -> None:
+    case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 4}))
+    (only,) = plan_windows(case.team, case.grid, assignments=84)
+    assert only.grid == case.grid
+    assert only.days_before == 0
+
+
+def test_windows_tile_the_grid_in_whole_weeks(tmp_path: Path, small_windows: None) -> None:
+    # 3 members x 28 daily shifts = 84 assignments, 20 per window: ceil(84/20) = 5 windows,
+    # but never more than the 4 weeks there are.
+    case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 4}))
+    planned = plan_windows(case.team, case.grid, assignments=84)
+    assert [len(w.grid.shifts) for w in planned] == [7, 7, 7, 7]
+    assert [w.days_before for w in planned] == [0, 7, 14, 21]
+    joined = [s for w in planned for s in w.grid.shifts]
+    assert [(s.start, s.end) for s in joined] == [(s.start, s.end) for s in case.grid.shifts]
+    for window in planned:
+        assert window.grid.start == window.grid.shifts[0].start
+        assert window.grid.end == window.grid.shifts[-1].end
+        assert [s.index for s in window.grid.shifts] == list(range(len(window.grid.shifts)))
+
+
+def test_with_an_hours_limit_cuts_fall_exactly_on_week_marks(
+    tmp_path: Path, small_windows: None
+) -> None:
+    # Daily 09:00 Warsaw handoffs from Monday 2027-03-15 (08:00 UTC). Summer time starts on
+    # 2027-03-28, so from then on handoffs are at 07:00 UTC and 14 or 21 days after the
+    # horizon start (08:00 UTC) is no shift start. Rule 7 counts 7-day blocks from the horizon
+    # start, so with an hours limit the only cut is after 7 days; without one, the shift
+    # start nearest to each week mark will do.
+    doc = daily_team(
+        people("a", "b", "c"),
+        horizon={"start": "2027-03-15", "weeks": 4},
+        limits={"max_hours_per_week": 100},
+    )
+    limited = Case(tmp_path, doc, name="limited")
+    planned = plan_windows(limited.team, limited.grid, assignments=84)
+    assert [w.days_before for w in planned] == [0, 7]
+    assert planned[1].grid.start - limited.grid.start == timedelta(days=7)
+
+    del doc["limits"]
+    free = Case(tmp_path, doc, name="free")
+    planned = plan_windows(free.team, free.grid, assignments=84)
+    assert [w.days_before for w in planned] == [0, 7, 14, 21]
+    assert planned[2].grid.start - free.grid.start == timedelta(days=14, hours=-1)
+
+
+def test_windowed_solve_keeps_every_rule_across_the_joins(
+    tmp_path: Path, small_windows: None
+) -> None:
+    # Weekend limits, after-weekend Mondays and rest rules must hold where windows meet.
+    doc = daily_team(
+        people("a", "b", "c", "d", "e"),
+        horizon={"weeks": 4},
+        weekends={"split": "whole", "max": 1, "per_weeks": 2},
+        rest={"after_weekend": True},
+    )
+    case = Case(tmp_path, doc)
+    result = case.solve(options=SolveOptions(time_limit_s=20))
+    assert result.windows == 4
+    assert case.violations(result.schedule) == []
+
+
+def test_windowed_solve_shares_hours_across_the_whole_horizon(
+    tmp_path: Path, small_windows: None
+) -> None:
+    # 4 identical members, 28 daily shifts: 7 each; later windows see the earlier ones.
+    doc = daily_team(people("a", "b", "c", "d"), horizon={"weeks": 4}, fairness={"history": False})
+    case = Case(tmp_path, doc)
+    result = case.solve(options=SolveOptions(time_limit_s=20))
+    assert result.windows == 4
+    assert case.violations(result.schedule) == []
+    counts = Counter(case.holders(result.schedule))
+    assert sorted(counts.values()) == [7, 7, 7, 7]
