@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from rich.console import Console, RenderableType
 from rich.live import Live
@@ -32,28 +32,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-if TYPE_CHECKING:
-    from rota.solver.solve import Progress
+from rota.solver.solve import Progress, relative_gap
 
 SEARCHING = "searching…"
 """Shown for the objective, bound and gap before the first solution."""
 
 FIRST_PHASE = "feasibility"
 """The phase before any report: the solver first looks for any valid rota."""
-
-TINY = 1e-9
-"""Floor of the gap's denominator (an objective of 0 would divide by zero)."""
-
-
-def gap(objective: float, bound: float) -> float:
-    """Relative distance between the best objective and the proven bound (0.25 is 25 %).
-
-    >>> gap(200, 150)
-    0.25
-    >>> gap(0, 0)
-    0.0
-    """
-    return abs(objective - bound) / max(abs(objective), TINY)
 
 
 class SolveProgress:
@@ -164,7 +149,7 @@ class SolveProgress:
             grid.add_row("solutions", solutions)
             grid.add_row("objective", f"{latest.objective:,.0f}")
             grid.add_row("bound", f"{latest.bound:,.0f}")
-            grid.add_row("gap", f"{gap(latest.objective, latest.bound):.2%}")
+            grid.add_row("gap", f"{relative_gap(latest.objective, latest.bound):.2%}")
 
         return Panel(grid, title=self.title, title_align="left", expand=False)
 
@@ -176,6 +161,6 @@ class SolveProgress:
             return Text(f"search: no solution reported in {elapsed:.1f} s", style="dim")
         return Text(
             f"search: {latest.solutions:,} solution(s) in {elapsed:.1f} s, "
-            f"last phase {latest.stage}, gap {gap(latest.objective, latest.bound):.2%}",
+            f"last phase {latest.stage}, gap {relative_gap(latest.objective, latest.bound):.2%}",
             style="dim",
         )

@@ -8,8 +8,8 @@ import threading
 import pytest
 from rich.console import Console
 
-from rota.progress import SEARCHING, SolveProgress, gap
-from rota.solver.solve import Progress
+from rota.progress import SEARCHING, SolveProgress
+from rota.solver.solve import Progress, relative_gap
 
 
 class FakeClock:
@@ -32,8 +32,8 @@ def rendered(progress: SolveProgress) -> str:
 
 def test_gap_by_hand() -> None:
     # |200 - 150| / 200
-    assert gap(200, 150) == pytest.approx(0.25)
-    assert gap(0, 0) == 0.0
+    assert relative_gap(200, 150) == pytest.approx(0.25)
+    assert relative_gap(0, 0) == 0.0
 
 
 def test_before_the_first_solution_it_is_searching() -> None:
@@ -141,7 +141,7 @@ def test_updates_from_another_thread() -> None:
     text = rendered(progress)
     assert "humane" in text
     assert "700" in text
-    assert f"{gap(700, 150):.2%}" in text  # 78.57%
+    assert f"{relative_gap(700, 150):.2%}" in text  # 78.57%
 
 
 def test_live_refresh_thread_and_solver_thread_together() -> None:

@@ -166,23 +166,21 @@ def solve(
             f"{options.time_limit_s:g} s (not proven impossible; allow more time)",
         )
     solution = list(solver.response_proto.solution)
-    reporter = _Reporter(options.on_progress, started)
-    used_windows = 1
-    if objective.stages:
-        first = objective.stages[0]
-        complete = objective.complete(solution) if objective.helpers else solution
-        reporter.report(first.value(complete) * first.minutes, 0.0)
-    if baseline is None and lookback is None:
-        windows = plan_windows(team, grid, len(m.x))
-        if len(windows) > 1:
-            budget = remaining() * WINDOWS_SHARE
-            start = _solve_windows(team, grid, history, windows, options, budget, reporter)
-            fixed = _fixed(hard, m, start, options, remaining()) if start is not None else None
-            if fixed is not None:
-                solution = fixed
-                used_windows = len(windows)
     if objective.helpers:
         solution = objective.complete(solution)
+    reporter = _Reporter(options.on_progress, started)
+    used_windows = 1
+    windows = plan_windows(team, grid, len(m.x)) if baseline is None and lookback is None else []
+    if len(windows) > 1:
+        if objective.stages:  # the first valid rota, shown while the windows run
+            first = objective.stages[0]
+            reporter.report(first.value(solution) * first.minutes, 0.0)
+        budget = remaining() * WINDOWS_SHARE
+        start = _solve_windows(team, grid, history, windows, options, budget, reporter)
+        fixed = _fixed(hard, m, start, options, remaining()) if start is not None else None
+        if fixed is not None:
+            solution = objective.complete(fixed) if objective.helpers else fixed
+            used_windows = len(windows)
     done = 0.0  # weighted minutes of the locked stages
     bound_done = 0.0
     all_optimal = True
@@ -208,7 +206,7 @@ def solve(
             bound = min(float(value), solver.best_objective_bound)
         optimal = status == cp_model.OPTIMAL or value <= bound
         all_optimal = all_optimal and optimal
-        worst_gap = max(worst_gap, 0.0 if optimal else _gap(value, bound))
+        worst_gap = max(worst_gap, 0.0 if optimal else relative_gap(value, bound))
         done += value * stage.minutes
         bound_done += (value if optimal else max(bound, 0.0)) * stage.minutes
         stage.lock(m.cp, solution)  # lock the stage (each part) for the next ones
@@ -290,13 +288,11 @@ def _fixed(
         for role, member in shift.assignments.items()
     }
     slots = m.timeline.slots
-    variables, values = [], []
+    indices, values = [], []
     for (i, k, role), var in m.x.items():
-        variables.append(var)
+        indices.append(var.index)
         values.append(int(holder.get((slots[k].start_at, role)) == m.member_id(i)))
-    hard.clear_hints()  # type: ignore[no-untyped-call]
-    hard.proto.solution_hint.vars.extend(v.index for v in variables)
-    hard.proto.solution_hint.values.extend(values)
+    _hint(hard, values, indices)
     solver = _solver(options, max(1.0, time_limit_s))
     solver.parameters.fix_variables_to_their_hinted_value = True
     status = solver.solve(hard)
@@ -306,18 +302,27 @@ def _fixed(
     return list(solver.response_proto.solution)
 
 
-def _gap(objective: float, bound: float) -> float:
+def relative_gap(objective: float, bound: float) -> float:
+    """How far the objective may still be from the optimum, as a share of it (0.25 is 25 %).
+
+    >>> relative_gap(200, 150)
+    0.25
+    >>> relative_gap(0, 0)
+    0.0
+    """
     if objective <= 0:
         return 0.0
     return max(0.0, min(1.0, (objective - bound) / abs(objective)))
 
 
-def _hint(model: cp_model.CpModel, solution: Sequence[int]) -> None:
-    """A complete hint: every variable of the model at its value in ``solution``."""
+def _hint(
+    model: cp_model.CpModel, values: Sequence[int], indices: Sequence[int] | None = None
+) -> None:
+    """Hint ``values`` for the variables at ``indices`` (default: all, a complete hint)."""
     model.clear_hints()  # type: ignore[no-untyped-call]
     hint = model.proto.solution_hint
-    hint.vars.extend(range(len(solution)))
-    hint.values.extend(solution)
+    hint.vars.extend(range(len(values)) if indices is None else indices)
+    hint.values.extend(values)
 
 
 def _solver(
