@@ -3,82 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from api.app import create_app
 from api.logs import RedactSecrets, redact
 from api.schemas import OnCallPublic
-from api.settings import Settings
-from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
-from rota.model import Schedule, ScheduledShift
 from rota.store import Store
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-TEAM_FILE = DATA / "oncall_team.yaml"
-NOW = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
-
-# ops: daily shifts from 00:00 UTC, 2027-01-04 .. 2027-01-11; hand-made holders per day.
-DAYS = [
-    ("ann", "cat"),  # Mon 4
-    ("bob", "cat"),  # Tue 5 (bob is off sick that day: resolution must skip him)
-    ("ann", "cat"),  # Wed 6
-    ("bob", "cat"),  # Thu 7
-    ("dan", "ann"),  # Fri 8
-    ("bob", "ann"),  # Sat 9
-    ("bob", "ann"),  # Sun 10
-]
-
-
-def ops_schedule() -> Schedule:
-    start = datetime(2027, 1, 4, tzinfo=UTC)
-    shifts = tuple(
-        ScheduledShift(
-            start=start + timedelta(days=i),
-            end=start + timedelta(days=i + 1),
-            assignments={"primary": p, "secondary": s},
-        )
-        for i, (p, s) in enumerate(DAYS)
-    )
-    return Schedule("ops", shifts[0].start, shifts[-1].end, shifts)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'api.db'}")
-    opened.save_schedule(
-        ops_schedule(), config_text=TEAM_FILE.read_text(), config_name=TEAM_FILE.name, meta={}
-    )
-    yield opened
-    opened.close()
-
-
-def make_key(store: Store, name: str, scope: str) -> str:
-    key = new_secret(API_KEY_PREFIX)
-    store.add_api_key(name, key_hash=secret_hash(key), scope=scope)  # type: ignore[arg-type]
-    return key
-
-
-@pytest.fixture
-def client(store: Store) -> Iterator[TestClient]:
-    app = create_app(Settings(db_url="unused", now=lambda: NOW), store=store)
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def read_headers(store: Store) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_key(store, 'pager', 'read')}"}
-
-
-@pytest.fixture
-def write_headers(store: Store) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_key(store, 'lead', 'write')}"}
+from tests.ops_team import make_key
 
 
 def test_healthz_needs_no_key(client: TestClient) -> None:

@@ -41,7 +41,7 @@ from api.app import create_app
 from api.settings import Settings
 from rota.keys import API_KEY_PREFIX, FEED_TOKEN_PREFIX, new_secret, secret_hash
 from rota.store import Store
-from tests.api.test_api import NOW, TEAM_FILE, ops_schedule
+from tests.ops_team import NOW, TEAM_FILE, ops_schedule
 from tests.trust.cli_runner import ROTA
 
 EXAMPLES = int(os.environ.get("ROTA_API_EXAMPLES", "40"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,15 +14,10 @@ from starlette.routing import NoMatchFound
 from api.app import create_app
 from api.routes import pages
 from api.settings import Settings
-from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
-from rota.model import Schedule, ScheduledShift
 from rota.store import Store
+from tests.ops_team import NOW, make_key, ops_schedule, ops_store
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-TEAM_FILE = DATA / "oncall_team.yaml"
-NOW = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)  # Monday, ann and cat on call
-
-# ops: daily shifts from 00:00 UTC, 2027-01-04 .. 2027-01-11 (primary, secondary).
+# ops as the page tests see it (primary, secondary per day from Monday 2027-01-04 00:00 UTC).
 DAYS = [
     ("ann", "cat"),
     ("dan", "cat"),
@@ -32,25 +27,6 @@ DAYS = [
     ("bob", "ann"),
     ("bob", "ann"),
 ]
-
-
-def ops_schedule() -> Schedule:
-    start = datetime(2027, 1, 4, tzinfo=UTC)
-    shifts = tuple(
-        ScheduledShift(
-            start=start + timedelta(days=i),
-            end=start + timedelta(days=i + 1),
-            assignments={"primary": p, "secondary": s},
-        )
-        for i, (p, s) in enumerate(DAYS)
-    )
-    return Schedule("ops", shifts[0].start, shifts[-1].end, shifts)
-
-
-def make_key(store: Store, name: str, scope: str) -> str:
-    key = new_secret(API_KEY_PREFIX)
-    store.add_api_key(name, key_hash=secret_hash(key), scope=scope)  # type: ignore[arg-type]
-    return key
 
 
 def page_app(settings: Settings, store: Store) -> FastAPI:
@@ -72,10 +48,7 @@ def serves_pages(app: FastAPI) -> bool:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'web.db'}")
-    opened.save_schedule(
-        ops_schedule(), config_text=TEAM_FILE.read_text(), config_name=TEAM_FILE.name, meta={}
-    )
+    opened = ops_store(tmp_path / "web.db", ops_schedule(DAYS))
     yield opened
     opened.close()
 

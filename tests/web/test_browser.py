@@ -31,7 +31,8 @@ from rota.service import config_from_text
 from rota.solver.roundrobin import round_robin
 from rota.store import Store
 from rota.team import team_from_config
-from tests.web.conftest import make_key, serves_pages
+from tests.ops_team import make_key
+from tests.web.conftest import serves_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"

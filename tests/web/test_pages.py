@@ -12,7 +12,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from rota.store import Store
-from tests.web.conftest import NOW, sign_in
+from tests.ops_team import NOW
+from tests.web.conftest import sign_in
 
 
 def test_anonymous_visitors_are_sent_to_the_login_form(client: TestClient) -> None:
