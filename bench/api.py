@@ -14,18 +14,14 @@ team state, timed with ``timeit``. Also times a year-long team feed. Prints a ma
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import timeit
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +34,7 @@ from rota.service import config_from_text, load_team_state
 from rota.solver.roundrobin import round_robin
 from rota.store import Store
 from rota.team import team_from_config
+from tests.served import rota_serve
 
 SPEC = TeamSpec("api-100m-5z-52w", 100, FIVE_ZONES, "follow-the-sun", 52, 3)
 
@@ -50,12 +47,6 @@ request = function()
   return wrk.format("GET", "/v1/teams/{TEAM}/oncall?at=" .. at, headers)
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seed(db_url: str) -> tuple[list[str], float]:
@@ -107,22 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         key = new_secret(API_KEY_PREFIX)
         with Store.open(db_url) as store:
             store.add_api_key("bench", key_hash=secret_hash(key), scope="read")
-        port = _free_port()
-        rota = Path(sys.executable).with_name("rota")
-        server = subprocess.Popen(
-            [str(rota), "serve", "--port", str(port), "--db", db_url],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ},
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with rota_serve(db_url) as base:
             script = Path(tmp) / "oncall.lua"
             script.write_text(
                 LUA.replace("{STARTS}", "{" + ",".join(f'"{s}"' for s in stamps) + "}")
@@ -154,9 +130,6 @@ def main(argv: list[str] | None = None) -> None:
                 ).stdout
                 for connections in args.connections
             }
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=10)
     print(f"in-process `resolve_oncall` + view (the floor): {floor * 1e6:.1f} µs per call\n")
     print("| wrk connections | requests/s | p50 | p90 | p99 | non-2xx | socket errors |")
     print("|---|---|---|---|---|---|---|")

@@ -22,19 +22,15 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.teams import SPECS, team_yaml
 from rota.horizon import build_grid
@@ -43,6 +39,7 @@ from rota.service import config_from_text
 from rota.solver.roundrobin import round_robin
 from rota.store import Store
 from rota.team import Team, team_from_config
+from tests.served import rota_serve
 
 SPEC = SPECS[1]  # 12 members, 3 zones, follow-the-sun, 8 weeks
 
@@ -58,12 +55,6 @@ class Tally:
     removed: list[int] = field(default_factory=list)
     writes: int = 0
     refused: int = 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seed(db_url: str) -> tuple[Team, str, str]:
@@ -189,24 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         with Store.open(db_url) as store:
             schedule = store.load_schedule(team.id)
         span = (schedule.horizon_start, schedule.horizon_end)
-        port = free_port()
-        rota = Path(sys.executable).with_name("rota")
         log = Path(tmp) / "serve.log"
-        with log.open("w") as sink:
-            server = subprocess.Popen(
-                [str(rota), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url],
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                env={**os.environ},
-            )
         tally = Tally()
-        try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+        with rota_serve(db_url, log) as base:
+            port = urlsplit(base).port
+            assert port is not None
             stop = threading.Event()
             started = time.perf_counter()
             threads = [
@@ -229,9 +207,6 @@ def main(argv: list[str] | None = None) -> int:
             for thread in threads:
                 thread.join(timeout=30)
             wall = time.perf_counter() - started
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=20)
         server_errors = [
             line for line in log.read_text().splitlines() if "Traceback" in line or " 500 " in line
         ]

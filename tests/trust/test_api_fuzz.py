@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -42,7 +39,7 @@ from api.settings import Settings
 from rota.keys import API_KEY_PREFIX, FEED_TOKEN_PREFIX, new_secret, secret_hash
 from rota.store import Store
 from tests.ops_team import NOW, TEAM_FILE, ops_schedule
-from tests.trust.cli_runner import ROTA
+from tests.served import rota_serve
 
 EXAMPLES = int(os.environ.get("ROTA_API_EXAMPLES", "40"))
 CHECKS = [
@@ -234,12 +231,6 @@ def test_no_secret_in_any_log_record(seeded: Seeded, log_records: Records) -> No
 # ---------------------------------------------------------------------------- `rota serve`
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> int:
     request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
@@ -253,36 +244,19 @@ def _get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -
 
 def test_served_api_keeps_keys_and_tokens_out_of_its_log(tmp_path: Path) -> None:
     seeded = seed(tmp_path / "serve.db")
-    port = _free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as sink:
-        server = subprocess.Popen(
-            [str(ROTA), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", seeded.url],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    if _get(f"{base}/healthz") == 200:
-                        break
-                except OSError:
-                    time.sleep(0.05)
-            read = {"Authorization": f"Bearer {seeded.read_key}"}
-            write = {"Authorization": f"Bearer {seeded.write_key}"}
-            statuses = [
-                _get(f"{base}/feeds/{seeded.feed_token}.ics"),
-                _get(f"{base}/feeds/{seeded.feed_token}.ics?key={seeded.read_key}"),
-                _get(f"{base}/v1/teams/ops/oncall?at=2027-01-05T10:00:00Z", read),
-                _get(f"{base}/v1/teams?token={seeded.write_key}", write),
-                _get(f"{base}/v1/teams/ops/overrides/{seeded.override_id}", read, "DELETE"),
-                _get(f"{base}/v1/teams/{seeded.read_key}/oncall", read),
-                _get(f"{base}/nowhere/{seeded.feed_token}", read),
-            ]
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with rota_serve(seeded.url, log) as base:
+        read = {"Authorization": f"Bearer {seeded.read_key}"}
+        write = {"Authorization": f"Bearer {seeded.write_key}"}
+        statuses = [
+            _get(f"{base}/feeds/{seeded.feed_token}.ics"),
+            _get(f"{base}/feeds/{seeded.feed_token}.ics?key={seeded.read_key}"),
+            _get(f"{base}/v1/teams/ops/oncall?at=2027-01-05T10:00:00Z", read),
+            _get(f"{base}/v1/teams?token={seeded.write_key}", write),
+            _get(f"{base}/v1/teams/ops/overrides/{seeded.override_id}", read, "DELETE"),
+            _get(f"{base}/v1/teams/{seeded.read_key}/oncall", read),
+            _get(f"{base}/nowhere/{seeded.feed_token}", read),
+        ]
     text = log.read_text()
     assert statuses[:4] == [200, 200, 200, 200], statuses
     assert statuses[4] == 403

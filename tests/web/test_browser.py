@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +27,7 @@ from rota.solver.roundrobin import round_robin
 from rota.store import Store
 from rota.team import team_from_config
 from tests.ops_team import make_key
+from tests.served import rota_serve
 from tests.web.conftest import serves_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,13 +70,6 @@ def _rebased(text: str, today: datetime) -> str:
     return yaml.safe_dump(document, sort_keys=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """``rota serve`` (the console script) on a free loopback port with every example team."""
@@ -95,37 +84,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         teams[team.id] = team
     key = make_key(store, "browser-test", "read")
     store.close()
-    port = _free_port()
-    script = Path(sys.executable).with_name("rota")
-    command = [str(script) if script.exists() else "rota", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--db", db],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    output = server.stdout.read().decode() if server.stdout else ""
-                    pytest.fail(f"rota serve did not start:\n{output}")
-                time.sleep(0.1)
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with rota_serve(db, log) as base:
         yield {"base": base, "key": key, "teams": teams}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        if server.stdout:
-            logged = server.stdout.read().decode()
-            assert key not in logged, "the API key appeared in the server log"
+    assert key not in log.read_text(), "the API key appeared in the server log"
 
 
 @pytest.fixture(scope="module")
