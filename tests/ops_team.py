@@ -27,13 +27,15 @@ DAYS = [
 ]
 
 
-def ops_schedule(days: Sequence[tuple[str, str]] = DAYS) -> Schedule:
-    """One daily shift per ``(primary, secondary)`` pair, from Monday 2027-01-04 00:00 UTC."""
+def ops_schedule(
+    days: Sequence[tuple[str, str]] = DAYS, step: timedelta = timedelta(days=1)
+) -> Schedule:
+    """A ``step``-long shift per ``(primary, secondary)`` pair, from Monday 2027-01-04 00:00 UTC."""
     start = datetime(2027, 1, 4, tzinfo=UTC)
     shifts = tuple(
         ScheduledShift(
-            start=start + timedelta(days=i),
-            end=start + timedelta(days=i + 1),
+            start=start + i * step,
+            end=start + (i + 1) * step,
             assignments={"primary": p, "secondary": s},
         )
         for i, (p, s) in enumerate(days)

@@ -37,9 +37,10 @@ from api.settings import Settings
 from bench.teams import SPECS, START, TeamSpec, team_document, team_yaml
 from rota.horizon import build_grid
 from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
-from rota.model import Schedule, ScheduledShift
+from rota.model import Schedule
 from rota.service import config_from_text, load_team_state
 from rota.store import Store
+from tests.ops_team import TEAM_FILE, ops_schedule
 from tests.trust.cli_runner import ROTA, assert_clean_failure, run_cli, run_rota
 
 KILLS = int(os.environ.get("ROTA_FAULT_KILLS", "4"))
@@ -223,19 +224,10 @@ def test_many_kills(tmp_path: Path) -> None:
 
 def _year_schedule(holder: str, other: str) -> Schedule:
     """A year of hourly shifts (8760 rows): saving it takes long enough to be caught mid-write."""
-    start = datetime(2027, 1, 4, tzinfo=UTC)
-    shifts = tuple(
-        ScheduledShift(
-            start=start + timedelta(hours=i),
-            end=start + timedelta(hours=i + 1),
-            assignments={"primary": holder, "secondary": other},
-        )
-        for i in range(24 * 365)
-    )
-    return Schedule("ops", shifts[0].start, shifts[-1].end, shifts)
+    return ops_schedule([(holder, other)] * (24 * 365), step=timedelta(hours=1))
 
 
-OPS_TEAM = (Path(__file__).resolve().parents[1] / "data" / "oncall_team.yaml").read_text()
+OPS_TEAM = TEAM_FILE.read_text()
 
 
 def test_api_answers_from_the_last_good_version_during_a_resolve(tmp_path: Path) -> None:
