@@ -92,3 +92,43 @@ def test_uneven_shares_of_weekly_shifts_are_proven_optimal_fast(tmp_path: Path) 
     counts = Counter(case.holders(result.schedule))
     assert sorted(counts.values()) == [1, 2, 2]
     assert case.violations(result.schedule) == []
+
+
+def test_completing_a_solution_puts_every_penalty_at_the_least_value_the_rota_allows(
+    tmp_path: Path,
+) -> None:
+    # After a stage, the penalties of later stages hold whatever the search left there (they
+    # are only bounded below); the solver re-completes the solution so the next stage starts
+    # from the rota's true cost. Completing must ignore the old penalty values and give a
+    # solution the whole model accepts.
+    from ortools.sat.python import cp_model
+
+    from rota.solver.constraints import build_model
+    from rota.solver.objective import build_objective, prepare
+
+    members = [*people("w1", "w2", "w3"), *people("s1", "s2", "s3", zone="Australia/Sydney")]
+    case = Case(tmp_path, sun_team(members, rotation={"off_hours": "avoid"}))
+    m = build_model(case.team, case.grid, None)
+    prepare(m)
+    hard = m.cp.clone()
+    objective = build_objective(m)
+    solver = cp_model.CpSolver()
+    assert solver.solve(hard) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    least = objective.complete(list(solver.response_proto.solution))
+
+    inflated = list(least)
+    for var, _ in objective.helpers:
+        domain = m.cp.proto.variables[var.index].domain
+        inflated[var.index] = domain[len(domain) - 1]
+    humane = objective.stages[-1]
+    assert humane.name == "humane"
+    assert humane.value(inflated) > humane.value(least)
+    assert objective.complete(inflated) == least
+
+    m.cp.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(least):
+        m.cp.proto.solution_hint.vars.append(index)
+        m.cp.proto.solution_hint.values.append(value)
+    check = cp_model.CpSolver()
+    check.parameters.fix_variables_to_their_hinted_value = True
+    assert check.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
