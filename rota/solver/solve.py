@@ -158,8 +158,7 @@ def solve(
     if freeze is not None:
         stable_feasibility(m, freeze, hard)
     changes = add_change_count(m, freeze) if freeze is not None else None
-    lns_only = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
-    objective = build_objective(m, changes, even_hours=not lns_only)
+    objective = build_objective(m, changes)
 
     def remaining() -> float:
         return options.time_limit_s - (time.monotonic() - started)
@@ -199,6 +198,7 @@ def solve(
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
+    lns_only = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
     for position, stage in enumerate(stages):
         last = position == len(stages) - 1
         _hint(m.cp, solution)
