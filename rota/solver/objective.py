@@ -23,14 +23,14 @@ excess over the band, ``dev_m >= |L_m - p_m * T / D| - s / 2`` in steps of the m
 length (:func:`band_excess`; ``T`` is a constant, so the band's ends are integers). Weekends,
 holiday time and off-hours use a range per group of members with identical shares
 (:func:`range_excess`): the units by which ``max - min`` exceeds one weekend (one shift for
-holiday time and off-hours). Hours have such a range too (beyond one shift); it is 0 while
-the bands hold and decides where the excess lands when they cannot all hold. Groups: hours and
-weekends among all members of one share, holidays among members of one ``country``, off-hours
-among members who share a zone, a working window and roles (people in different zones cannot
-trade off-hours without adding more of them). A
-per-member weekend band with a variable total (tried 2026-11-27 on 100 members x 26 weeks, two
-runs) left the weekend spread at 3-4 and widened the hours spread from 6-12 h to 18 h, so
-weekends keep the range.
+holiday time and off-hours). Hours of small models have such a range too (beyond one shift,
+see :func:`build_objective`); it is 0 while the bands hold and decides where the excess lands
+when they cannot all hold. Groups: hours and weekends among all members of one share,
+holidays among members of one ``country``, off-hours among members who share a zone, a
+working window and roles (people in different zones cannot trade off-hours without adding
+more of them). A per-member weekend band with a variable total (tried 2026-11-27 on 100
+members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
+6-12 h to 18 h, so weekends keep the range.
 
 **Lexicographic stages** (:class:`Stage`, solved in order by :mod:`rota.solver.solve`, each
 hinted with the previous complete solution and then locked at its best value):
@@ -349,12 +349,24 @@ def prepare(m: RotaModel) -> None:
         weekend_load(m, i)
 
 
-def build_objective(m: RotaModel, changes: ChangeCount | None = None) -> Objective:
+def build_objective(
+    m: RotaModel, changes: ChangeCount | None = None, *, even_hours: bool = True
+) -> Objective:
     """Create every penalty variable (each with a :data:`Helper`) and the stages.
 
     ``changes`` (a re-solve, :mod:`rota.solver.stability`) joins the ``fair`` stage at
     :data:`~rota.solver.stability.CHANGE_WEIGHT_SHIFTS` typical shifts of hours excess per
     change; fairness and changes are then locked separately.
+
+    ``even_hours`` adds the hours range of each group of identical shares (beyond one shift)
+    to the ``fair`` stage. Where the bands cannot all hold, they are indifferent to where the
+    excess lands and the range decides it: on 12 members x 8 weeks (fair optimum 12 units,
+    measured 2026-11-27) two optimal rotas without it had 6 h and 12 h between full-time
+    members with no time away, two with it 0 h and 6 h. Where the bands hold it is 0, but once
+    locked it ties every member's hours to shared max/min variables: on 30 members x 12 weeks
+    the ``humane`` stage then ended at 535-662 units of off-hours in 30 s (three runs) against
+    260 without it (same seed). :mod:`rota.solver.solve` therefore leaves it out of large
+    models, whose fair optimum is 0 when a fair rota exists.
     """
     cfg = m.team.config
     weights = cfg.fairness.weights
@@ -380,14 +392,10 @@ def build_objective(m: RotaModel, changes: ChangeCount | None = None) -> Objecti
         )
         devs = band_excess(m, "hours", loads, share, fixed, half, helpers)
         fair.extend((d, w_hours * step) for d, step in devs)
-        # Where the bands cannot all hold, they are indifferent to where the excess lands; the
-        # hours range of each group of identical shares (beyond one shift) decides it. On 12
-        # members x 8 weeks (fair optimum 12 units, measured 2026-11-27) two optimal rotas
-        # without it had 6 h and 12 h between full-time members with no time away, two with
-        # it 0 h and 6 h. Where the bands hold it is 0.
-        for group in _groups({i: share[i] for i in everyone if share[i] > 0}):
-            spread = range_excess(m, "hours", loads, group, shift, helpers)
-            fair.extend((d, w_hours) for d in spread)
+        if even_hours:
+            for group in _groups({i: share[i] for i in everyone if share[i] > 0}):
+                spread = range_excess(m, "hours", loads, group, shift, helpers)
+                fair.extend((d, w_hours) for d in spread)
     if w_weekends > 0:
         loads = [weekend_load(m, i) for i in everyone]
         for group in _groups({i: share[i] for i in everyone if share[i] > 0}):

@@ -65,14 +65,21 @@ STAGE_SHARE = {"fair": 0.7, "humane": 1.0}
 """Share of the time left that a stage may use (it stops earlier at a proven optimum)."""
 
 LP_PROOF_MAX_ASSIGNMENTS = 10_000
-"""Above this many assignment variables a stage before the last searches with LNS workers only.
+"""Above this many assignment variables a stage before the last starts with LNS workers only.
 
-Measured 2026-11-27 (2 workers, seeds 1-3): on 30 members x 12 weeks (19,000 assignments) the
-``fair`` stage reached its optimum 0 after 7.6-12.2 s with LNS only and after 13.7 s or not
-within 21 s with CP-SAT's default worker mix, whose one full-model LP worker never raises the
-bound above 0 there. On small models the LP proves a non-zero optimum at once (the weekly
-example: 0.05 s, LNS only 4.9 s), so they keep the default mix.
+Measured 2026-11-27 on 30 members x 12 weeks (19,000 assignments, 2 workers, seeds 0-7, times
+since the solve began): with LNS only the ``fair`` stage usually reached its optimum 0 after
+7.4-17.6 s; with the default worker mix (one full-model LP worker, whose bound stays 0 there,
+beside one LNS thread) after 11.5-13.7 s or not within 21 s in 2 of 4 runs. LNS alone also
+stalls at times, with one member one step outside the hours band; twice the default mix,
+started from that rota, then reached 0 within 3.7 s and 8 s. So a large model's stage runs LNS
+only for :data:`LNS_FIRST_SHARE` of its time and then, unless proven optimal, the default mix.
+Small models keep the default mix throughout: their LP proves a non-zero optimum at once (the
+weekly example: 0.05 s, LNS only 4.9 s).
 """
+
+LNS_FIRST_SHARE = 0.5
+"""Share of a large model's stage time that goes to the LNS-only search."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +165,8 @@ def solve(
     if freeze is not None:
         stable_feasibility(m, freeze, hard)
     changes = add_change_count(m, freeze) if freeze is not None else None
-    objective = build_objective(m, changes)
+    lns_only = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
+    objective = build_objective(m, changes, even_hours=not lns_only)
 
     def remaining() -> float:
         return options.time_limit_s - (time.monotonic() - started)
@@ -198,30 +206,37 @@ def solve(
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
-    lns_only = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
     for position, stage in enumerate(stages):
         last = position == len(stages) - 1
-        _hint(m.cp, solution)
         m.cp.minimize(stage.expr())
         share = 1.0 if last else STAGE_SHARE.get(stage.name, 1.0)
         reporter.stage(stage, done, bound_done)
         reporter.report(stage.value(solution) * stage.minutes + done, bound_done)
-        solver = _solver(
-            options,
-            max(0.1, remaining() * share),
-            lp_bound=stage.name == "humane",
-            lns_only=lns_only and not last,
+        stage_end = time.monotonic() + max(0.1, remaining() * share)
+        searches = (
+            [(True, LNS_FIRST_SHARE), (False, 1.0)] if lns_only and not last else [(False, 1.0)]
         )
-        status = solver.solve(m.cp, reporter)
         value = stage.value(solution)
         bound = 0.0
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            candidate = list(solver.response_proto.solution)
-            if stage.value(candidate) <= value:
-                solution = candidate
-                value = stage.value(solution)
-            bound = min(float(value), solver.best_objective_bound)
-        optimal = status == cp_model.OPTIMAL or value <= bound
+        optimal = False
+        for lns, fraction in searches:
+            _hint(m.cp, solution)
+            solver = _solver(
+                options,
+                max(0.1, (stage_end - time.monotonic()) * fraction),
+                lp_bound=stage.name == "humane",
+                lns_only=lns,
+            )
+            status = solver.solve(m.cp, reporter)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                candidate = list(solver.response_proto.solution)
+                if stage.value(candidate) <= value:
+                    solution = candidate
+                    value = stage.value(solution)
+                bound = max(bound, min(float(value), solver.best_objective_bound))
+            optimal = status == cp_model.OPTIMAL or value <= bound
+            if optimal:
+                break
         all_optimal = all_optimal and optimal
         worst_gap = max(worst_gap, 0.0 if optimal else relative_gap(value, bound))
         done += value * stage.minutes

@@ -134,14 +134,19 @@ def test_completing_a_solution_puts_every_penalty_at_the_least_value_the_rota_al
     assert check.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def test_hours_spread_is_penalised_once_per_group_of_identical_shares(tmp_path: Path) -> None:
-    # Three full-timers and two half-timers: two hours ranges in the fair stage, one per share.
+def test_even_hours_adds_one_hours_range_per_group_of_identical_shares(tmp_path: Path) -> None:
+    # Three full-timers and two half-timers: two hours ranges in the fair stage with
+    # ``even_hours`` (one per share), none without.
     from rota.solver.constraints import build_model
     from rota.solver.objective import build_objective
 
     members = [*people("a", "b", "c"), *({**p, "fte": 0.5} for p in people("d", "e"))]
     case = Case(tmp_path, daily_team(members, horizon={"weeks": 2}))
-    m = build_model(case.team, case.grid, None)
-    fair = build_objective(m).stages[0]
-    ranges = sorted(v.name for v, _ in fair.terms if v.name.startswith("spread[hours"))
-    assert ranges == ["spread[hours,a]", "spread[hours,d]"]
+
+    def hours_ranges(even_hours: bool) -> list[str]:
+        m = build_model(case.team, case.grid, None)
+        fair = build_objective(m, even_hours=even_hours).stages[0]
+        return sorted(v.name for v, _ in fair.terms if v.name.startswith("spread[hours"))
+
+    assert hours_ranges(True) == ["spread[hours,a]", "spread[hours,d]"]
+    assert hours_ranges(False) == []
