@@ -217,7 +217,9 @@ def test_shifts_between_returns_exactly_the_overlapping_shifts(
 
     found = shared_store.shifts_between(team_id, start, end, saved.version)
 
-    expected = sorted((s for s in shifts if s.start < end and start < s.end), key=lambda s: s.start)
+    # An empty window [start, start) overlaps nothing, even a shift around it.
+    overlapping = (s for s in shifts if start < end and s.start < end and start < s.end)
+    expected = sorted(overlapping, key=lambda s: s.start)
     assert [(s.start, s.end) for s in found] == [(s.start, s.end) for s in expected]
 
 
