@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python -m bench.solve                 # all sizes, writes docs/benchmarks.md section
     .venv/bin/python -m bench.solve --only 12m-3z-fts-8w --time-limit 30
+    .venv/bin/python -m bench.solve --only 30m-3z-fts-12w --seeds 4   # run-to-run spread
 
 For each team: variables, time to the first valid rota, time to the final answer, the gap, and
 the fairness spreads (max - min among comparable members) of the CP-SAT rota next to
@@ -57,7 +58,7 @@ def _spread_dict(summary: FairnessSummary) -> dict[str, Any]:
     return asdict(summary)
 
 
-def run_one(spec: TeamSpec, time_limit: float) -> dict[str, Any]:
+def run_one(spec: TeamSpec, time_limit: float, seed: int = 0) -> dict[str, Any]:
     team = team_from_config(team_config(spec))
     t0 = time.perf_counter()
     grid = build_grid(team)
@@ -77,10 +78,11 @@ def run_one(spec: TeamSpec, time_limit: float) -> dict[str, Any]:
         team,
         grid,
         None,
-        SolveOptions(time_limit_s=time_limit, workers=2, seed=0, on_progress=on_progress),
+        SolveOptions(time_limit_s=time_limit, workers=2, seed=seed, on_progress=on_progress),
     )
     row: dict[str, Any] = {
         "team": spec.name,
+        "seed": seed,
         "members": spec.members,
         "zones": len(spec.zones),
         "weeks": spec.weeks,
@@ -107,16 +109,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", action="append", help="team name(s) to run")
     parser.add_argument("--time-limit", type=float, help="override the per-team time limit")
     parser.add_argument("--json", type=Path, help="write raw rows to this file")
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="solve each team with seeds 0..N-1 (one row each)"
+    )
     args = parser.parse_args(argv)
     rows = []
     for spec in SPECS:
         if args.only and spec.name not in args.only:
             continue
         limit = args.time_limit or DEFAULT_LIMITS[spec.name]
-        print(f"solving {spec.name} (limit {limit:g} s) ...", file=sys.stderr, flush=True)
-        row = run_one(spec, limit)
-        rows.append(row)
-        print(json.dumps(row), file=sys.stderr, flush=True)
+        for seed in range(args.seeds):
+            print(
+                f"solving {spec.name} (limit {limit:g} s, seed {seed}) ...",
+                file=sys.stderr,
+                flush=True,
+            )
+            row = run_one(spec, limit, seed)
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     print(markdown(rows))
@@ -132,8 +142,9 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         cp, rr = r["cp_sat"], r["round_robin"]
         first = "-" if r["first_solution_s"] is None else f"{r['first_solution_s']:.1f}"
+        team = r["team"] if not r.get("seed") else f"{r['team']} (seed {r['seed']})"
         lines.append(
-            f"| {r['team']} | {r['shifts']} | {r['variables']:,} | {first} | {r['wall_s']:.1f} "
+            f"| {team} | {r['shifts']} | {r['variables']:,} | {first} | {r['wall_s']:.1f} "
             f"| {r['status']} | {r['gap']:.2%} "
             f"| {cp.get('hours', 0):.1f} / {rr.get('hours', 0):.1f} "
             f"| {cp.get('weekends_worked', 0):g} / {rr.get('weekends_worked', 0):g} "
