@@ -65,21 +65,17 @@ STAGE_SHARE = {"fair": 0.7, "humane": 1.0}
 """Share of the time left that a stage may use (it stops earlier at a proven optimum)."""
 
 LP_PROOF_MAX_ASSIGNMENTS = 10_000
-"""Above this many assignment variables a stage before the last starts with LNS workers only.
+"""Above this many assignment variables a stage before the last searches with LNS workers only.
 
-Measured 2026-11-27 on 30 members x 12 weeks (19,000 assignments, 2 workers, seeds 0-7, times
-since the solve began): with LNS only the ``fair`` stage usually reached its optimum 0 after
-7.4-17.6 s; with the default worker mix (one full-model LP worker, whose bound stays 0 there,
-beside one LNS thread) after 11.5-13.7 s or not within 21 s in 2 of 4 runs. LNS alone also
-stalls at times, with one member one step outside the hours band; twice the default mix,
-started from that rota, then reached 0 within 3.7 s and 8 s. So a large model's stage runs LNS
-only for :data:`LNS_FIRST_SHARE` of its time and then, unless proven optimal, the default mix.
-Small models keep the default mix throughout: their LP proves a non-zero optimum at once (the
-weekly example: 0.05 s, LNS only 4.9 s).
+Measured 2026-11-27 on 30 members x 12 weeks (19,000 assignments, 2 workers, times since the
+solve began): with LNS only the ``fair`` stage reached its optimum 0 after 7.4-17.6 s in most
+runs (seeds 0-7) and stalled in others with one member one step outside the hours band; the
+default worker mix (one full-model LP worker, whose bound stays 0 there, beside one LNS
+thread) took 11.5-13.7 s or did not get there within 21 s in 2 of 4 runs. Handing a stalled
+LNS rota to the default mix rescued it twice, but as a fixed split of the stage's time it left
+the stage above 0 in 2 of 4 benchmark seeds and was dropped. Small models keep the default
+mix: their LP proves a non-zero optimum at once (the weekly example: 0.05 s, LNS only 4.9 s).
 """
-
-LNS_FIRST_SHARE = 0.5
-"""Share of a large model's stage time that goes to the LNS-only search."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,35 +204,27 @@ def solve(
         reporter.report(0.0, 0.0)
     for position, stage in enumerate(stages):
         last = position == len(stages) - 1
+        _hint(m.cp, solution)
         m.cp.minimize(stage.expr())
         share = 1.0 if last else STAGE_SHARE.get(stage.name, 1.0)
         reporter.stage(stage, done, bound_done)
         reporter.report(stage.value(solution) * stage.minutes + done, bound_done)
-        stage_end = time.monotonic() + max(0.1, remaining() * share)
-        searches = (
-            [(True, LNS_FIRST_SHARE), (False, 1.0)] if lns_only and not last else [(False, 1.0)]
+        solver = _solver(
+            options,
+            max(0.1, remaining() * share),
+            lp_bound=stage.name == "humane",
+            lns_only=lns_only and not last,
         )
+        status = solver.solve(m.cp, reporter)
         value = stage.value(solution)
         bound = 0.0
-        optimal = False
-        for lns, fraction in searches:
-            _hint(m.cp, solution)
-            solver = _solver(
-                options,
-                max(0.1, (stage_end - time.monotonic()) * fraction),
-                lp_bound=stage.name == "humane",
-                lns_only=lns,
-            )
-            status = solver.solve(m.cp, reporter)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                candidate = list(solver.response_proto.solution)
-                if stage.value(candidate) <= value:
-                    solution = candidate
-                    value = stage.value(solution)
-                bound = max(bound, min(float(value), solver.best_objective_bound))
-            optimal = status == cp_model.OPTIMAL or value <= bound
-            if optimal:
-                break
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = list(solver.response_proto.solution)
+            if stage.value(candidate) <= value:
+                solution = candidate
+                value = stage.value(solution)
+            bound = min(float(value), solver.best_objective_bound)
+        optimal = status == cp_model.OPTIMAL or value <= bound
         all_optimal = all_optimal and optimal
         worst_gap = max(worst_gap, 0.0 if optimal else relative_gap(value, bound))
         done += value * stage.minutes
