@@ -68,13 +68,13 @@ LP_PROOF_MAX_ASSIGNMENTS = 10_000
 """Above this many assignment variables a stage before the last searches with LNS workers only.
 
 Measured 2026-11-27 on 30 members x 12 weeks (19,000 assignments, 2 workers, times since the
-solve began): with LNS only the ``fair`` stage reached its optimum 0 after 7.4-17.6 s in most
-runs (seeds 0-7) and stalled in others with one member one step outside the hours band; the
-default worker mix (one full-model LP worker, whose bound stays 0 there, beside one LNS
-thread) took 11.5-13.7 s or did not get there within 21 s in 2 of 4 runs. Handing a stalled
-LNS rota to the default mix rescued it twice, but as a fixed split of the stage's time it left
-the stage above 0 in 2 of 4 benchmark seeds and was dropped. Small models keep the default
-mix: their LP proves a non-zero optimum at once (the weekly example: 0.05 s, LNS only 4.9 s).
+solve began): with LNS only the ``fair`` stage reached its optimum 0 in 15 of 20 runs (seeds
+0-7), after 7.4-17.6 s, and stalled in the others with one member one step outside the hours
+band; the default worker mix (one full-model LP worker, whose bound stays 0 there, beside one
+LNS thread) reached it in 4 of 6 runs, after 11.5-13.7 s. Handing a stalled LNS rota to the
+default mix rescued it twice, but as a fixed split of the stage's time it left the stage above
+0 in 2 of 4 benchmark seeds and was dropped. Small models keep the default mix: their LP
+proves a non-zero optimum at once (the weekly example: 0.05 s, LNS only 4.9 s).
 """
 
 
