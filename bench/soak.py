@@ -211,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             line for line in log.read_text().splitlines() if "Traceback" in line or " 500 " in line
         ]
         with Store.open(db_url) as store:
-            every = {o.id: o for o in store.list_overrides(team.id, include_removed=True)}
-            active = {o.id for o in store.list_overrides(team.id)}
+            stored = store.list_overrides(team.id, include_removed=True)
+            every = {o.id: o for o in stored if o.id is not None}
+            active = {o.id for o in store.list_overrides(team.id) if o.id is not None}
 
     acknowledged = set(tally.added)
     lost_adds = sorted(acknowledged - set(every))
