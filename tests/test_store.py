@@ -24,6 +24,7 @@ from rota import store as store_module
 from rota.errors import ScheduleNotFound, StoreError, TeamNotFound, UsageError
 from rota.model import Schedule, ScheduledShift
 from rota.store import Store
+from rota.store import rows as rows_module
 from rota.store import schedules as schedules_module
 
 T0 = datetime(2026, 12, 7, tzinfo=UTC)
@@ -398,7 +399,7 @@ def test_a_write_failing_midway_leaves_the_previous_version(
 ) -> None:
     first = save(store, daily(people=("a", "b", "c")))
     inserted_shifts: list[int] = []
-    real_insert_shifts = schedules_module._insert_shifts
+    real_insert_shifts = rows_module._insert_shifts  # what schedules_module imports and calls
 
     def insert_shifts_then_count(connection: Any, version_id: int, shifts: Any) -> None:
         real_insert_shifts(connection, version_id, shifts)
@@ -591,6 +592,7 @@ def test_overrides_are_listed_by_overlap_and_removed_softly(store: Store) -> Non
         "platform", role="primary", member_id="c", start=T0 + 30 * hour, end=T0 + 31 * hour
     )
 
+    assert morning.id is not None
     first_day = store.list_overrides("platform", T0, T0 + 24 * hour)
     removed = store.remove_override("platform", morning.id)
 

@@ -383,7 +383,7 @@ def add_max_hours_per_week(m: RotaModel) -> None:
             m.add_at_most(terms, limit, "max_hours", i, origin + timedelta(days=7 * week))
 
 
-ALL_RULES = (
+ALL_RULES: tuple[Callable[[RotaModel], None], ...] = (
     add_coverage,
     add_one_role_per_shift,
     add_unavailability,

@@ -417,5 +417,5 @@ def test_fold_line_matches_icalendar_folding(text: str) -> None:
     from rota.calendar.feed import fold_line
 
     line = "DESCRIPTION:" + text
-    assert fold_line(line).encode("utf-8") == Contentline(line).to_ical()
+    assert fold_line(line).encode("utf-8") == Contentline(line).to_ical()  # type: ignore[no-untyped-call]
     assert all(len(part.encode("utf-8")) <= 75 for part in fold_line(line).split("\r\n"))

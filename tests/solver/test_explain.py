@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from tests.solver.teams import Case, InfeasibleRotaError, daily_team, people
 
 
 def test_too_few_members_for_the_roles_on_a_vacation_day(tmp_path: Path) -> None:
-    members = [
+    members: list[dict[str, Any]] = [
         {"id": "dave", "timezone": "Europe/Warsaw", "roles": ["primary"]},
         {
             "id": "erin",

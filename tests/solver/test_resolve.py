@@ -116,7 +116,7 @@ def test_leaver_loses_shifts_after_the_freeze_and_keeps_those_before_with_a_warn
 
 def test_vacation_inside_the_freeze_fails_and_suggests_an_override(tmp_path: Path) -> None:
     before = published(Case(tmp_path, doc(people("a", "b", "c", "d")), "before"))
-    members = [
+    members: list[dict[str, Any]] = [
         {"id": "a", "timezone": "Europe/Warsaw"},
         {
             "id": "b",

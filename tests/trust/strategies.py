@@ -173,7 +173,7 @@ def team_documents(draw: st.DrawFn, *, max_members: int = 6, max_weeks: int = 3)
         }
     if draw(st.booleans()):
         targets = [*roles, *member_ids]
-        levels = [
+        levels: list[dict[str, list[str] | int]] = [
             {"targets": [draw(st.sampled_from(targets))]} for _ in range(draw(st.integers(1, 3)))
         ]
         if draw(st.booleans()):

@@ -249,6 +249,7 @@ def test_api_answers_from_the_last_good_version_during_a_resolve(tmp_path: Path)
                     stored = own.save_schedule(
                         versions[i % 2], config_text=OPS_TEAM, config_name="ops.yaml", meta={}
                     )
+                    assert stored.version is not None
                     written.append(stored.version)
         except BaseException as exc:
             errors.append(exc)
