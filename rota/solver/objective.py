@@ -162,7 +162,10 @@ class Objective:
     helpers: list[Helper] = field(default_factory=list)
 
     def complete(self, solution: list[int]) -> list[int]:
-        """A solution of the hard rules alone, extended to every penalty variable (in order)."""
+        """``solution`` (of the hard rules alone, or of the whole model) with every penalty
+        variable at the least value its assignments allow (computed in order)."""
+        if not self.helpers:
+            return list(solution)
         full = solution + [0] * (max(v.index for v, _ in self.helpers) + 1 - len(solution))
         for var, value in self.helpers:
             full[var.index] = value(full)
@@ -383,6 +386,7 @@ def build_objective(
 
     helpers: list[Helper] = []
     fair: list[tuple[cp_model.IntVar, int]] = []
+    same_share = _groups({i: share[i] for i in everyone if share[i] > 0})
     if w_hours > 0:
         loads = [hours_load(m, i, unit) for i in everyone]
         tl = m.timeline
@@ -393,12 +397,12 @@ def build_objective(
         devs = band_excess(m, "hours", loads, share, fixed, half, helpers)
         fair.extend((d, w_hours * step) for d, step in devs)
         if even_hours:
-            for group in _groups({i: share[i] for i in everyone if share[i] > 0}):
+            for group in same_share:
                 spread = range_excess(m, "hours", loads, group, shift, helpers)
                 fair.extend((d, w_hours) for d in spread)
     if w_weekends > 0:
         loads = [weekend_load(m, i) for i in everyone]
-        for group in _groups({i: share[i] for i in everyone if share[i] > 0}):
+        for group in same_share:
             spread = range_excess(m, "weekends", loads, group, 1, helpers)
             fair.extend((d, w_weekends * shift) for d in spread)
     if w_holidays > 0:

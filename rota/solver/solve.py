@@ -179,9 +179,7 @@ def solve(
             f"no valid rota for team {team.id} found within the time limit of "
             f"{options.time_limit_s:g} s (not proven impossible; allow more time)",
         )
-    solution = list(solver.response_proto.solution)
-    if objective.helpers:
-        solution = objective.complete(solution)
+    solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
     used_windows = 1
     windows = plan_windows(team, grid, len(m.x)) if baseline is None and lookback is None else []
@@ -193,7 +191,7 @@ def solve(
         start = _solve_windows(team, grid, history, windows, options, budget, reporter)
         fixed = _fixed(hard, m, start, options, remaining()) if start is not None else None
         if fixed is not None:
-            solution = objective.complete(fixed) if objective.helpers else fixed
+            solution = objective.complete(fixed)
             used_windows = len(windows)
     done = 0.0  # weighted minutes of the locked stages
     bound_done = 0.0
@@ -230,11 +228,10 @@ def solve(
         done += value * stage.minutes
         bound_done += (value if optimal else max(bound, 0.0)) * stage.minutes
         stage.lock(m.cp, solution)  # lock the stage (each part) for the next ones
-        if objective.helpers:
-            # Penalty variables outside the objective are only bounded below, so the search
-            # may leave them high; at their least value the next stage starts from the true
-            # cost of this rota.
-            solution = objective.complete(solution)
+        # Penalty variables outside the objective are only bounded below, so the search may
+        # leave them high; at their least value the next stage starts from the true cost of
+        # this rota.
+        solution = objective.complete(solution)
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
     schedule = _schedule(m, grid, lambda var: solution[var.index])
     changed = None

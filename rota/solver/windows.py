@@ -35,7 +35,7 @@ WINDOW_MIN_ASSIGNMENTS = 60_000
 """Assignment variables above which a fresh solve starts from rolling windows."""
 
 WINDOW_ASSIGNMENTS = 12_000
-"""About this many assignment variables per window (4-5 weeks of a 100-member team)."""
+"""About this many assignment variables per window (2 weeks of the 100-member benchmark team)."""
 
 
 @dataclass(frozen=True, slots=True)
