@@ -210,7 +210,7 @@ def solve(
         solver = _solver(
             options,
             max(0.1, remaining() * share),
-            lp_bound=stage.name == "humane",
+            bound_worker=_bound_worker(len(m.x)) if stage.name == "humane" else None,
             lns_only=lns_only and not last,
         )
         status = solver.solve(m.cp, reporter)
@@ -351,12 +351,12 @@ def _solver(
     options: SolveOptions,
     time_limit_s: float,
     *,
-    lp_bound: bool = False,
+    bound_worker: str | None = None,
     lns_only: bool = False,
 ) -> cp_model.CpSolver:
-    """A solver with a light presolve; ``lp_bound`` puts the strongest LP on the full model,
-    ``lns_only`` gives every worker to large-neighbourhood search (see
-    :data:`LP_PROOF_MAX_ASSIGNMENTS`).
+    """A solver with a light presolve; ``bound_worker`` names the full-model worker that
+    proves the bound (see :func:`_bound_worker`), ``lns_only`` gives every worker to
+    large-neighbourhood search (see :data:`LP_PROOF_MAX_ASSIGNMENTS`).
 
     Measured on the benchmark teams (2 workers): symmetry detection and probing made up most
     of the presolve (7 s of a 5-week, 100-member window; 16 s for 26 weeks) and bought
@@ -373,12 +373,25 @@ def _solver(
     params.symmetry_level = 0
     params.cp_model_probing_level = 0
     params.use_lns_only = lns_only
-    if lp_bound and options.workers <= 2:
+    if bound_worker is not None and options.workers <= 2:
         if options.workers == 1:
             params.linearization_level = 2
         else:
-            params.subsolvers.append("max_lp")
+            params.subsolvers.append(bound_worker)
     return solver
+
+
+def _bound_worker(assignments: int) -> str:
+    """The CP-SAT worker that proves the ``humane`` stage's bound (level-2 LP in both).
+
+    ``max_lp`` (LP search) on small models: it proves the 12-member team's 300 h in seconds
+    (3 of 3 seeds optimal in 11-15 s in all, measured 2026-11-27; ``lb_tree_search`` 1 of 3).
+    ``lb_tree_search`` (a best-bound tree over the LP) above :data:`LP_PROOF_MAX_ASSIGNMENTS`:
+    on the 30-member team's ``humane`` stage (the same exported model, 2 workers) it raised
+    the bound from the root LP's 242 to the optimum 253 after 14 and 19 s (seeds 0, 1), where
+    ``max_lp`` stayed at 242 (seed 0 for 90 s, twice; seeds 1-3 for 25 s).
+    """
+    return "lb_tree_search" if assignments > LP_PROOF_MAX_ASSIGNMENTS else "max_lp"
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
