@@ -50,8 +50,10 @@ the shift length plus a redundant linear "loads sum to the covered total" lets t
 20 weekly shifts cannot fit 19 band places (weekly config: optimal in 0.1 s, was 58 % gap).
 The ``humane`` stage cut the 12-member rota's off-hours from 948 h to 300 h. Its bound needs
 the strongest LP: with two workers CP-SAT runs one full-model worker, whose level-1 LP leaves the
-bound at 0, so :mod:`rota.solver.solve` runs that stage on ``max_lp`` (level 2), which proves
-300 h optimal on the 12-member team within seconds (measured 2026-11-27). Ordering fairness
+bound at 0, so :mod:`rota.solver.solve` runs that stage with a level-2 LP worker: ``max_lp``,
+which proves 300 h optimal on the 12-member team within seconds, or on large models
+``lb_tree_search``, which closes the 30-member team's root gap (242 -> 253 units) where
+``max_lp`` does not (measured 2026-11-27; see ``_bound_worker``). Ordering fairness
 first keeps the hours spread within one shift; minimising off-hours first would push every
 shift into the zone with the most in-hours capacity (the 3-zone grid gives Warsaw two
 in-hours shifts a day, Los Angeles and Sydney one each).
