@@ -65,7 +65,8 @@ STAGE_SHARE = {"fair": 0.7, "humane": 1.0}
 """Share of the time left that a stage may use (it stops earlier at a proven optimum)."""
 
 LP_PROOF_MAX_ASSIGNMENTS = 10_000
-"""Above this many assignment variables a stage before the last searches with LNS workers only.
+"""Above this many assignment variables a stage before the last searches with LNS workers only
+(and the ``humane`` stage's bound worker is ``lb_tree_search``, see :func:`_bound_worker`).
 
 Measured 2026-11-27 on 30 members x 12 weeks (19,000 assignments, 2 workers, times since the
 solve began): with LNS only the ``fair`` stage reached its optimum 0 in 15 of 20 runs (seeds
