@@ -162,8 +162,8 @@ def solve(
     if freeze is not None:
         stable_feasibility(m, freeze, hard)
     changes = add_change_count(m, freeze) if freeze is not None else None
-    lns_only = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
-    objective = build_objective(m, changes, even_hours=not lns_only)
+    large = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
+    objective = build_objective(m, changes, even_hours=not large)
 
     def remaining() -> float:
         return options.time_limit_s - (time.monotonic() - started)
@@ -211,8 +211,8 @@ def solve(
         solver = _solver(
             options,
             max(0.1, remaining() * share),
-            bound_worker=_bound_worker(len(m.x)) if stage.name == "humane" else None,
-            lns_only=lns_only and not last,
+            bound_worker=_bound_worker(large) if stage.name == "humane" else None,
+            lns_only=large and not last,
         )
         status = solver.solve(m.cp, reporter)
         value = stage.value(solution)
@@ -382,17 +382,18 @@ def _solver(
     return solver
 
 
-def _bound_worker(assignments: int) -> str:
+def _bound_worker(large: bool) -> str:
     """The CP-SAT worker that proves the ``humane`` stage's bound (level-2 LP in both).
 
     ``max_lp`` (LP search) on small models: it proves the 12-member team's 300 h in seconds
     (3 of 3 seeds optimal in 11-15 s in all, measured 2026-11-27; ``lb_tree_search`` 1 of 3).
-    ``lb_tree_search`` (a best-bound tree over the LP) above :data:`LP_PROOF_MAX_ASSIGNMENTS`:
+    ``lb_tree_search`` (a best-bound tree over the LP) on ``large`` models (above
+    :data:`LP_PROOF_MAX_ASSIGNMENTS` assignment variables):
     on the 30-member team's ``humane`` stage (the same exported model, 2 workers) it raised
     the bound from the root LP's 242 to the optimum 253 after 14 and 19 s (seeds 0, 1), where
     ``max_lp`` stayed at 242 (seed 0 for 90 s, twice; seeds 1-3 for 25 s).
     """
-    return "lb_tree_search" if assignments > LP_PROOF_MAX_ASSIGNMENTS else "max_lp"
+    return "lb_tree_search" if large else "max_lp"
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
