@@ -33,7 +33,8 @@ members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hou
 6-12 h to 18 h, so weekends keep the range.
 
 **Lexicographic stages** (:class:`Stage`, solved in order by :mod:`rota.solver.solve`, each
-hinted with the previous complete solution and then locked at its best value):
+hinted with the previous complete solution and then locked at its best value; large models
+search them at once, as a sum weighted by :func:`lexicographic_weights`):
 
 1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
    and holidays (and off-hours when the team does not ``avoid`` them);
@@ -149,6 +150,47 @@ class Stage:
     def value(self, solution: Sequence[int]) -> int:
         """The stage's objective on a complete solution (values by proto index)."""
         return sum(c * solution[v.index] for v, c in self.terms)
+
+    def upper(self) -> int:
+        """The largest value the stage can take (every variable at the top of its domain)."""
+        # The proto's repeated field does not take negative indices (domain[-1] reads 0).
+        return sum(c * max(v.proto.domain) for v, c in self.terms)
+
+
+def lexicographic_weights(uppers: Sequence[int]) -> list[int]:
+    """Weights under which ``sum(w * stage)`` ranks solutions as the stages do, in order.
+
+    ``uppers`` are the stages' largest values. The last stage weighs 1, each earlier one 1 more
+    than all later stages can add up to, so one point of an earlier stage outweighs any change
+    of the later ones (the optimum of the sum is the lexicographic optimum):
+
+    >>> lexicographic_weights([2, 3, 4])
+    [20, 5, 1]
+    """
+    weights = [1] * len(uppers)
+    for j in range(len(uppers) - 2, -1, -1):
+        weights[j] = 1 + sum(w * u for w, u in zip(weights[j + 1 :], uppers[j + 1 :], strict=True))
+    return weights
+
+
+def split_bound(bound: int, weights: Sequence[int], values: Sequence[int]) -> list[int]:
+    """Each stage's proven bound, from a bound on ``sum(w * stage)`` and the stages' values.
+
+    Stage ``j`` can be no lower than ``(bound - earlier stages at their values) // w_j``: the
+    later stages add less than ``w_j``. A stage whose value is above its bound leaves the later
+    ones little to go on (their bounds are then usually 0).
+
+    >>> split_bound(5, [11, 1], [0, 7])  # the first stage is proven optimal, the second >= 5
+    [0, 5]
+    >>> split_bound(20, [11, 1], [2, 3])
+    [1, 0]
+    """
+    bounds = []
+    rest = bound
+    for weight, value in zip(weights, values, strict=True):
+        bounds.append(max(0, min(value, rest // weight)))
+        rest -= weight * value
+    return bounds
 
 
 def _weighted(terms: Sequence[tuple[cp_model.IntVar, int]]) -> cp_model.LinearExpr:

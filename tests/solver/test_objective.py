@@ -150,3 +150,19 @@ def test_even_hours_adds_one_hours_range_per_group_of_identical_shares(tmp_path:
 
     assert hours_ranges(True) == ["spread[hours,a]", "spread[hours,d]"]
     assert hours_ranges(False) == []
+
+
+def test_a_stage_s_upper_value_is_every_variable_at_the_top_of_its_domain() -> None:
+    from ortools.sat.python import cp_model
+
+    from rota.solver.objective import Stage, lexicographic_weights
+
+    model = cp_model.CpModel()
+    shift = model.new_bool_var("shift")
+    excess = model.new_int_var(0, 7, "excess")
+    fair = Stage("fair", ((excess, 6),), 1.0)
+    humane = Stage("humane", ((shift, 3), (excess, 2)), 1.0)
+    assert fair.upper() == 42
+    assert humane.upper() == 3 + 14
+    # One point of fair (weight 18) outweighs the most humane can add (17).
+    assert lexicographic_weights([fair.upper(), humane.upper()]) == [18, 1]

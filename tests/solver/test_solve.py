@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +48,38 @@ def test_follow_the_sun_solution_keeps_every_rule(tmp_path: Path) -> None:
     case = Case(tmp_path, doc)
     result = case.solve(options=SolveOptions(time_limit_s=8))
     assert case.violations(result.schedule) == []
+
+
+def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large models search fair and humane as one weighted sum whose weights keep the order of
+    # the stages; on a team small enough to prove both ways, the optimum must be the same.
+    solve_module = importlib.import_module("rota.solver.solve")  # the package re-exports solve()
+
+    members = [
+        *people("syd1", "syd2", "syd3", zone="Australia/Sydney"),
+        *people("war1", "war2", "war3", zone="Europe/Warsaw"),
+    ]
+    doc = sun_team(
+        members,
+        rotation={"off_hours": "avoid"},
+        working_hours={"start": "07:00", "end": "19:00"},
+        weekends={"max": 1, "per_weeks": 1},
+    )
+    case = Case(tmp_path, doc)
+    options = SolveOptions(time_limit_s=20)
+    staged = case.solve(options=options)
+    monkeypatch.setattr(solve_module, "LP_PROOF_MAX_ASSIGNMENTS", 1)
+    seen: list[Progress] = []
+    together = case.solve(options=replace(options, on_progress=seen.append))
+    assert staged.status == together.status == "optimal"
+    assert together.objective == staged.objective > 0
+    assert together.bound == together.objective
+    assert {p.stage for p in seen} == {"fair+humane"}
+    assert all(p.bound <= p.objective for p in seen)
+    assert seen[-1].objective == together.objective
+    assert case.violations(together.schedule) == []
 
 
 def history_week(case: Case, holders: list[str]) -> Schedule:
