@@ -121,6 +121,13 @@ class Load:
     def upper(self) -> int:
         return self.constant + sum(c for c, v in self.terms if v is not False and c > 0)
 
+    @property
+    def lower(self) -> int:
+        """The load's least value (terms fixed to true count, free ones only when negative)."""
+        fixed = sum(c for c, v in self.terms if v is True)
+        free = sum(c for c, v in self.terms if not isinstance(v, bool) and c < 0)
+        return self.constant + fixed + free
+
     def expr(self) -> cp_model.LinearExpr:
         fixed = self.constant + sum(c for c, v in self.terms if v is True)
         lits = [(c, v) for c, v in self.terms if not isinstance(v, bool)]

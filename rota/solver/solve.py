@@ -39,6 +39,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -64,7 +65,14 @@ from rota.solver.stability import (
     plan_freeze,
     stable_feasibility,
 )
-from rota.solver.windows import Window, joined, plan_windows, with_history
+from rota.solver.windows import (
+    Window,
+    add_weekend_pace,
+    joined,
+    plan_windows,
+    weekend_rate,
+    with_history,
+)
 from rota.team import Team
 
 RELATIVE_GAP_LIMIT = 0.001
@@ -148,12 +156,16 @@ def solve(
     baseline: Baseline | None = None,
     *,
     lookback: int | None = None,
+    weekend_pace: float | None = None,
 ) -> SolveResult:
     """A valid, fair rota for ``grid``; with ``baseline``, as close to it as fairness allows.
 
     ``lookback`` (days of history counted, default
     :func:`~rota.solver.constraints.lookback_days`) is set by rolling windows, which count the
     whole horizon before them; a solve with it set is itself a window and is not split again.
+    ``weekend_pace`` (weekends per week, windows only) holds every member's weekends to their
+    share of that pace (:func:`~rota.solver.windows.add_weekend_pace`); when no rota keeps it,
+    the solve raises at once, without explaining.
 
     Raises:
         InfeasibleRotaError: no rota keeps every hard rule (the message says why, in the team's
@@ -175,6 +187,8 @@ def solve(
     if freeze is not None:
         apply_freeze(m, freeze)
     prepare(m)
+    if weekend_pace is not None:
+        add_weekend_pace(m, weekend_pace, (grid.end - grid.start) / timedelta(days=7))
     hard = m.cp.clone()  # the hard rules alone: the feasibility phase is fastest without helpers
     if freeze is not None:
         stable_feasibility(m, freeze, hard)
@@ -188,6 +202,8 @@ def solve(
     solver = _solver(options, max(0.1, min(options.time_limit_s * FEASIBILITY_SHARE, remaining())))
     status = solver.solve(hard)
     first_solution_s = time.monotonic() - started
+    if weekend_pace is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise InfeasibleRotaError(f"no rota of this window keeps the weekend pace {weekend_pace}")
     if status == cp_model.INFEASIBLE:
         if freeze is not None and freeze.fixed:
             diagnose_freeze(model(), freeze, time_limit_s=max(1.0, remaining()))
@@ -291,24 +307,33 @@ def _solve_windows(
     window_team = with_history(team)
     base = lookback_days(team, grid)
     parts: list[Schedule] = []
+    pace: float | None = None  # weekends per week, set by the first window
     deadline = time.monotonic() + budget_s
     for number, window in enumerate(windows, start=1):
         reporter.phase(f"window {number}/{len(windows)}")
-        left = deadline - time.monotonic()
-        per_window = left / (len(windows) - number + 1)
-        window_options = SolveOptions(
-            time_limit_s=max(1.0, per_window), workers=options.workers, seed=options.seed
-        )
-        try:
-            result = solve(
-                window_team,
-                window.grid,
-                joined(grid, counted, parts),
-                window_options,
-                lookback=base + window.days_before,
+        result = None
+        for window_pace in (pace, None) if pace is not None else (None,):
+            left = deadline - time.monotonic()
+            per_window = left / (len(windows) - number + 1)
+            window_options = SolveOptions(
+                time_limit_s=max(1.0, per_window), workers=options.workers, seed=options.seed
             )
-        except InfeasibleRotaError:
+            try:
+                result = solve(
+                    window_team,
+                    window.grid,
+                    joined(grid, counted, parts),
+                    window_options,
+                    lookback=base + window.days_before,
+                    weekend_pace=window_pace,
+                )
+                break
+            except InfeasibleRotaError:
+                continue
+        if result is None:
             return None
+        if pace is None:
+            pace = weekend_rate(team, result.schedule)
         parts.append(result.schedule)
     shifts = tuple(s for part in parts for s in part.shifts)
     return Schedule(grid.team_id, grid.start, grid.end, shifts)

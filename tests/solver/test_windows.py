@@ -98,3 +98,63 @@ def test_windowed_solve_shares_hours_across_the_whole_horizon(
     assert case.violations(result.schedule) == []
     counts = Counter(case.holders(result.schedule))
     assert sorted(counts.values()) == [7, 7, 7, 7]
+
+
+def test_weekend_rate_counts_weekends_worked_per_week(tmp_path: Path) -> None:
+    # Two weeks of daily 09:00 handoffs; a holds the first weekend, b and c share the second
+    # (a breaks the whole-weekend rule, which the rate does not care about): 3 weekends worked
+    # in 2 weeks.
+    from rota.model import Schedule, ScheduledShift
+    from rota.solver.windows import weekend_rate
+
+    case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 2}))
+    holders = ["b"] * 5 + ["a", "a"] + ["c"] * 5 + ["b", "c"]
+    shifts = tuple(
+        ScheduledShift(start=s.start, end=s.end, assignments={"primary": h})
+        for s, h in zip(case.grid.shifts, holders, strict=True)
+    )
+    part = Schedule(case.grid.team_id, case.grid.start, case.grid.end, shifts)
+    assert weekend_rate(case.team, part) == 1.5
+
+
+def test_weekend_pace_gives_each_member_their_share_of_the_weekends(tmp_path: Path) -> None:
+    # Four identical members, four weekends, one holder each (daily, whole weekends) and a
+    # rule loose enough for one member to hold them all. At a pace of one weekend a week each
+    # member's share is exactly 1: a holding two weekends is allowed by the rules alone but
+    # not with the pace, and the pace alone (no objective) leaves one weekend each.
+    from ortools.sat.python import cp_model
+
+    from rota.solver.constraints import build_model
+    from rota.solver.model import RotaModel
+    from rota.solver.objective import prepare, weekend_load
+    from rota.solver.windows import add_weekend_pace
+
+    doc = daily_team(
+        people("a", "b", "c", "d"),
+        horizon={"weeks": 4},
+        weekends={"split": "whole", "max": 4, "per_weeks": 4},
+    )
+    case = Case(tmp_path, doc)
+
+    def model(pace: bool) -> RotaModel:
+        m = build_model(case.team, case.grid, None)
+        prepare(m)
+        if pace:
+            add_weekend_pace(m, rate=1.0, weeks=4.0)
+        return m
+
+    def solve(m: RotaModel) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+        solver = cp_model.CpSolver()
+        return solver.solve(m.cp), solver
+
+    for pace, expected in ((False, cp_model.OPTIMAL), (True, cp_model.INFEASIBLE)):
+        m = model(pace)
+        a = m.members[0]
+        for saturday in m.weekends_of(a)[:2]:
+            m.cp.add(m.weekend_worked(a, saturday) == 1)
+        assert solve(m)[0] == expected
+
+    m = model(pace=True)
+    status, solver = solve(m)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert [solver.value(weekend_load(m, i).expr()) for i in m.members] == [1, 1, 1, 1]
