@@ -52,6 +52,15 @@ def sun_team(members: list[dict[str, Any]], **sections: Any) -> dict[str, Any]:
     return doc
 
 
+def day_sun_team(members: list[dict[str, Any]], **sections: Any) -> dict[str, Any]:
+    """:func:`sun_team` with a 07:00-19:00 working window and one weekend a week allowed."""
+    defaults = {
+        "working_hours": {"start": "07:00", "end": "19:00"},
+        "weekends": {"max": 1, "per_weeks": 1},
+    }
+    return sun_team(members, **{**defaults, **sections})
+
+
 def people(*ids: str, zone: str = "Europe/Warsaw", **extra: Any) -> list[dict[str, Any]]:
     return [{"id": i, "timezone": zone, **extra} for i in ids]
 

@@ -21,7 +21,7 @@ import rota.solver.constraints as rules
 from rota.solver.constraints import build_model
 from rota.solver.model import RotaModel
 from rota.solver.solve import _schedule
-from tests.solver.teams import Case, InfeasibleRotaError, daily_team, people, sun_team
+from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
 
 Rule = Callable[[RotaModel], None]
 VACATION = [{"start": "2027-01-09", "end": "2027-01-11", "reason": "ski trip"}]
@@ -127,12 +127,7 @@ def test_off_hours_forbid_keeps_shifts_inside_working_windows(tmp_path: Path) ->
         *people("war1", "war2", "war3", zone="Europe/Warsaw"),
         *people("la1", "la2", "la3", zone="America/Los_Angeles"),
     ]
-    doc = sun_team(
-        members,
-        rotation={"off_hours": "forbid"},
-        working_hours={"start": "07:00", "end": "19:00"},
-        weekends={"max": 1, "per_weeks": 1},
-    )
+    doc = day_sun_team(members, rotation={"off_hours": "forbid"})
     case = Case(tmp_path, doc)
     result = case.solve()
     assert case.violations(result.schedule) == []

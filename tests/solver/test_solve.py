@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from rota.model import Schedule, ScheduledShift
 from rota.solver import Progress, SolveOptions
-from tests.solver.teams import Case, InfeasibleRotaError, daily_team, people, sun_team
+from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
 
 
 def test_result_reports_status_objective_and_size(tmp_path: Path) -> None:
@@ -61,12 +61,7 @@ def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(
         *people("syd1", "syd2", "syd3", zone="Australia/Sydney"),
         *people("war1", "war2", "war3", zone="Europe/Warsaw"),
     ]
-    doc = sun_team(
-        members,
-        rotation={"off_hours": "avoid"},
-        working_hours={"start": "07:00", "end": "19:00"},
-        weekends={"max": 1, "per_weeks": 1},
-    )
+    doc = day_sun_team(members, rotation={"off_hours": "avoid"})
     case = Case(tmp_path, doc)
     options = SolveOptions(time_limit_s=20)
     staged = case.solve(options=options)
