@@ -14,7 +14,7 @@ import yaml
 from rota.config import load_config
 from rota.errors import InfeasibleRotaError
 from rota.horizon import build_grid
-from rota.model import Schedule
+from rota.model import Schedule, ScheduledShift
 from rota.solver import SolveOptions, SolveResult, solve
 from rota.team import Team, team_from_config
 from rota.views import schedule_view
@@ -85,6 +85,14 @@ class Case:
 
     def holders(self, schedule: Schedule, role: str = "primary") -> list[str]:
         return [s.assignments[role] for s in schedule.shifts]
+
+    def schedule(self, holders: list[str]) -> Schedule:
+        """The grid with ``holders[k]`` holding the primary role of shift ``k``."""
+        shifts = tuple(
+            ScheduledShift(start=s.start, end=s.end, assignments={"primary": h})
+            for s, h in zip(self.grid.shifts, holders, strict=True)
+        )
+        return Schedule(self.grid.team_id, self.grid.start, self.grid.end, shifts)
 
 
 __all__ = ["FAST", "Case", "InfeasibleRotaError", "daily_team", "people", "sun_team"]

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rota.model import Schedule, ScheduledShift
 from rota.solver import Progress, SolveOptions
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
 
@@ -77,14 +76,6 @@ def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(
     assert case.violations(together.schedule) == []
 
 
-def history_week(case: Case, holders: list[str]) -> Schedule:
-    shifts = tuple(
-        ScheduledShift(start=s.start, end=s.end, assignments={"primary": h})
-        for s, h in zip(case.grid.shifts, holders, strict=True)
-    )
-    return Schedule(case.grid.team_id, case.grid.start, case.grid.end, shifts)
-
-
 def test_weekend_in_history_blocks_the_first_weekend_of_the_new_horizon(tmp_path: Path) -> None:
     # alice is the full-timer (hours fairness wants her on the weekend) but she worked the
     # weekend of 2027-01-09 in the published schedule; 1 weekend in 2 keeps her off 01-16.
@@ -94,7 +85,7 @@ def test_weekend_in_history_blocks_the_first_weekend_of_the_new_horizon(tmp_path
     ]
     fairness = {"weights": {"weekends": 0}}
     before = Case(tmp_path, daily_team(members, fairness=fairness), "before")
-    history = history_week(before, ["bob", "alice", "carol", "bob", "carol", "alice", "alice"])
+    history = before.schedule(["bob", "alice", "carol", "bob", "carol", "alice", "alice"])
     after_doc = daily_team(members, horizon={"start": "2027-01-11"}, fairness=fairness)
     after = Case(tmp_path, after_doc, "after")
 

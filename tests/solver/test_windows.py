@@ -104,16 +104,10 @@ def test_weekend_rate_counts_weekends_worked_per_week(tmp_path: Path) -> None:
     # Two weeks of daily 09:00 handoffs; a holds the first weekend, b and c share the second
     # (a breaks the whole-weekend rule, which the rate does not care about): 3 weekends worked
     # in 2 weeks.
-    from rota.model import Schedule, ScheduledShift
     from rota.solver.windows import weekend_rate
 
     case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 2}))
-    holders = ["b"] * 5 + ["a", "a"] + ["c"] * 5 + ["b", "c"]
-    shifts = tuple(
-        ScheduledShift(start=s.start, end=s.end, assignments={"primary": h})
-        for s, h in zip(case.grid.shifts, holders, strict=True)
-    )
-    part = Schedule(case.grid.team_id, case.grid.start, case.grid.end, shifts)
+    part = case.schedule(["b"] * 5 + ["a", "a"] + ["c"] * 5 + ["b", "c"])
     assert weekend_rate(case.team, part) == 1.5
 
 
