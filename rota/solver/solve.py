@@ -87,13 +87,13 @@ WINDOWS_SHARE = 0.75
 STAGE_SHARE = {"fair": 0.7, "humane": 1.0}
 """Share of the time left that a stage may use (it stops earlier at a proven optimum)."""
 
-FAIR_SHARE_AFTER_WINDOWS = 0.95
-"""The ``fair`` stage's share after rolling windows, in place of :data:`STAGE_SHARE`'s.
+STAGE_SHARE_AFTER_WINDOWS = {"fair": 0.95, "humane": 1.0}
+""":data:`STAGE_SHARE` for the whole-horizon stages that follow rolling windows.
 
 The windows have already minimised off-hours a few weeks at a time, and the last seconds left
 to the whole-horizon ``humane`` stage found nothing (100 members x 26 weeks, about 7 s: not
 one improving solution). Measured 2026-11-27 on that team (2 workers, 120 s, seeds 0-3): the
-``fair`` stage ended at 1,080-5,760 weighted minutes with this share, 6,840 and 7,200 with 0.7
+``fair`` stage ended at 1,080-5,760 weighted minutes with 0.95, 6,840 and 7,200 with 0.7
 (seeds 1, 0); hours spread 0, 12, 6 and 6 h against 6-12 h in five runs with 0.7; the
 objective unchanged within the run-to-run noise.
 """
@@ -246,15 +246,14 @@ def solve(
     if not stages:
         reporter.report(0.0, 0.0)
     together = large and len(windows) <= 1 and lookback is None
+    stage_share = STAGE_SHARE_AFTER_WINDOWS if used_windows > 1 else STAGE_SHARE
     steps = [tuple(stages)] if together and stages else [(stage,) for stage in stages]
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
         weights = lexicographic_weights([stage.upper() for stage in step])
         _hint(m.cp, solution)
         m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
-        share = 1.0 if last else STAGE_SHARE.get(step[0].name, 1.0)
-        if used_windows > 1 and step[0].name == "fair" and not last:
-            share = FAIR_SHARE_AFTER_WINDOWS
+        share = 1.0 if last else stage_share.get(step[0].name, 1.0)
         values = [stage.value(solution) for stage in step]
         reporter.step(step, weights, done, bound_done)
         reporter.report(_minutes(step, values) + done, bound_done)
@@ -271,7 +270,7 @@ def solve(
             found = [stage.value(candidate) for stage in step]
             if found <= values:  # lexicographically, as the weights rank them
                 solution, values = candidate, found
-            bounds = split_bound(math.ceil(solver.best_objective_bound - 1e-6), weights, values)
+            bounds = split_bound(_integral(solver.best_objective_bound), weights, values)
         for stage, value, bound in zip(step, values, bounds, strict=True):
             optimal = status == cp_model.OPTIMAL or value <= bound
             all_optimal = all_optimal and optimal
@@ -455,6 +454,11 @@ def _bound_worker(large: bool) -> str:
     return "lb_tree_search" if large else "max_lp"
 
 
+def _integral(bound: float) -> int:
+    """CP-SAT's objective bound as the integer it proves (every objective here is integral)."""
+    return math.ceil(bound - 1e-6)
+
+
 def _minutes(step: Sequence[Stage], values: Sequence[int]) -> float:
     """Stage values in weighted minutes, summed."""
     return sum(value * stage.minutes for stage, value in zip(step, values, strict=True))
@@ -510,8 +514,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         for weight in self._weights:  # later stages add less than an earlier one's weight
             value, rest = divmod(rest, weight)
             values.append(value)
-        bound = math.ceil(max(self.best_objective_bound, 0.0) - 1e-6)
-        bounds = split_bound(bound, self._weights, values)
+        bounds = split_bound(_integral(self.best_objective_bound), self._weights, values)
         self.report(
             self._offset + _minutes(self._step, values),
             self._bound_offset + _minutes(self._step, bounds),
