@@ -17,7 +17,8 @@ covering members" replaces Hall's 2**roles subsets (it never calls a bad shift g
 changes its clock, so UTC days are grouped by their *coverage key* (each group's covered slots on
 that day). For every key that holds for at least two consecutive days (a *regime*), a cyclic
 24-hour pattern is chosen by dynamic programming over the 96-slot circle: for each possible
-first cut, a longest-path DP over shift lengths in ``shift_hours.min..max``, with the
+first cut, a longest-path DP over shift lengths in ``shift_hours.min..max`` (``max`` lowered to
+``rest.max_block_hours`` when that is shorter: a longer shift could not be worked), with the
 lexicographic objective
 
 1. most slots in good shifts,
@@ -168,8 +169,11 @@ class _Deriver:
         self, team: Team, begin: datetime, finish: datetime, *, fixed_ends: bool = True
     ) -> None:
         shift_hours = team.config.rotation.shift_hours
+        # A shift longer than the block cap is a block nobody may work (SPEC §3.6); the config
+        # check keeps the cap at or above shift_hours.min.
+        longest = min(shift_hours.max, team.config.max_block_hours() or shift_hours.max)
         self.lo = round(shift_hours.min * SLOTS_PER_HOUR)
-        self.hi = round(shift_hours.max * SLOTS_PER_HOUR)
+        self.hi = max(self.lo, round(longest * SLOTS_PER_HOUR))
         begin_utc = begin.astimezone(UTC)
         self.origin = datetime(begin_utc.year, begin_utc.month, begin_utc.day, tzinfo=UTC)
         self.begin_slot = _ceil_slots(begin - self.origin)

@@ -479,6 +479,16 @@ MISTAKES = [
         r"rotation\.shift_hours 4\.\.6\. Got value: '00:00'",
     ),
     (
+        "handoffs_utc making a shift longer than the block cap",
+        {
+            "rotation": "{kind: follow-the-sun, shift_hours: {min: 4, max: 8}, "
+            'handoffs_utc: ["00:00", "08:00", "12:00", "18:00"]}',
+            "rest": "{max_block_hours: 6}",
+        },
+        r"rotation\.handoffs_utc\[0\]: the shift from 00:00 to 08:00 UTC lasts 8 hours, longer "
+        r"than rest\.max_block_hours 6, so nobody could hold it\. Got value: '00:00'",
+    ),
+    (
         "handoffs_utc with a daily rotation",
         {"rotation": '{kind: daily, handoffs_utc: ["09:00"]}'},
         r"rotation\.handoffs_utc: only used by follow-the-sun rotations.*Got value: \['09:00'\]",

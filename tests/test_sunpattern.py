@@ -218,6 +218,27 @@ def test_without_any_24_hour_pattern_the_horizon_is_still_tiled() -> None:
     assert grid.start == utc("2027-03-21T23:00")
 
 
+def test_derived_shifts_are_never_longer_than_the_block_cap() -> None:
+    # Everyone works 22:00-06:00 Warsaw time, so 8-hour shifts would fill the day with the
+    # fewest handoffs (3 x 8 h). With rest.max_block_hours 6 an 8-hour shift would be a block
+    # nobody may work, so the derived shifts stop at 6 hours (4 x 6 h).
+    def grid_hours(block: float) -> set[float]:
+        data = {
+            "team": {"id": "night", "timezone": "Europe/Warsaw"},
+            "horizon": {"start": "2027-01-11", "weeks": 1},
+            "rotation": {"kind": "follow-the-sun", "shift_hours": {"min": 6, "max": 8}},
+            "working_hours": {"start": "22:00", "end": "06:00"},
+            "rest": {"max_block_hours": block},
+            "members": [{"id": f"m{k}", "timezone": "Europe/Warsaw"} for k in range(4)],
+        }
+        grid = build_grid(team_from_config(TeamConfig.model_validate(data)))
+        assert_tiles(grid)
+        return {s.hours for s in grid.shifts}
+
+    assert max(grid_hours(12)) == 8
+    assert grid_hours(6) == {6}
+
+
 # ------------------------------------------------------------------------------ coverage
 
 

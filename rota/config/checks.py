@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from rota.config.models import FOLLOW_THE_SUN_BLOCK_HOURS
 from rota.config.scalars import (
     STANDARD_SEVERITIES,
     _choice,
@@ -186,7 +187,9 @@ def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list
                 )
             )
         elif lengths is not None:
-            problems += _check_handoffs_utc(raw_cuts, *lengths)
+            block_raw = _raw(data, "rest", "max_block_hours")
+            cap = _read(_number(0, 336, lo_open=True), block_raw, FOLLOW_THE_SUN_BLOCK_HOURS)
+            problems += _check_handoffs_utc(raw_cuts, *lengths, block_cap=cap)
     elif kind is RotationKind.FOLLOW_THE_SUN and lengths is not None:
         lo, hi = lengths
         if not any(n * lo <= 24 <= n * hi for n in range(1, 25)):
@@ -227,7 +230,11 @@ def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list
     return problems
 
 
-def _check_handoffs_utc(raw: Any, shift_min: float, shift_max: float) -> list[CrossProblem]:
+def _check_handoffs_utc(
+    raw: Any, shift_min: float, shift_max: float, *, block_cap: float | None
+) -> list[CrossProblem]:
+    """Listed handoffs: distinct, in order, every shift within ``shift_hours`` and no longer
+    than ``block_cap`` (``rest.max_block_hours``: a longer shift is a block nobody may work)."""
     path: YamlPath = ("rotation", "handoffs_utc")
     items = _one_or_many(raw)
     if not isinstance(items, list) or not items:
@@ -252,6 +259,16 @@ def _check_handoffs_utc(raw: Any, shift_min: float, shift_max: float) -> list[Cr
                     f"the shift from {shown[k]} to {shown[(k + 1) % len(shown)]} UTC lasts "
                     f"{length / 60:g} hours, outside rotation.shift_hours "
                     f"{shift_min:g}..{shift_max:g}",
+                    shown[k],
+                )
+            )
+        elif block_cap is not None and length > block_cap * 60:
+            problems.append(
+                (
+                    _item_path(path, raw, k),
+                    f"the shift from {shown[k]} to {shown[(k + 1) % len(shown)]} UTC lasts "
+                    f"{length / 60:g} hours, longer than rest.max_block_hours {block_cap:g}, "
+                    "so nobody could hold it",
                     shown[k],
                 )
             )

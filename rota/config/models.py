@@ -42,6 +42,9 @@ from rota.config.scalars import (
 )
 from rota.model import OffHoursPolicy, RotationKind, WeekendSplit
 
+FOLLOW_THE_SUN_BLOCK_HOURS = 12.0
+"""``rest.max_block_hours`` of a follow-the-sun team that does not set it."""
+
 # --------------------------------------------------------------------------------------------
 # Reusable field types.
 
@@ -351,7 +354,11 @@ class TeamConfig(_Strict):
         """Configured block cap; None means "a block is one shift" (daily/weekly default)."""
         if self.rest.max_block_hours is not None:
             return self.rest.max_block_hours
-        return 12.0 if self.rotation.kind is RotationKind.FOLLOW_THE_SUN else None
+        return (
+            FOLLOW_THE_SUN_BLOCK_HOURS
+            if self.rotation.kind is RotationKind.FOLLOW_THE_SUN
+            else None
+        )
 
     def escalation_levels(self, severity: str | None = None) -> list[EscalationLevel]:
         """The chain for ``severity`` (falling back to the default chain)."""

@@ -18,8 +18,9 @@ weekend):
 * weekend limit: ``sum W <= max`` over every ``per_weeks`` consecutive local weekends.
 * rest gap: ``not (w[a] and w[b])`` for every pair not touching with a gap below ``min_hours``.
 * block length: ``not all(w[a..e])`` for each shortest run of touching shifts that is too long
-  (longer than ``max_block_hours``; with no cap, two shifts); a run is cut where the Saturday and
-  Sunday shifts of a ``whole`` weekend join, and each piece is checked on its own.
+  (longer than ``max_block_hours``, a single shift included; with no cap, two shifts); a run
+  is cut where the Saturday and Sunday shifts of a ``whole`` weekend join, and each piece is
+  checked on its own.
 * after night: for every possible block ``b..e`` (``not w[b-1]``, ``w[b..e]``, ``not w[e+1]``)
   overlapping the member's night, no shift starting at or after its end on the member-local date
   of the end instant, unless it is the Sunday partner of a Saturday shift the member holds.
@@ -218,6 +219,10 @@ def add_block_length(m: RotaModel) -> None:
         join = _joins(m, i)
         for a in range(n):
             if works[a] is False:
+                continue
+            if piece_too_long(m, i, a, a):  # one shift longer than the cap is a block too long
+                if a >= tl.first_grid:
+                    m.add_clause([idle[a]], "block_length", i, tl.facts[i][a].start_date)
                 continue
             e = a
             while touches[e] and not join[e] and works[e + 1] is not False:

@@ -47,6 +47,13 @@ def precheck(team: Team, grid: Grid, history: Schedule | None) -> None:
             f"no rota for team {team.id}: {len(reasons)} shift(s) cannot be covered",
             _shorten(reasons),
         )
+    reasons = _too_long_reasons(m)
+    if reasons:
+        raise InfeasibleRotaError(
+            f"no rota for team {team.id}: {len(reasons)} shift(s) last longer than "
+            f"rest.max_block_hours {team.config.max_block_hours():g}, so nobody may work them",
+            _shorten(reasons),
+        )
     reasons = _hours_reasons(m)
     if reasons:
         raise InfeasibleRotaError(
@@ -109,6 +116,19 @@ def _coverage_reasons(m: RotaModel) -> list[str]:
             f"for {', '.join(roles)}; {who}" + (f" ({detail})" if detail else "")
         )
     return reasons
+
+
+def _too_long_reasons(m: RotaModel) -> list[str]:
+    """Grid shifts longer than ``max_block_hours``: each alone is a block over the cap."""
+    cap = m.team.config.max_block_hours()
+    if cap is None:
+        return []
+    tl = m.timeline
+    return [
+        f"{tl.slots[k].label} lasts {tl.slots[k].minutes / 60:g} h"
+        for k in tl.grid_slots
+        if tl.slots[k].minutes > round(cap * 60)
+    ]
 
 
 def _hours_reasons(m: RotaModel) -> list[str]:

@@ -169,6 +169,22 @@ def test_block_is_one_daily_shift(tmp_path: Path) -> None:
     assert_needed(Case(tmp_path, doc), rules.add_block_length, "3.6 rest")
 
 
+def test_a_shift_longer_than_the_block_cap_is_held_by_nobody(tmp_path: Path) -> None:
+    # The Saturday shift of 2027-10-30 lasts 25 h (Warsaw leaves summer time that night). With
+    # max_block_hours 24 that one shift is already a block too long, so the model (without the
+    # pre-check that names it) has no rota; without the block rule it has one.
+    doc = daily_team(
+        people("a", "b", "c"), horizon={"start": "2027-10-25"}, rest={"max_block_hours": 24}
+    )
+    case = Case(tmp_path, doc)
+    assert max(s.hours for s in case.grid.shifts) == 25
+    solver = cp_model.CpSolver()
+    assert solver.solve(build_model(case.team, case.grid, None).cp) == cp_model.INFEASIBLE
+    with without(rules.add_block_length):
+        relaxed = build_model(case.team, case.grid, None)
+    assert solver.solve(relaxed.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
 def test_after_night_the_rest_of_the_day_is_off(tmp_path: Path) -> None:
     # Two Londoners cannot cover 4 x 6 h a day: whoever works 18-24 (night) ends on the next
     # local day and must then stay off, leaving the other more than a 12 h block.

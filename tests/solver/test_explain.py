@@ -81,3 +81,16 @@ def test_solver_core_names_the_rule_and_the_member(tmp_path: Path) -> None:
     assert error.reasons == [
         "after a worked weekend, Monday off for a in the week(s) from 2027-01-04"
     ]
+
+
+def test_a_shift_longer_than_the_block_cap_is_named(tmp_path: Path) -> None:
+    # Warsaw leaves summer time on Sunday 2027-10-31, so the daily shift from Saturday 09:00
+    # to Sunday 09:00 lasts 25 h: a block longer than max_block_hours 24 for whoever holds it.
+    doc = daily_team(
+        people("a", "b", "c"), horizon={"start": "2027-10-25"}, rest={"max_block_hours": 24}
+    )
+    with pytest.raises(InfeasibleRotaError) as info:
+        Case(tmp_path, doc).solve()
+    message = str(info.value)
+    assert "1 shift(s) last longer than rest.max_block_hours 24" in message
+    assert "2027-10-30 07:00-2027-10-31 08:00 UTC lasts 25 h" in message
