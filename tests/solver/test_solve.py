@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rota.solver import Progress, SolveOptions
@@ -159,3 +159,86 @@ def test_random_small_teams_are_solved_validly_or_explained(
     assert case.violations(result.schedule) == []
     for shift in result.schedule.shifts:
         assert len(set(shift.assignments.values())) == len(shift.assignments)
+
+
+# Zones with DST in either hemisphere, none, half- and quarter-hour offsets, a 30-minute DST.
+SUN_ZONES = [
+    "Europe/Warsaw",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
+    "America/St_Johns",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+]
+# Mondays just before a DST change somewhere in SUN_ZONES (spring and autumn, both hemispheres).
+DST_WEEKS = ["2027-03-08", "2027-03-22", "2027-03-29", "2027-09-27", "2027-10-25", "2027-11-01"]
+
+
+@st.composite
+def sun_teams(draw: st.DrawFn) -> dict[str, Any]:
+    """Follow-the-sun teams across DST weeks: derived or listed cuts, any block cap that
+    lets one shift through, working windows across midnight, optional vacations."""
+    lo = draw(st.sampled_from([4, 5, 6]))
+    hi = draw(st.sampled_from([h for h in (6, 8, 9) if h >= lo]))
+    rotation: dict[str, Any] = {
+        "kind": "follow-the-sun",
+        "roles": draw(st.sampled_from([["primary"], ["primary", "secondary"]])),
+        "shift_hours": {"min": lo, "max": hi},
+        "off_hours": draw(st.sampled_from(["avoid", "allow"])),
+    }
+    if lo <= 6 <= hi and draw(st.booleans()):
+        rotation["handoffs_utc"] = ["00:00", "06:00", "12:00", "18:00"]
+    members = []
+    for k in range(draw(st.integers(min_value=4, max_value=9))):
+        member: dict[str, Any] = {"id": f"m{k}", "timezone": draw(st.sampled_from(SUN_ZONES))}
+        if draw(st.booleans()):
+            start, end = draw(st.sampled_from([("08:00", "20:00"), ("20:00", "08:00")]))
+            member["working_hours"] = {"start": start, "end": end}
+        if draw(st.booleans()):
+            member["unavailable"] = [{"start": "2027-03-30", "end": "2027-03-31"}]
+        members.append(member)
+    per_weeks = draw(st.integers(min_value=1, max_value=2))
+    doc = sun_team(
+        members,
+        horizon={"start": draw(st.sampled_from(DST_WEEKS)), "weeks": 1},
+        weekends={
+            "split": draw(st.sampled_from(["whole", "single-day"])),
+            "max": 1,
+            "per_weeks": per_weeks,
+        },
+        rest={
+            "min_hours": draw(st.sampled_from([0, 8, 12])),
+            # listed 6-hour shifts need a cap of at least 6 (a shorter one is an input error)
+            "max_block_hours": draw(
+                st.sampled_from([6, 8, 12] if "handoffs_utc" in rotation else [lo, 6, 8, 12])
+            ),
+            "after_night": draw(st.booleans()),
+        },
+    )
+    doc["rotation"] = rotation
+    return doc
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(doc=sun_teams())
+def test_random_follow_the_sun_teams_across_dst_keep_every_rule(
+    tmp_path: Path, doc: dict[str, Any]
+) -> None:
+    case = Case(tmp_path, doc)
+    cap = case.team.config.max_block_hours()
+    assert cap is not None
+    assert all(shift.hours <= cap for shift in case.grid.shifts)
+    try:
+        result = case.solve(options=SolveOptions(time_limit_s=2))
+    except InfeasibleRotaError as exc:
+        event("no rota")
+        message = str(exc)
+        assert message.startswith("no ")
+        return
+    event("solved")
+    assert case.violations(result.schedule) == []
