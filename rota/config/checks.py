@@ -175,6 +175,8 @@ def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list
         if shift_min is not None and shift_max is not None and shift_min <= shift_max
         else None
     )
+    block_raw = _raw(data, "rest", "max_block_hours")
+    block = _read(_number(0, 336, lo_open=True), block_raw)
     raw_cuts = _raw(data, "rotation", "handoffs_utc")
     if raw_cuts not in (_ABSENT, None):
         if kind is not RotationKind.FOLLOW_THE_SUN:
@@ -187,9 +189,9 @@ def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list
                 )
             )
         elif lengths is not None:
-            block_raw = _raw(data, "rest", "max_block_hours")
-            cap = _read(_number(0, 336, lo_open=True), block_raw, FOLLOW_THE_SUN_BLOCK_HOURS)
-            problems += _check_handoffs_utc(raw_cuts, *lengths, block_cap=cap)
+            unset = block_raw in (_ABSENT, None)
+            block_cap = FOLLOW_THE_SUN_BLOCK_HOURS if unset else block
+            problems += _check_handoffs_utc(raw_cuts, *lengths, block_cap=block_cap)
     elif kind is RotationKind.FOLLOW_THE_SUN and lengths is not None:
         lo, hi = lengths
         if not any(n * lo <= 24 <= n * hi for n in range(1, 25)):
@@ -210,7 +212,6 @@ def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list
         shortest = (168, "a weekly shift lasts 168 hours")
     elif lengths is not None:
         shortest = (lengths[0], f"the shortest shift lasts {lengths[0]:g} hours (shift_hours.min)")
-    block = _read(_number(0, 336, lo_open=True), _raw(data, "rest", "max_block_hours"))
     if block is not None and shortest is not None and block < shortest[0]:
         problems.append(
             (("rest", "max_block_hours"), f"shorter than one shift: {shortest[1]}", block)
