@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from rota.solver import Progress, SolveOptions
+from rota.solver import Progress, SolveOptions, SolveResult
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
 
 
@@ -99,6 +99,19 @@ def test_weekend_in_history_blocks_the_first_weekend_of_the_new_horizon(tmp_path
     assert after.violations(result.schedule, history) == []
 
 
+def solved_or_explained(case: Case) -> SolveResult | None:
+    """The random team's rota within 2 s, or None when the solver says why there is none."""
+    try:
+        result = case.solve(options=SolveOptions(time_limit_s=2))
+    except InfeasibleRotaError as exc:
+        event("no rota")
+        message = str(exc)
+        assert message.startswith("no ")
+        return None
+    event("solved")
+    return result
+
+
 MEMBER_IDS = ["ann", "ben", "cat", "dan", "eve"]
 
 
@@ -150,11 +163,8 @@ def test_random_small_teams_are_solved_validly_or_explained(
     tmp_path: Path, doc: dict[str, Any]
 ) -> None:
     case = Case(tmp_path, doc)
-    try:
-        result = case.solve(options=SolveOptions(time_limit_s=2))
-    except InfeasibleRotaError as exc:
-        message = str(exc)
-        assert message.startswith("no ")
+    result = solved_or_explained(case)
+    if result is None:
         return
     assert case.violations(result.schedule) == []
     for shift in result.schedule.shifts:
@@ -233,12 +243,7 @@ def test_random_follow_the_sun_teams_across_dst_keep_every_rule(
     cap = case.team.config.max_block_hours()
     assert cap is not None
     assert all(shift.hours <= cap for shift in case.grid.shifts)
-    try:
-        result = case.solve(options=SolveOptions(time_limit_s=2))
-    except InfeasibleRotaError as exc:
-        event("no rota")
-        message = str(exc)
-        assert message.startswith("no ")
+    result = solved_or_explained(case)
+    if result is None:
         return
-    event("solved")
     assert case.violations(result.schedule) == []
