@@ -299,6 +299,36 @@ def weekend_load(m: RotaModel, i: int) -> Load:
     return Load(constant, tuple(terms))
 
 
+def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, int, int] | None:
+    """``(step, base, lo, hi)``: the band ``target +- half_width`` as ``base + step * n`` with
+    ``lo <= n <= hi``, or None when the load has no free terms.
+
+    ``step`` is the gcd of the free terms' coefficients (a shift's length when every shift is as
+    long), so the LP sees how many shifts fit in the band, not how many minutes; ``base`` is
+    the load's fixed part.
+
+    >>> band_steps(Load(4, ((6, cp_model.CpModel().new_bool_var("x")),)), 19.0, 3.0)
+    (6, 4, 2, 3)
+    """
+    lits = [c for c, v in load.terms if not isinstance(v, bool)]
+    if not lits:
+        return None
+    step = math.gcd(*lits)
+    base = load.constant + sum(c for c, v in load.terms if v is True)
+    lo = math.ceil((target - half_width - base) / step)
+    hi = math.floor((target + half_width - base) / step)
+    return step, base, lo, hi
+
+
+def hours_total(m: RotaModel, loads: Sequence[Load], share: Sequence[int], unit: int) -> int:
+    """The hours all members with a share carry, history included, in units: a constant,
+    because every role of every grid shift is covered."""
+    tl = m.timeline
+    covered = sum(round(tl.slots[k].minutes / unit) for k in tl.grid_slots) * len(tl.roles)
+    carried = [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
+    return covered + sum(loads[i].constant for i in carried)
+
+
 def band_excess(
     m: RotaModel,
     metric: str,
@@ -322,16 +352,11 @@ def band_excess(
     m.cp.add(sum(loads[i].expr() for i in members) == total)
     devs: list[tuple[cp_model.IntVar, int]] = []
     for i in members:
-        target = share[i] * total / denominator
-        lits = [(c, v) for c, v in loads[i].terms if not isinstance(v, bool)]
-        if not lits:
+        band = band_steps(loads[i], share[i] * total / denominator, half_width)
+        if band is None:
             continue
-        # Count the load in steps of its coefficients' gcd (a shift's length when every shift
-        # is as long): the LP then sees how many shifts fit in the band, not how many minutes.
-        step = math.gcd(*(c for c, _ in lits))
-        base = loads[i].constant + sum(c for c, v in loads[i].terms if v is True)
-        lo = math.ceil((target - half_width - base) / step)
-        hi = math.floor((target + half_width - base) / step)
+        step, _, lo, hi = band
+        lits = [(c, v) for c, v in loads[i].terms if not isinstance(v, bool)]
         steps = sum(c // step for c, _ in lits)
         dev = m.cp.new_int_var(0, max(steps - hi, lo, 0), f"dev[{metric},{m.member_id(i)}]")
         load = cp_model.LinearExpr.weighted_sum([v for _, v in lits], [c // step for c, _ in lits])
@@ -440,11 +465,7 @@ def build_objective(
     same_share = _groups({i: share[i] for i in everyone if share[i] > 0})
     if w_hours > 0:
         loads = [hours_load(m, i, unit) for i in everyone]
-        tl = m.timeline
-        covered = sum(round(tl.slots[k].minutes / unit) for k in tl.grid_slots) * len(tl.roles)
-        fixed = covered + sum(
-            loads[i].constant for i in everyone if share[i] > 0 and loads[i].upper > 0
-        )
+        fixed = hours_total(m, loads, share, unit)
         devs = band_excess(m, "hours", loads, share, fixed, half, helpers)
         fair.extend((d, w_hours * step) for d, step in devs)
         if even_hours:

@@ -141,18 +141,28 @@ def add_weekend_pace(m: RotaModel, rate: float, weeks: float) -> None:
     bounds, not penalties, so the search never trades them away; a window they make infeasible
     is solved again without them (:func:`rota.solver.solve.solve`).
     """
+    for i, (least, most) in paced_weekends(m, rate, weeks).items():
+        load = weekend_load(m, i)
+        m.cp.add(load.expr() <= most)
+        m.cp.add(load.expr() >= least)
+
+
+def paced_weekends(m: RotaModel, rate: float, weeks: float) -> dict[int, tuple[int, int]]:
+    """Each member's least and most weekends under :func:`add_weekend_pace`, history included
+    (members with nothing to decide are left out)."""
     share = shares(m)
     loads = {i: weekend_load(m, i) for i in m.members if share[i] > 0}
     members = [i for i, load in loads.items() if load.upper > 0]
     denominator = sum(share[i] for i in members)
     if len(members) < 2 or denominator == 0:
-        return
+        return {}
     total = sum(loads[i].lower for i in members) + rate * weeks
+    paced = {}
     for i in members:
         load = loads[i]
         if load.lower == load.upper:  # nothing to decide here (away on every weekend)
             continue
         most = math.ceil(total * share[i] / denominator)
         # Never below what history already holds nor above what the window can still give.
-        m.cp.add(load.expr() <= max(most, load.lower))
-        m.cp.add(load.expr() >= min(most - 1, load.upper))
+        paced[i] = (min(most - 1, load.upper), max(most, load.lower))
+    return paced
