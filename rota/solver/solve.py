@@ -9,7 +9,9 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    horizon solved a few weeks at a time, each window counting the earlier ones as history,
    then fixed into the whole-horizon model (which checks every rule once more). On 100
    members x 26 weeks this start left the hours spread at 12 h after 120 s, where the
-   single-model search left 60-108 h;
+   single-model search left 60-108 h. A window of a team that avoids off-hours is
+   first solved without the off-hours assignments its plan has no place for
+   (:mod:`rota.solver.plan`), and again with everyone when that leaves no valid rota;
 3. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
    ``humane``): the stage's objective, hinted with the previous complete solution, until it is
    proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
@@ -45,17 +47,19 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from rota.errors import InfeasibleRotaError
-from rota.model import Grid, Schedule, ScheduledShift
+from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.explain import explain_infeasible, precheck
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
+    Objective,
     Stage,
     build_objective,
     lexicographic_weights,
     prepare,
     split_bound,
 )
+from rota.solver.plan import Skip, off_hours_skip
 from rota.solver.stability import (
     Baseline,
     add_change_count,
@@ -69,6 +73,7 @@ from rota.solver.windows import (
     Window,
     add_weekend_pace,
     joined,
+    paced_weekends,
     plan_windows,
     weekend_rate,
     with_history,
@@ -80,6 +85,9 @@ RELATIVE_GAP_LIMIT = 0.001
 
 FEASIBILITY_SHARE = 0.5
 """At most this share of the time limit goes to the feasibility phase (it usually needs less)."""
+
+PLAN_SHARE = 0.2
+"""Share of a window's feasibility time the off-hours plan may use (it needs far less)."""
 
 WINDOWS_SHARE = 0.75
 """Share of the time left after the first valid rota that rolling windows may use."""
@@ -195,23 +203,44 @@ def solve(
     m = model()
     if m.broken:
         explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)
-    if freeze is not None:
-        apply_freeze(m, freeze)
-    prepare(m)
-    if weekend_pace is not None:
-        add_weekend_pace(m, weekend_pace, (grid.end - grid.start) / timedelta(days=7))
-    hard = m.cp.clone()  # the hard rules alone: the feasibility phase is fastest without helpers
-    if freeze is not None:
-        stable_feasibility(m, freeze, hard)
-    changes = add_change_count(m, freeze) if freeze is not None else None
-    large = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
-    objective = build_objective(m, changes, even_hours=not large)
 
     def remaining() -> float:
         return options.time_limit_s - (time.monotonic() - started)
 
-    solver = _solver(options, max(0.1, min(options.time_limit_s * FEASIBILITY_SHARE, remaining())))
-    status = solver.solve(hard)
+    def setup(m: RotaModel) -> tuple[cp_model.CpModel, Objective]:
+        """The hard rules alone (the feasibility phase is fastest without helpers), and the
+        objective added to ``m``."""
+        if freeze is not None:
+            apply_freeze(m, freeze)
+        prepare(m)
+        if weekend_pace is not None:
+            add_weekend_pace(m, weekend_pace, (grid.end - grid.start) / timedelta(days=7))
+        hard = m.cp.clone()
+        if freeze is not None:
+            stable_feasibility(m, freeze, hard)
+        changes = add_change_count(m, freeze) if freeze is not None else None
+        return hard, build_objective(m, changes, even_hours=len(m.x) <= LP_PROOF_MAX_ASSIGNMENTS)
+
+    feasibility_s = options.time_limit_s * FEASIBILITY_SHARE
+    planned = None
+    if lookback is not None and team.config.rotation.off_hours is OffHoursPolicy.AVOID:
+        weeks = (grid.end - grid.start) / timedelta(days=7)
+        paced = paced_weekends(m, weekend_pace, weeks) if weekend_pace is not None else None
+        planned = _planned(
+            m,
+            paced,
+            lambda skip: build_model(team, grid, history, lookback=lookback, skip=skip),
+            setup,
+            options,
+            min(feasibility_s / 2, remaining()),
+        )
+    if planned is not None:
+        m, hard, objective, solver, status = planned
+    else:
+        hard, objective = setup(m)
+        solver = _solver(options, max(0.1, min(feasibility_s, remaining())))
+        status = solver.solve(hard)
+    large = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS
     first_solution_s = time.monotonic() - started
     if weekend_pace is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRotaError(f"no rota of this window keeps the weekend pace {weekend_pace}")
@@ -303,6 +332,34 @@ def solve(
         warnings=freeze.warnings if freeze is not None else (),
         windows=used_windows,
     )
+
+
+def _planned(
+    m: RotaModel,
+    paced: dict[int, tuple[int, int]] | None,
+    rebuild: Callable[[Skip], RotaModel],
+    setup: Callable[[RotaModel], tuple[cp_model.CpModel, Objective]],
+    options: SolveOptions,
+    time_limit_s: float,
+) -> (
+    tuple[RotaModel, cp_model.CpModel, Objective, cp_model.CpSolver, cp_model.CpSolverStatus] | None
+):
+    """The model rebuilt without the off-hours assignments the plan has no place for
+    (:mod:`rota.solver.plan`), with its hard rules, objective and first valid rota; None when
+    there is no plan or the restricted model has no valid rota within ``time_limit_s``."""
+    begun = time.monotonic()
+    skip = off_hours_skip(m, time_limit_s * PLAN_SHARE, options.workers, options.seed, paced)
+    if not skip:
+        return None
+    restricted = rebuild(skip)
+    if restricted.broken:
+        return None
+    hard, objective = setup(restricted)
+    solver = _solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
+    status = solver.solve(hard)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return restricted, hard, objective, solver, status
 
 
 def _solve_windows(

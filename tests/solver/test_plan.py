@@ -1,0 +1,142 @@
+"""The off-hours plan: which kinds of member a shift needs, and the windows that follow it.
+
+Two zones split a day of four 6-hour UTC shifts (00, 06, 12, 18): Warsaw works 07:00-19:00
+(06:00-18:00 UTC in winter), Los Angeles 10:00-22:00 (18:00-06:00 UTC). Each zone has two
+in-hours shifts a day, so every shift has a zone for which it is in working hours.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rota.horizon import build_grid
+from rota.metrics import member_loads
+from rota.solver import SolveOptions
+from rota.solver import windows as windows_module
+from rota.solver.constraints import build_model, lookback_days
+from rota.solver.model import RotaModel
+from rota.solver.plan import Skip, member_kinds, off_hours_skip
+from tests.solver.teams import Case, day_sun_team, people
+
+solve_module = importlib.import_module("rota.solver.solve")
+
+WARSAW_HOURS = {"start": "07:00", "end": "19:00"}
+LA_HOURS = {"start": "10:00", "end": "22:00"}
+WARSAW_SHIFTS = {1, 2}  # 06-12 and 12-18 UTC, as shift index % 4
+LA_SHIFTS = {0, 3}  # 00-06 and 18-24 UTC
+
+
+def two_zones(warsaw: list[str], la: list[str], **sections: Any) -> dict[str, Any]:
+    members = people(*warsaw, working_hours=WARSAW_HOURS) + people(
+        *la, zone="America/Los_Angeles", working_hours=LA_HOURS
+    )
+    return day_sun_team(members, **sections)
+
+
+def model_of(case: Case) -> RotaModel:
+    return build_model(case.team, case.grid, None, lookback=lookback_days(case.team, case.grid))
+
+
+def banned_shifts(skip: Skip, member: str) -> set[int]:
+    return {index for who, index, _ in skip if who == member}
+
+
+def test_members_of_one_zone_and_working_window_are_one_kind(tmp_path: Path) -> None:
+    doc = two_zones(["a", "b"], ["c", "d"])
+    doc["members"].append({"id": "e", "timezone": "Europe/Warsaw", "working_hours": LA_HOURS})
+    m = model_of(Case(tmp_path, doc))
+    kinds = [[m.member_id(i) for i in kind] for kind in member_kinds(m)]
+    assert sorted(kinds) == [["a", "b"], ["c", "d"], ["e"]]
+
+
+def test_when_the_zones_cover_the_day_nobody_is_planned_outside_their_hours(
+    tmp_path: Path,
+) -> None:
+    # 28 shifts, 4 members with the same share: 7 shifts each, which each zone's 14
+    # in-hours shifts hold without anyone working outside their window.
+    case = Case(tmp_path, two_zones(["a", "b"], ["c", "d"]))
+    skip = off_hours_skip(model_of(case), time_limit_s=5, workers=2, seed=0)
+    shifts = range(len(case.grid.shifts))
+    for member in ("a", "b"):
+        assert banned_shifts(skip, member) == {k for k in shifts if k % 4 in LA_SHIFTS}
+    for member in ("c", "d"):
+        assert banned_shifts(skip, member) == {k for k in shifts if k % 4 in WARSAW_SHIFTS}
+
+
+def test_a_short_zone_leaves_the_other_zone_just_the_off_hours_it_must_cover(
+    tmp_path: Path,
+) -> None:
+    # c alone in Los Angeles holds 7 of its zone's 14 shifts (42 h, the fair share of 168 h
+    # among four); the other 7 must go to Warsaw, outside their hours, and the plan leaves
+    # them exactly 7. c never needs a Warsaw shift.
+    case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"]))
+    skip = off_hours_skip(model_of(case), time_limit_s=5, workers=2, seed=0)
+    la_shifts = {k for k in range(len(case.grid.shifts)) if k % 4 in LA_SHIFTS}
+    banned = banned_shifts(skip, "a")
+    assert banned == banned_shifts(skip, "b") == banned_shifts(skip, "d")
+    assert banned <= la_shifts
+    assert len(la_shifts - banned) == 7
+    assert banned_shifts(skip, "c") == {k for k in range(28) if k % 4 in WARSAW_SHIFTS}
+
+
+TWO_WEEKS: dict[str, Any] = {"horizon": {"weeks": 2}, "rest": {"after_weekend": False}}
+"""Two one-week windows. A window does not see the next one's Monday: with so few members
+everyone works the first weekend, and Mondays off after it would leave the second window
+without anyone (the solver then falls back to the whole horizon at once)."""
+
+
+@pytest.fixture
+def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
+    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 60)
+
+
+def test_windows_solved_on_the_plan_keep_off_hours_at_the_least_the_team_needs(
+    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two weeks: c holds 14 of Los Angeles's 28 shifts; the other 14 (84 h) go to Warsaw
+    # outside their hours, and nothing else needs to.
+    case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"], **TWO_WEEKS))
+    plans: list[Skip] = []
+
+    def planned(*args: Any) -> Skip:
+        plans.append(off_hours_skip(*args))
+        return plans[-1]
+
+    monkeypatch.setattr(solve_module, "off_hours_skip", planned)
+    result = case.solve(options=SolveOptions(time_limit_s=20))
+    assert result.windows == 2
+    assert len(plans) == 2
+    assert all(banned_shifts(skip, "c") for skip in plans)
+    assert case.violations(result.schedule) == []
+    loads = member_loads(case.team, result.schedule)
+    assert loads["c"].off_hours == 0
+    assert sum(load.off_hours for load in loads.values()) == 84
+
+
+def test_a_plan_the_rules_cannot_keep_falls_back_to_the_whole_team(
+    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A plan that leaves every shift to a alone: no rota (a cannot work around the clock),
+    # so each window is solved again with everyone.
+    case = Case(tmp_path, two_zones(["a", "b"], ["c", "d"], **TWO_WEEKS))
+    grid = build_grid(case.team)
+    only_a: Skip = frozenset(
+        (member, shift.index, "primary") for member in "bcd" for shift in grid.shifts
+    )
+    calls: list[int] = []
+
+    def planned(*args: Any) -> Skip:
+        calls.append(1)
+        return only_a
+
+    monkeypatch.setattr(solve_module, "off_hours_skip", planned)
+    result = case.solve(options=SolveOptions(time_limit_s=20))
+    assert result.windows == 2
+    assert len(calls) >= 2  # each window tried the plan (with and without the weekend pace)
+    assert case.violations(result.schedule) == []
+    assert set(case.holders(result.schedule)) == {"a", "b", "c", "d"}
