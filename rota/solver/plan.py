@@ -34,7 +34,7 @@ weighted minutes instead of 306,300; hours spread 6 h and weekend spread 1 as be
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from datetime import date, timedelta
 
@@ -107,10 +107,15 @@ def off_hours_skip(
         rep = kind[0]
         roles = [r for r in tl.roles if r in tl.members[rep].roles]
         count: dict[int, cp_model.IntVar] = {}
+        held = _held_on(m, kind)
         for k in tl.grid_slots:
-            free = sum(1 for i in kind if (i, k) in m.w)
+            # A whole weekend's Saturday holder holds the Sunday partner too.
+            partner = weekend_partner(m, rep, k)
+            free = sum(
+                1 for i in kind if (i, k) in m.w and (partner is None or (i, partner) in m.w)
+            )
             if free:
-                count[k] = cp.new_int_var(0, min(len(roles), free), "")
+                count[k] = cp.new_int_var(min(held[k], free), min(len(roles), free), "")
                 off = round(tl.facts[rep][k].off_minutes / unit)
                 if off:
                     off_terms.append((off, count[k]))
@@ -164,6 +169,19 @@ def off_hours_skip(
     return frozenset(skip)
 
 
+def _held_on(m: RotaModel, kind: list[int]) -> Counter[int]:
+    """Per grid slot, members of ``kind`` who must hold it: the Sunday partner of a
+    ``whole`` weekend they began in history (a window's first Sunday, local time)."""
+    tl = m.timeline
+    held: Counter[int] = Counter()
+    for i in kind:
+        for k in range(tl.first_grid):
+            partner = weekend_partner(m, i, k)
+            if partner is not None and partner >= tl.first_grid and m.work(i, k) is True:
+                held[partner] += 1
+    return held
+
+
 def _add_weekends(
     m: RotaModel,
     cp: cp_model.CpModel,
@@ -184,7 +202,8 @@ def _add_weekends(
         if saturday is None:
             continue
         if saturday not in worked:
-            worked[saturday] = cp.new_int_var(0, len(kind), "")
+            free = {i for i in kind for j in weekend_shifts(m, i, saturday) if (i, j) in m.w}
+            worked[saturday] = cp.new_int_var(0, len(free), "")
         cp.add(worked[saturday] >= n)
         shifts[saturday].append(n)
         partner = weekend_partner(m, rep, k)
@@ -199,7 +218,20 @@ def _add_weekends(
         window = sum(worked.values()) + history
         cp.add(window >= sum(paced[i][0] for i in kind if i in paced))
         cp.add(window <= sum(paced[i][1] for i in kind if i in paced))
+    # History weekends count towards the limit as they do for each member (rule 5).
+    before = {
+        saturday: sum(1 for i in kind if m.weekend_worked(i, saturday) is True)
+        for saturday in {s for i in kind for s in m.weekends_of(i)} - worked.keys()
+    }
     span = timedelta(days=7 * (rule.per_weeks - 1))
-    for first in worked:
+    for first in sorted({*before, *worked}):
+        if not any(first <= saturday <= first + span for saturday in worked):
+            continue
         within = [n for saturday, n in worked.items() if first <= saturday <= first + span]
-        cp.add(sum(within) <= rule.max * len(kind))
+        past = sum(n for saturday, n in before.items() if first <= saturday <= first + span)
+        cp.add(sum(within) + past <= rule.max * len(kind))
+
+
+def weekend_shifts(m: RotaModel, i: int, saturday: date) -> list[int]:
+    """Timeline slots that belong to member ``i``'s weekend of ``saturday``."""
+    return [k for k, facts in enumerate(m.timeline.facts[i]) if facts.weekend == saturday]

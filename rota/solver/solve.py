@@ -346,7 +346,14 @@ def _planned(
 ):
     """The model rebuilt without the off-hours assignments the plan has no place for
     (:mod:`rota.solver.plan`), with its hard rules, objective and first valid rota; None when
-    there is no plan or the restricted model has no valid rota within ``time_limit_s``."""
+    there is no plan or the restricted model has no valid rota within ``time_limit_s``.
+
+    The plan leaves out rules that tie members to themselves across days (rest, blocks, a
+    member's own weekend pace and limit); on 100 members x 26 weeks that left no valid rota
+    in 0-2 windows of twelve per run (measured 2026-11-27), which then use everyone. Opening
+    the plan's weekends to everyone did not rescue those windows (three runs), so a second,
+    looser plan is not tried.
+    """
     begun = time.monotonic()
     skip = off_hours_skip(m, time_limit_s * PLAN_SHARE, options.workers, options.seed, paced)
     if not skip:

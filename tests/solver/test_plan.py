@@ -140,3 +140,25 @@ def test_a_plan_the_rules_cannot_keep_falls_back_to_the_whole_team(
     assert len(calls) >= 2  # each window tried the plan (with and without the weekend pace)
     assert case.violations(result.schedule) == []
     assert set(case.holders(result.schedule)) == {"a", "b", "c", "d"}
+
+
+def test_whole_weekends_plan_a_saturday_only_for_members_free_on_its_sunday(
+    tmp_path: Path,
+) -> None:
+    # In Los Angeles, c is away on Sunday 2027-01-10 and d on Saturday 2027-01-09 (local
+    # dates). The Saturday shifts 18-24 and 00-06 UTC (indices 23 and 24, in Los Angeles's
+    # hours) pair with Sunday's 27 and 28: under whole weekends c cannot hold them (he is
+    # away for the Sunday half) and d is away, so Warsaw must, outside its hours. Counting c
+    # as free there would give Warsaw no place and the restricted model no valid rota.
+    doc = two_zones(
+        ["a", "b"],
+        ["c", "d"],
+        horizon={"weeks": 2},
+        weekends={"split": "whole", "max": 1, "per_weeks": 1},
+    )
+    doc["members"][2]["unavailable"] = [{"start": "2027-01-10"}]
+    doc["members"][3]["unavailable"] = [{"start": "2027-01-09"}]
+    case = Case(tmp_path, doc)
+    skip = off_hours_skip(model_of(case), time_limit_s=5, workers=2, seed=0)
+    assert not banned_shifts(skip, "a") & {23, 24}
+    assert not banned_shifts(skip, "b") & {23, 24}
