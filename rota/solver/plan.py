@@ -12,24 +12,29 @@ every shift and the same local weekends (in practice: one kind per zone and work
 A small CP-SAT model chooses, for every shift, how many members of each kind hold it:
 
 * coverage: the counts of a shift add up to its roles, and every role has a kind that holds it;
-* availability: no more than the kind's members who have a variable there;
+* availability: no more than the kind's members who have a variable there (for a ``whole``
+  weekend's Saturday shift, who also have one on its Sunday partner), and no fewer than those
+  a ``whole`` weekend begun in history holds there;
 * hours: each kind carries the sum of its members' hours bands (:func:`band_steps`), the excess
   beyond those sums weighted above everything else;
-* weekends: a kind's members working a weekend are at least its largest count on that
-  weekend's shifts, and within any ``per_weeks`` weekends at most ``max`` per member;
+* weekends: a kind's members working a weekend lie between its largest count on that
+  weekend's shifts and their sum; within any ``per_weeks`` weekends, history included, at most
+  ``max`` per member; within a rolling window's weekend pace, summed over the kind;
 * ``whole`` weekends: a kind's count on a Saturday shift is at most its count on the Sunday
   partner;
 
-and minimises the off-hours the counts imply. Every valid, fair rota gives such counts, so the
-plan is a relaxation of the rota: where it gives a kind no place in a shift outside that kind's
-working window, a rota needs no member of the kind there either, unless the rules it leaves
-out (rest, blocks, weekend limits per member, history) say otherwise. :func:`off_hours_skip`
-turns those places into ``(member, shift, role)`` triples that get no variable; the caller
-falls back to the full model when the restricted one has no valid rota.
+and minimises the off-hours the counts imply. Every valid, fair rota gives such counts (the
+plan is a relaxation of the rota), and the plan's counts are one way to reach the least
+off-hours at the level of kinds. :func:`off_hours_skip` turns the places it leaves empty
+outside a kind's working window into ``(member, shift, role)`` triples that get no variable.
+The rules the plan leaves out (rest, blocks, the days off after nights and weekends, each
+member's own weekend limit and pace) can make the restricted model infeasible; the caller
+then falls back to the full model.
 
-Measured 2026-11-27 on 100 members x 26 weeks (rolling windows, each window planned and
-restricted, 120 s, 2 workers, seed 0): off-hours 341.5 h instead of 2,381 h, objective 46,140
-weighted minutes instead of 306,300; hours spread 6 h and weekend spread 1 as before.
+Measured 2026-11-27 on 100 members x 26 weeks (rolling windows, 120 s, 2 workers, seed 0):
+off-hours 492 h in the benchmark run and 125-849 h over twelve runs while building this,
+against 2,381 h before; hours spread 6 h and weekend spread 1 in the benchmark run, as before.
+Each window's plan took about 0.1 s. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
