@@ -54,7 +54,6 @@ from rota.solver.objective import (
     load_unit,
     shares,
     typical_shift_minutes,
-    weekend_load,
 )
 
 Skip = frozenset[tuple[str, int, str]]
@@ -194,47 +193,55 @@ def _add_weekends(
     count: dict[int, cp_model.IntVar],
     paced: Mapping[int, tuple[int, int]],
 ) -> None:
-    """The kind's weekend limit (rule 5) and pace over its counts, and ``whole`` weekends'
-    partners. ``worked[saturday]``, the kind's members working that weekend, lies between
-    the largest count on its shifts and their sum."""
+    """Who of the kind works each weekend: every member's weekend limit (rule 5) and pace,
+    history included, and ``whole`` weekends' partners.
+
+    ``worked[saturday]``, the kind's members working that weekend in the window, is the sum of
+    one literal per member free then; it is at least the largest count on the weekend's shifts
+    and at most the sum over those that are not a ``whole`` weekend's Saturday (whose holders
+    hold its Sunday partner too).
+    """
     tl = m.timeline
     rep = kind[0]
     rule = m.team.config.weekends
-    worked: dict[date, cp_model.IntVar] = {}
+    worked: dict[date, list[cp_model.IntVar]] = {}
     shifts: dict[date, list[cp_model.IntVar]] = defaultdict(list)
     for k, n in count.items():
         saturday = tl.facts[rep][k].weekend
         if saturday is None:
             continue
-        if saturday not in worked:
-            free = {i for i in kind for j in weekend_shifts(m, i, saturday) if (i, j) in m.w}
-            worked[saturday] = cp.new_int_var(0, len(free), "")
-        cp.add(worked[saturday] >= n)
-        shifts[saturday].append(n)
+        worked.setdefault(saturday, [])
         partner = weekend_partner(m, rep, k)
-        if partner is not None and partner in count:
+        if partner is None:
+            shifts[saturday].append(n)
+        elif partner in count:
             cp.add(n <= count[partner])
-        elif partner is not None:
+        else:
             cp.add(n == 0)
-    for saturday, held in shifts.items():
-        cp.add(worked[saturday] <= sum(held))
-    if any(i in paced for i in kind):
-        history = sum(weekend_load(m, i).constant for i in kind if i in paced)
-        window = sum(worked.values()) + history
-        cp.add(window >= sum(paced[i][0] for i in kind if i in paced))
-        cp.add(window <= sum(paced[i][1] for i in kind if i in paced))
-    # History weekends count towards the limit as they do for each member (rule 5).
-    before = {
-        saturday: sum(1 for i in kind if m.weekend_worked(i, saturday) is True)
-        for saturday in {s for i in kind for s in m.weekends_of(i)} - worked.keys()
-    }
     span = timedelta(days=7 * (rule.per_weeks - 1))
-    for first in sorted({*before, *worked}):
-        if not any(first <= saturday <= first + span for saturday in worked):
-            continue
-        within = [n for saturday, n in worked.items() if first <= saturday <= first + span]
-        past = sum(n for saturday, n in before.items() if first <= saturday <= first + span)
-        cp.add(sum(within) + past <= rule.max * len(kind))
+    for i in kind:
+        weekends: dict[date, cp_model.IntVar | int] = {
+            s: 1 for s in m.weekends_of(i) if m.weekend_worked(i, s) is True
+        }
+        for saturday, members in worked.items():
+            if any((i, j) in m.w for j in weekend_shifts(m, i, saturday)):
+                works = cp.new_bool_var("")
+                members.append(works)
+                # A weekend begun in history is counted there already (and see _held_on).
+                weekends.setdefault(saturday, works)
+        for first in sorted(weekends):
+            if any(first <= saturday <= first + span for saturday in worked):
+                within = [w for s, w in weekends.items() if first <= s <= first + span]
+                cp.add(sum(within) <= rule.max)
+        if i in paced:
+            least, most = paced[i]
+            cp.add(sum(weekends.values()) >= least)
+            cp.add(sum(weekends.values()) <= most)
+    for saturday, members in worked.items():
+        held = [n for k, n in count.items() if tl.facts[rep][k].weekend == saturday]
+        for n in held:
+            cp.add(sum(members) >= n)
+        cp.add(sum(members) <= sum(shifts[saturday]))
 
 
 def weekend_shifts(m: RotaModel, i: int, saturday: date) -> list[int]:

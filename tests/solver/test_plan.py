@@ -8,6 +8,7 @@ in-hours shifts a day, so every shift has a zone for which it is in working hour
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from rota.solver import windows as windows_module
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.model import RotaModel
 from rota.solver.plan import Skip, member_kinds, off_hours_skip
+from rota.solver.windows import plan_windows, with_history
 from tests.solver.teams import Case, day_sun_team, people
 
 solve_module = importlib.import_module("rota.solver.solve")
@@ -162,3 +164,36 @@ def test_whole_weekends_plan_a_saturday_only_for_members_free_on_its_sunday(
     skip = off_hours_skip(model_of(case), time_limit_s=5, workers=2, seed=0)
     assert not banned_shifts(skip, "a") & {23, 24}
     assert not banned_shifts(skip, "b") & {23, 24}
+
+
+def test_a_weekend_begun_before_the_window_counts_once_towards_the_pace(
+    tmp_path: Path,
+) -> None:
+    # Windows cut at Monday 00:00 UTC split Los Angeles's weekend: c's Saturday 16-22 local
+    # (shift 24, Sunday 00-06 UTC) is in the first week, its whole-weekend partner (shift 28,
+    # Monday 00-06 UTC) in the second. d held every other Los Angeles shift of the first week,
+    # so worked the weekends of 2 January (shift 0 is Sunday 3 January, 16-22 local) and 9
+    # January. Paced at what they have (c 1, d 2), each weekend counts once though c holds
+    # the window's first shift: the plan exists, and Warsaw covers Los Angeles's next weekend
+    # (Saturday 16 January local: window shifts 23 and 24).
+    doc = two_zones(
+        ["a", "b"],
+        ["c", "d"],
+        horizon={"weeks": 2},
+        weekends={"split": "whole", "max": 1, "per_weeks": 1},
+    )
+    case = Case(tmp_path, doc)
+    first, second = plan_windows(case.team, case.grid, 10**6)
+    holders = ["c" if k == 24 else ("a" if k % 4 in WARSAW_SHIFTS else "d") for k in range(28)]
+    history = replace(
+        case.schedule(holders + ["a"] * 28),
+        horizon_end=first.grid.end,
+        shifts=case.schedule(holders + ["a"] * 28).shifts[:28],
+    )
+    team = with_history(case.team)
+    m = build_model(team, second.grid, history, lookback=7)
+    c, d = (m.member_id(i) for i in (2, 3))
+    assert (c, d) == ("c", "d")
+    skip = off_hours_skip(m, 5, 2, 0, paced={2: (1, 1), 3: (2, 2)})
+    assert skip
+    assert not banned_shifts(skip, "a") & {23, 24}
