@@ -17,9 +17,10 @@ A small CP-SAT model chooses, for every shift, how many members of each kind hol
   a ``whole`` weekend begun in history holds there;
 * hours: each kind carries the sum of its members' hours bands (:func:`band_steps`), the excess
   beyond those sums weighted above everything else;
-* weekends: a kind's members working a weekend lie between its largest count on that
-  weekend's shifts and their sum; within any ``per_weeks`` weekends, history included, at most
-  ``max`` per member; within a rolling window's weekend pace, summed over the kind;
+* weekends: one literal per member and weekend says who works it, for each member's own limit
+  (at most ``max`` in any ``per_weeks`` weekends) and a rolling window's pace, history
+  included; a weekend's members number at least the kind's largest count on its shifts and at
+  most the count on those that are not a ``whole`` weekend's Saturday;
 * ``whole`` weekends: a kind's count on a Saturday shift is at most its count on the Sunday
   partner;
 
@@ -27,14 +28,16 @@ and minimises the off-hours the counts imply. Every valid, fair rota gives such 
 plan is a relaxation of the rota), and the plan's counts are one way to reach the least
 off-hours at the level of kinds. :func:`off_hours_skip` turns the places it leaves empty
 outside a kind's working window into ``(member, shift, role)`` triples that get no variable.
-The rules the plan leaves out (rest, blocks, the days off after nights and weekends, each
-member's own weekend limit and pace) can make the restricted model infeasible; the caller
-then falls back to the full model.
+The rules the plan leaves out (rest, blocks, the days off after nights and weekends, and which
+member holds which shift) can make the restricted model infeasible; the caller then falls back
+to the full model.
 
-Measured 2026-11-27 on 100 members x 26 weeks (rolling windows, 120 s, 2 workers, seed 0):
-off-hours 492 h in the benchmark run and 125-849 h over twelve runs while building this,
-against 2,381 h before; hours spread 6 h and weekend spread 1 in the benchmark run, as before.
-Each window's plan took about 0.1 s. See docs/benchmarks.md.
+Measured 2026-11-27 on 100 members x 26 weeks (rolling windows, 120 s, 2 workers): off-hours
+340 and 417 h (seed 0, two runs), 502 and 365 h (seeds 1, 2) against 2,381 h before (seed 0),
+no window falling back to the full model in the runs that logged it; hours spread 6 h and
+weekend spread 1 in the benchmark run (seed 0), as before. Each window's plan took at most
+0.23 s. Counting weekends per kind instead of per member lost the plan in 0-2 windows of 12
+per run. See docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -350,11 +350,11 @@ def _planned(
     (:mod:`rota.solver.plan`), with its hard rules, objective and first valid rota; None when
     there is no plan or the restricted model has no valid rota within ``time_limit_s``.
 
-    The plan leaves out rules that tie members to themselves across days (rest, blocks, a
-    member's own weekend pace and limit); on 100 members x 26 weeks that left no valid rota
-    in 0-2 windows of twelve per run (measured 2026-11-27), which then use everyone. Opening
-    the plan's weekends to everyone did not rescue those windows (three runs), so a second,
-    looser plan is not tried.
+    The plan leaves out rules that tie a member's shifts to each other (rest, blocks, days off
+    after nights and weekends), so the restricted model may have no valid rota; the window
+    then uses everyone. On 100 members x 26 weeks none of 36 windows (seeds 0-2) needed that
+    once the plan counted weekends per member (measured 2026-11-27); before, 0-2 of 12 per run
+    did, and a second try with the plan's weekends open to everyone rescued none of them.
     """
     begun = time.monotonic()
     skip = off_hours_skip(m, time_limit_s * PLAN_SHARE, options.workers, options.seed, paced)
