@@ -91,8 +91,7 @@ def off_hours_skip(
     docstring); empty when the plan is not found within ``time_limit_s``.
 
     ``paced`` (a rolling window's weekend pace, :func:`~rota.solver.windows.paced_weekends`):
-    each member's least and most weekends, history included; the plan then gives every kind
-    the weekend places its members' pace asks for.
+    each member's least and most weekends, history included, which the plan then keeps.
     """
     tl = m.timeline
     kinds = member_kinds(m)
