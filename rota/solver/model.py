@@ -141,8 +141,7 @@ class RotaModel:
         key = (i, saturday)
         if key in self.weekend_vars:
             return self.weekend_vars[key]
-        facts = self.timeline.facts[i]
-        values = [self.work(i, k) for k in range(len(facts)) if facts[k].weekend == saturday]
+        values = [self.work(i, k) for k in self.weekend_slots(i, saturday)]
         lits = [v for v in values if not isinstance(v, bool)]
         result: Value
         if any(v is True for v in values):
@@ -159,6 +158,10 @@ class RotaModel:
             result = var
         self.weekend_vars[key] = result
         return result
+
+    def weekend_slots(self, i: int, saturday: date) -> list[int]:
+        """Timeline slots of member ``i``'s weekend of ``saturday`` (their local weekend)."""
+        return [k for k, f in enumerate(self.timeline.facts[i]) if f.weekend == saturday]
 
     def weekends_of(self, i: int) -> list[date]:
         """Every weekend (its local Saturday) with a shift on the timeline for member ``i``."""

@@ -320,13 +320,17 @@ def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, 
     return step, base, lo, hi
 
 
+def banded_members(m: RotaModel, loads: Sequence[Load], share: Sequence[int]) -> list[int]:
+    """Members who get a band: a share, and a load that can be above 0."""
+    return [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
+
+
 def hours_total(m: RotaModel, loads: Sequence[Load], share: Sequence[int], unit: int) -> int:
     """The hours all members with a share carry, history included, in units: a constant,
     because every role of every grid shift is covered."""
     tl = m.timeline
     covered = sum(round(tl.slots[k].minutes / unit) for k in tl.grid_slots) * len(tl.roles)
-    carried = [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
-    return covered + sum(loads[i].constant for i in carried)
+    return covered + sum(loads[i].constant for i in banded_members(m, loads, share))
 
 
 def band_excess(
@@ -344,7 +348,7 @@ def band_excess(
     integers computed here and ``dev >= lo - L``, ``dev >= L - hi`` is tight in the LP. Loads
     are counted in steps (the gcd of the member's coefficients) so integrality shows in the LP.
     """
-    members = [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
+    members = banded_members(m, loads, share)
     if len(members) < 2:
         return []
     denominator = sum(share[i] for i in members)
@@ -410,6 +414,11 @@ def typical_shift_minutes(m: RotaModel) -> int:
     return minutes[len(minutes) // 2] if minutes else 60
 
 
+def typical_shift_units(m: RotaModel, unit: int) -> int:
+    """:func:`typical_shift_minutes` in load units (at least 1)."""
+    return max(1, round(typical_shift_minutes(m) / unit))
+
+
 def covered_minutes(m: RotaModel) -> int:
     """Minutes the grid asks of the team: every role of every shift."""
     tl = m.timeline
@@ -452,7 +461,7 @@ def build_objective(
     avoid = cfg.rotation.off_hours is OffHoursPolicy.AVOID
     share = shares(m)
     unit = load_unit(m)
-    shift = max(1, round(typical_shift_minutes(m) / unit))
+    shift = typical_shift_units(m, unit)
     half = shift / 2
     everyone = list(m.members)
     members = m.timeline.members

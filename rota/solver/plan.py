@@ -52,11 +52,12 @@ from rota.solver.constraints import weekend_partner
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
     band_steps,
+    banded_members,
     hours_load,
     hours_total,
     load_unit,
     shares,
-    typical_shift_minutes,
+    typical_shift_units,
 )
 
 Skip = frozenset[tuple[str, int, str]]
@@ -101,9 +102,9 @@ def off_hours_skip(
     share = shares(m)
     loads = [hours_load(m, i, unit) for i in m.members]
     total = hours_total(m, loads, share, unit)
-    banded = [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
+    banded = banded_members(m, loads, share)
     denominator = sum(share[i] for i in banded)
-    half = max(1, round(typical_shift_minutes(m) / unit)) / 2
+    half = typical_shift_units(m, unit) / 2
 
     cp = cp_model.CpModel()
     counts: list[dict[int, cp_model.IntVar]] = []
@@ -207,12 +208,14 @@ def _add_weekends(
     rep = kind[0]
     rule = m.team.config.weekends
     worked: dict[date, list[cp_model.IntVar]] = {}
+    on_weekend: dict[date, list[cp_model.IntVar]] = defaultdict(list)
     shifts: dict[date, list[cp_model.IntVar]] = defaultdict(list)
     for k, n in count.items():
         saturday = tl.facts[rep][k].weekend
         if saturday is None:
             continue
         worked.setdefault(saturday, [])
+        on_weekend[saturday].append(n)
         partner = weekend_partner(m, rep, k)
         if partner is None:
             shifts[saturday].append(n)
@@ -226,7 +229,7 @@ def _add_weekends(
             s: 1 for s in m.weekends_of(i) if m.weekend_worked(i, s) is True
         }
         for saturday, members in worked.items():
-            if any((i, j) in m.w for j in weekend_shifts(m, i, saturday)):
+            if any((i, j) in m.w for j in m.weekend_slots(i, saturday)):
                 works = cp.new_bool_var("")
                 members.append(works)
                 # A weekend begun in history is counted there already (and see _held_on).
@@ -240,12 +243,6 @@ def _add_weekends(
             cp.add(sum(weekends.values()) >= least)
             cp.add(sum(weekends.values()) <= most)
     for saturday, members in worked.items():
-        held = [n for k, n in count.items() if tl.facts[rep][k].weekend == saturday]
-        for n in held:
+        for n in on_weekend[saturday]:
             cp.add(sum(members) >= n)
         cp.add(sum(members) <= sum(shifts[saturday]))
-
-
-def weekend_shifts(m: RotaModel, i: int, saturday: date) -> list[int]:
-    """Timeline slots that belong to member ``i``'s weekend of ``saturday``."""
-    return [k for k, facts in enumerate(m.timeline.facts[i]) if facts.weekend == saturday]
