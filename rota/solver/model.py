@@ -54,6 +54,8 @@ class RotaModel:
     broken: list[GuardKey] = field(default_factory=list)  # rules no constraint can satisfy
     outside: dict[tuple[int, str], str] = field(default_factory=dict)
     """(slot, role) held by someone who is no longer a member (kept frozen): no variables."""
+    withheld: int = 0
+    """Assignment variables fixed to 0 by :meth:`withhold` (of those in ``x``)."""
     _works: dict[int, tuple[list[Value], list[Value]]] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- building
@@ -102,6 +104,20 @@ class RotaModel:
                 elif held:
                     m.w[i, k] = m.cp.new_bool_var(f"w[{member.id},{index}]")
         return m
+
+    def withhold(self, triples: frozenset[tuple[str, int, str]]) -> None:
+        """Fix ``(member id, grid index, role)`` assignments to 0, keeping their variables.
+
+        Unlike ``skip`` in :meth:`build` (an override's member is busy, so the time is not
+        theirs), a withheld shift still counts as the member's available time: their fair
+        share (:func:`~rota.solver.objective.shares`) and weekend pace stay those of the
+        team as it is. The off-hours plan withholds this way (:mod:`rota.solver.plan`).
+        """
+        slots = self.timeline.slots
+        for (i, k, role), var in self.x.items():
+            if (self.member_id(i), slots[k].grid_index, role) in triples:
+                self.cp.add(var == 0)
+                self.withheld += 1
 
     # ---------------------------------------------------------------- reading
 

@@ -211,6 +211,8 @@ class Objective:
     stages: list[Stage] = field(default_factory=list)
     unit: int = 60
     helpers: list[Helper] = field(default_factory=list)
+    hours_weight: int = 0
+    """Coefficient of a unit of hours band excess in the ``fair`` stage (0: hours not weighed)."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -517,7 +519,7 @@ def build_objective(
                 merged[v.index] = (v, c + (old[1] if old else 0))
         humane.extend(merged.values())
 
-    objective = Objective(unit=unit, helpers=helpers)
+    objective = Objective(unit=unit, helpers=helpers, hours_weight=max(w_hours, 0))
     stable: list[tuple[cp_model.IntVar, int]] = []
     if changes is not None:
         per_hour_unit = w_hours if w_hours > 0 else resolution

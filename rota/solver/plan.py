@@ -27,7 +27,9 @@ A small CP-SAT model chooses, for every shift, how many members of each kind hol
 and minimises the off-hours the counts imply. Every valid, fair rota gives such counts (the
 plan is a relaxation of the rota), and the plan's counts are one way to reach the least
 off-hours at the level of kinds. :func:`off_hours_skip` turns the places it leaves empty
-outside a kind's working window into ``(member, shift, role)`` triples that get no variable.
+outside a kind's working window into ``(member, shift, role)`` triples that the window's model
+withholds (:meth:`~rota.solver.model.RotaModel.withhold`: fixed to 0, while the time still
+counts towards the member's fair share and weekend pace).
 The rules the plan leaves out (rest, blocks, the days off after nights and weekends, and which
 member holds which shift) can make the restricted model infeasible; the caller then falls back
 to the full model.
@@ -37,13 +39,17 @@ Measured 2026-11-27 on 100 members x 26 weeks (rolling windows, 120 s, 2 workers
 no window falling back to the full model in the runs that logged it; hours spread 6 h and
 weekend spread 1 in the benchmark run (seed 0), as before. Each window's plan took at most
 0.23 s. Counting weekends per kind instead of per member lost the plan in 0-2 windows of 12
-per run. See docs/benchmarks.md.
+per run. Withholding the assignments (keeping fair shares and pace) instead of leaving them
+without a variable (which shrank the shares of members the plan restricted most): 197-319 h
+over six runs (seeds 0 and 1), 0 of 72 windows falling back; hours spread 6-18 h against
+6-12 h in four runs before. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
@@ -61,7 +67,7 @@ from rota.solver.objective import (
 )
 
 Skip = frozenset[tuple[str, int, str]]
-"""``(member id, grid index, role)`` triples that get no variable."""
+"""``(member id, grid index, role)`` triples the plan leaves no place for."""
 
 
 def member_kinds(m: RotaModel) -> list[list[int]]:
@@ -81,23 +87,38 @@ def member_kinds(m: RotaModel) -> list[list[int]]:
     return list(kinds.values())
 
 
-def off_hours_skip(
-    m: RotaModel,
-    time_limit_s: float,
-    workers: int,
-    seed: int,
-    paced: Mapping[int, tuple[int, int]] | None = None,
-) -> Skip:
-    """Assignments outside working hours the off-hours plan has no place for (see the module
-    docstring); empty when the plan is not found within ``time_limit_s``.
+@dataclass(slots=True)
+class KindModel:
+    """The plan's CP-SAT model (see the module docstring): no objective yet.
 
-    ``paced`` (a rolling window's weekend pace, :func:`~rota.solver.windows.paced_weekends`):
-    each member's least and most weekends, history included, which the plan then keeps.
+    ``off_hours`` is the team's off-hours in load units, ``excess`` the hours the kinds carry
+    beyond the sums of their members' bands (in units, both directions), ``counts[j][k]`` how
+    many members of ``kinds[j]`` hold grid slot ``k``.
+    """
+
+    cp: cp_model.CpModel
+    kinds: list[list[int]]
+    counts: list[dict[int, cp_model.IntVar]]
+    off_hours: cp_model.LinearExpr
+    off_hours_upper: int
+    excess: cp_model.LinearExpr
+
+
+def kind_model(
+    m: RotaModel, paced: Mapping[int, tuple[int, int]] | None = None
+) -> KindModel | None:
+    """The counts model over the kinds of :func:`member_kinds` (None: fewer than two kinds).
+
+    Every valid rota of ``m`` gives a solution with the same off-hours and at most its band
+    excess of hours (summed over members), so its optimum bounds the rota's from below
+    (:mod:`rota.solver.bounds`). ``paced`` (a rolling window's weekend pace,
+    :func:`~rota.solver.windows.paced_weekends`): each member's least and most weekends,
+    history included, which the model then keeps.
     """
     tl = m.timeline
     kinds = member_kinds(m)
     if len(kinds) < 2:
-        return frozenset()
+        return None
     unit = load_unit(m)
     share = shares(m)
     loads = [hours_load(m, i, unit) for i in m.members]
@@ -154,16 +175,43 @@ def off_hours_skip(
                 if k in c and role in tl.members[kind[0]].roles
             ]
             cp.add(sum(holders) >= 1)
-    worst = 1 + sum(c * max(v.proto.domain) for c, v in off_terms)
-    cp.minimize(worst * sum(excess) + sum(c * v for c, v in off_terms))
+    return KindModel(
+        cp=cp,
+        kinds=kinds,
+        counts=counts,
+        off_hours=cp_model.LinearExpr.weighted_sum(
+            [v for _, v in off_terms], [c for c, _ in off_terms]
+        ),
+        off_hours_upper=sum(c * max(v.proto.domain) for c, v in off_terms),
+        excess=cp_model.LinearExpr.sum(excess),
+    )
+
+
+def off_hours_skip(
+    m: RotaModel,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    paced: Mapping[int, tuple[int, int]] | None = None,
+) -> Skip:
+    """Assignments outside working hours the off-hours plan has no place for (see the module
+    docstring); empty when the plan is not found within ``time_limit_s``.
+
+    ``paced``: as for :func:`kind_model`.
+    """
+    tl = m.timeline
+    plan = kind_model(m, paced)
+    if plan is None:
+        return frozenset()
+    plan.cp.minimize((1 + plan.off_hours_upper) * plan.excess + plan.off_hours)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    if solver.solve(cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(plan.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return frozenset()
     skip: set[tuple[str, int, str]] = set()
-    for kind, count in zip(kinds, counts, strict=True):
+    for kind, count in zip(plan.kinds, plan.counts, strict=True):
         rep = kind[0]
         for k, n in count.items():
             if solver.value(n) or not tl.facts[rep][k].off_minutes:

@@ -16,7 +16,8 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    ``humane``): the stage's objective, hinted with the previous complete solution, until it is
    proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
    is up; then the stage is locked at the best value found (``objective <= best``) so later
-   stages cannot undo it. Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
+   stages cannot undo it. Each stage also gets its proven floor from the relaxation over kinds
+   of member (:mod:`rota.solver.bounds`) as ``objective >= floor``, so CP-SAT stops there. Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
    assignment variables, no rolling windows) search all stages at once instead, as one sum
    with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
    outweighs everything later ones can add), so the LP worker that proves the ``humane``
@@ -37,7 +38,6 @@ bound are the sums over the stages (weighted minutes); its gap is the largest st
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +48,7 @@ from ortools.sat.python import cp_model
 
 from rota.errors import InfeasibleRotaError
 from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
+from rota.solver.bounds import Floors, integral_bound
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.explain import explain_infeasible, precheck
 from rota.solver.model import RotaModel
@@ -59,7 +60,7 @@ from rota.solver.objective import (
     prepare,
     split_bound,
 )
-from rota.solver.plan import Skip, off_hours_skip
+from rota.solver.plan import off_hours_skip
 from rota.solver.stability import (
     Baseline,
     add_change_count,
@@ -106,6 +107,13 @@ one improving solution). Measured 2026-11-27 on that team (2 workers, 120 s, see
 (seeds 1, 0); hours spread 0, 12, 6 and 6 h against 6-12 h in five runs with 0.7; the
 objective unchanged within the run-to-run noise.
 """
+
+FLOORS_SHARE = 0.5
+"""Share of the time left that one stage floor (:mod:`rota.solver.bounds`) may use (it stops
+earlier once proven; the last stage of a rolling-window solve has only a few seconds left)."""
+
+FLOORS_MAX_S = 3.0
+"""At most this many seconds for one floor (100 members x 26 weeks: about 0.7 s each)."""
 
 LP_PROOF_MAX_ASSIGNMENTS = 10_000
 """Above this many assignment variables the stages are searched together (when the model is
@@ -228,21 +236,16 @@ def solve(
     if lookback is not None and freeze is None and avoid:  # a rolling window
         weeks = (grid.end - grid.start) / timedelta(days=7)
         paced = paced_weekends(m, weekend_pace, weeks) if weekend_pace is not None else None
-        planned = _planned(
-            m,
-            paced,
-            lambda skip: build_model(team, grid, history, lookback=lookback, skip=skip),
-            setup,
-            options,
-            min(feasibility_s / 2, remaining()),
-        )
+        planned = _planned(m, paced, setup, options, min(feasibility_s / 2, remaining()))
+        if planned is None and m.withheld:
+            m = model()  # the plan's rota failed: everyone again, on a clean model
     if planned is not None:
-        m, hard, objective, solver, status = planned
+        hard, objective, solver, status = planned
     else:
         hard, objective = setup(m)
         solver = _solver(options, max(0.1, min(feasibility_s, remaining())))
         status = solver.solve(hard)
-    large = len(m.x) > LP_PROOF_MAX_ASSIGNMENTS  # of the model solved (planned: fewer)
+    large = len(m.x) - m.withheld > LP_PROOF_MAX_ASSIGNMENTS  # of the model solved
     first_solution_s = time.monotonic() - started
     if weekend_pace is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRotaError(f"no rota of this window keeps the weekend pace {weekend_pace}")
@@ -276,16 +279,36 @@ def solve(
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
+    floors = Floors(m, objective.hours_weight, workers=options.workers, seed=options.seed)
+
+    def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
+        """The stage's proven floor; ``humane``'s once the ``fair`` value is locked (computed
+        only if ``compute``, else from floors already known)."""
+        budget = min(FLOORS_MAX_S, remaining() * FLOORS_SHARE)
+        if stage.name == "fair":
+            return floors.fair(budget)
+        if stage.name == "humane" and fair_value is not None:
+            return floors.humane(fair_value, budget if compute else None)
+        return 0
+
+    fair_value: int | None = None  # the locked ``fair`` stage's value
+    named = {stage.name: stage for stage in stages}
+    if "fair" in named and "humane" in named:  # in case ``fair`` reaches its floor
+        floor_of(named["humane"], floor_of(named["fair"], None))
     together = large and len(windows) <= 1 and lookback is None
     stage_share = STAGE_SHARE_AFTER_WINDOWS if used_windows > 1 else STAGE_SHARE
     steps = [tuple(stages)] if together and stages else [(stage,) for stage in stages]
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
         weights = lexicographic_weights([stage.upper() for stage in step])
+        names = [stage.name for stage in step]
         _hint(m.cp, solution)
         m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
         share = 1.0 if last else stage_share.get(step[0].name, 1.0)
         values = [stage.value(solution) for stage in step]
+        for stage in step:  # proven floors, so CP-SAT may stop there
+            if (floor := floor_of(stage, fair_value)) > 0:
+                m.cp.add(stage.expr() >= floor)
         reporter.step(step, weights, done, bound_done)
         reporter.report(_minutes(step, values) + done, bound_done)
         solver = _solver(
@@ -301,7 +324,11 @@ def solve(
             found = [stage.value(candidate) for stage in step]
             if found <= values:  # lexicographically, as the weights rank them
                 solution, values = candidate, found
-            bounds = split_bound(_integral(solver.best_objective_bound), weights, values)
+            bounds = split_bound(integral_bound(solver.best_objective_bound), weights, values)
+        fair_value = dict(zip(names, values, strict=True)).get("fair", fair_value)
+        for j, stage in enumerate(step):
+            floor = floor_of(stage, fair_value, compute=False)
+            bounds[j] = max(bounds[j], min(floor, values[j]))
         for stage, value, bound in zip(step, values, bounds, strict=True):
             optimal = status == cp_model.OPTIMAL or value <= bound
             all_optimal = all_optimal and optimal
@@ -339,36 +366,32 @@ def solve(
 def _planned(
     m: RotaModel,
     paced: dict[int, tuple[int, int]] | None,
-    rebuild: Callable[[Skip], RotaModel],
     setup: Callable[[RotaModel], tuple[cp_model.CpModel, Objective]],
     options: SolveOptions,
     time_limit_s: float,
-) -> (
-    tuple[RotaModel, cp_model.CpModel, Objective, cp_model.CpSolver, cp_model.CpSolverStatus] | None
-):
-    """The model rebuilt without the off-hours assignments the plan has no place for
-    (:mod:`rota.solver.plan`), with its hard rules, objective and first valid rota; None when
-    there is no plan or the restricted model has no valid rota within ``time_limit_s``.
+) -> tuple[cp_model.CpModel, Objective, cp_model.CpSolver, cp_model.CpSolverStatus] | None:
+    """``m`` with the off-hours assignments the plan has no place for withheld
+    (:mod:`rota.solver.plan`, :meth:`~rota.solver.model.RotaModel.withhold`), its hard rules,
+    objective and first valid rota; None when there is no plan or the withheld model has no
+    valid rota within ``time_limit_s`` (``m`` is then left with its assignments withheld).
 
     The plan leaves out rules that tie a member's shifts to each other (rest, blocks, days off
-    after nights and weekends), so the restricted model may have no valid rota; the window
+    after nights and weekends), so the withheld model may have no valid rota; the window
     then uses everyone. On 100 members x 26 weeks none of 36 windows (seeds 0-2) needed that
     once the plan counted weekends per member (measured 2026-11-27); before, 0-2 of 12 per run
     did, and a second try with the plan's weekends open to everyone rescued none of them.
     """
     begun = time.monotonic()
     skip = off_hours_skip(m, time_limit_s * PLAN_SHARE, options.workers, options.seed, paced)
-    if not skip:
+    m.withhold(skip)
+    if not m.withheld:
         return None
-    restricted = rebuild(skip)
-    if restricted.broken:
-        return None
-    hard, objective = setup(restricted)
+    hard, objective = setup(m)
     solver = _solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
     status = solver.solve(hard)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return restricted, hard, objective, solver, status
+    return hard, objective, solver, status
 
 
 def _solve_windows(
@@ -520,11 +543,6 @@ def _bound_worker(large: bool) -> str:
     return "lb_tree_search" if large else "max_lp"
 
 
-def _integral(bound: float) -> int:
-    """CP-SAT's objective bound as the integer it proves (every objective here is integral)."""
-    return math.ceil(bound - 1e-6)
-
-
 def _minutes(step: Sequence[Stage], values: Sequence[int]) -> float:
     """Stage values in weighted minutes, summed."""
     return sum(value * stage.minutes for stage, value in zip(step, values, strict=True))
@@ -580,7 +598,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         for weight in self._weights:  # later stages add less than an earlier one's weight
             value, rest = divmod(rest, weight)
             values.append(value)
-        bounds = split_bound(_integral(self.best_objective_bound), self._weights, values)
+        bounds = split_bound(integral_bound(self.best_objective_bound), self._weights, values)
         self.report(
             self._offset + _minutes(self._step, values),
             self._bound_offset + _minutes(self._step, bounds),

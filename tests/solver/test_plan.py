@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 
 from rota.horizon import build_grid
 from rota.metrics import member_loads
@@ -20,6 +21,7 @@ from rota.solver import SolveOptions
 from rota.solver import windows as windows_module
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.model import RotaModel
+from rota.solver.objective import shares
 from rota.solver.plan import Skip, member_kinds, off_hours_skip
 from rota.solver.windows import plan_windows, with_history
 from tests.solver.teams import Case, day_sun_team, people
@@ -83,6 +85,30 @@ def test_a_short_zone_leaves_the_other_zone_just_the_off_hours_it_must_cover(
     assert banned <= la_shifts
     assert len(la_shifts - banned) == 7
     assert banned_shifts(skip, "c") == {k for k in range(28) if k % 4 in WARSAW_SHIFTS}
+
+
+def test_withheld_shifts_still_count_towards_the_fair_share(tmp_path: Path) -> None:
+    # The short-zone plan leaves c none of Warsaw's 14 shifts and a, b, d only 7 of Los
+    # Angeles's 14 each, but everyone is available for all 28: the four shares stay equal
+    # (42 h each), and no rota of the model gives anyone a shift the plan withheld. (Without
+    # Mondays off after the weekend: in one week everyone works it.)
+    case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"], rest={"after_weekend": False}))
+    m = model_of(case)
+    before = shares(m)
+    skip = off_hours_skip(m, time_limit_s=5, workers=2, seed=0)
+    m.withhold(skip)
+    assert m.withheld == len(skip) == 3 * 7 + 14
+    assert shares(m) == before
+    assert len(set(before)) == 1
+    solver = cp_model.CpSolver()
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    held = {
+        (m.member_id(i), m.timeline.slots[k].grid_index, role)
+        for (i, k, role), var in m.x.items()
+        if solver.value(var)
+    }
+    assert len(held) == 28
+    assert not held & skip
 
 
 TWO_WEEKS: dict[str, Any] = {"horizon": {"weeks": 2}, "rest": {"after_weekend": False}}

@@ -1,0 +1,64 @@
+"""Proven stage floors from the relaxation over kinds of member (rota.solver.bounds).
+
+The teams are those of test_plan.py: two zones split a day of four 6-hour UTC shifts, two in
+each zone's working window; one week, 28 shifts of one role. Every amount is a whole shift,
+so the load unit is 6 hours and one shift counts 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from rota.solver.bounds import Floors, fair_floor, humane_floor
+from rota.solver.objective import build_objective, prepare
+from tests.solver.teams import Case
+from tests.solver.test_plan import model_of, two_zones
+
+QUICK: dict[str, Any] = {"time_limit_s": 5.0, "workers": 2, "seed": 0}
+
+
+def test_zones_that_cover_the_day_have_no_floor(tmp_path: Path) -> None:
+    # Two members per zone, 7 shifts each, all in their hours.
+    m = model_of(Case(tmp_path, two_zones(["a", "b"], ["c", "d"])))
+    assert fair_floor(m, 1, **QUICK) == 0
+    assert humane_floor(m, 1, 0, **QUICK) == 0
+
+
+def test_a_short_zone_leaves_the_other_zone_its_off_hours(tmp_path: Path) -> None:
+    # c alone in Los Angeles holds 7 of its zone's 14 shifts (the fair share of 28 among
+    # four); the other 7 go to Warsaw outside its hours. c holding 8 puts c one shift over
+    # the band and Warsaw one under: two units of excess, a fair value of 4 at weight 2 (3
+    # allows one unit, which buys nothing).
+    m = model_of(Case(tmp_path, two_zones(["a", "b", "d"], ["c"])))
+    assert fair_floor(m, 1, **QUICK) == 0
+    assert humane_floor(m, 1, 0, **QUICK) == 7
+    assert humane_floor(m, 2, 3, **QUICK) == 7
+    assert humane_floor(m, 2, 4, **QUICK) == 6
+
+
+def test_shares_no_whole_number_of_shifts_fits_leave_a_fair_floor(tmp_path: Path) -> None:
+    # Three equal shares of 28 shifts: 9 1/3 each, and a band of +-3 h around 56 h holds 9
+    # shifts only. 27 fit the bands; the 28th is one unit of excess, weighed ``hours_weight``.
+    m = model_of(Case(tmp_path, two_zones(["a", "b"], ["c"])))
+    assert fair_floor(m, 1, **QUICK) == 1
+    assert fair_floor(m, 3, **QUICK) == 3
+
+
+def test_floors_never_exceed_what_a_valid_rota_scores(tmp_path: Path) -> None:
+    # Any rota of the hard rules: its fair value is at least the fair floor, and its
+    # off-hours at least the humane floor for that fair value.
+    m = model_of(Case(tmp_path, two_zones(["a", "b"], ["c"], rest={"after_weekend": False})))
+    prepare(m)
+    objective = build_objective(m)
+    fair, humane = objective.stages
+    solver = cp_model.CpSolver()
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    solution = objective.complete(list(solver.response_proto.solution))
+    floors = Floors(m, objective.hours_weight, workers=2, seed=0)
+    assert floors.fair(5.0) == objective.hours_weight * 1
+    assert fair.value(solution) >= floors.fair(5.0)
+    assert humane.value(solution) >= floors.humane(fair.value(solution), 5.0)
+    assert floors.humane(fair.value(solution), None) == floors.humane(fair.value(solution), 5.0)
