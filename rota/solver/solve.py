@@ -17,7 +17,8 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
    is up; then the stage is locked at the best value found (``objective <= best``) so later
    stages cannot undo it. Each stage also gets its proven floor from the relaxation over kinds
-   of member (:mod:`rota.solver.bounds`) as ``objective >= floor``, so CP-SAT stops there. Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
+   of member (:mod:`rota.solver.bounds`) as ``objective >= floor``, so CP-SAT stops there.
+   Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
    assignment variables, no rolling windows) search all stages at once instead, as one sum
    with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
    outweighs everything later ones can add), so the LP worker that proves the ``humane``
