@@ -109,9 +109,14 @@ one improving solution). Measured 2026-11-27 on that team (2 workers, 120 s, see
 objective unchanged within the run-to-run noise.
 """
 
-FLOORS_SHARE = 0.5
+OBJECTIVE_MAX = 2**62
+"""Upper end of an objective's domain (every stage sum stays far below it)."""
+
+FLOORS_SHARE = 0.8
 """Share of the time left that one stage floor (:mod:`rota.solver.bounds`) may use (it stops
-earlier once proven; the last stage of a rolling-window solve has only a few seconds left)."""
+earlier once proven). After rolling windows the ``humane`` stage has 0.5-3 s left, which its
+search did not use (see :data:`STAGE_SHARE_AFTER_WINDOWS`) and its floor needs (about 0.9 s on
+100 members x 26 weeks; with half the time left it was not proven in the runs logged)."""
 
 FLOORS_MAX_S = 3.0
 """At most this many seconds for one floor (100 members x 26 weeks: about 0.7 s each)."""
@@ -307,9 +312,9 @@ def solve(
         m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
         share = 1.0 if last else stage_share.get(step[0].name, 1.0)
         values = [stage.value(solution) for stage in step]
-        for stage in step:  # proven floors, so CP-SAT may stop there
-            if (floor := floor_of(stage, fair_value)) > 0:
-                m.cp.add(stage.expr() >= floor)
+        floor = sum(w * floor_of(stage, fair_value) for w, stage in zip(weights, step, strict=True))
+        if floor > 0:  # proven: CP-SAT's bound starts there, and the search stops there
+            _set_objective_floor(m.cp, floor)
         reporter.step(step, weights, done, bound_done)
         reporter.report(_minutes(step, values) + done, bound_done)
         solver = _solver(
@@ -471,6 +476,14 @@ def _fixed(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return list(solver.response_proto.solution)
+
+
+def _set_objective_floor(model: cp_model.CpModel, floor: int) -> None:
+    """Restrict the objective to ``>= floor``: as its domain, which CP-SAT takes as the bound
+    from the start (a ``>=`` constraint over the same sum left the bound of LNS workers at 0)."""
+    domain = model.proto.objective.domain
+    domain.clear()
+    domain.extend([floor, OBJECTIVE_MAX])
 
 
 def relative_gap(objective: float, bound: float) -> float:
