@@ -15,8 +15,8 @@ So:
   is at least the relaxation's least off-hours among its solutions with at most
   ``v // hours_weight`` units of excess.
 
-:mod:`rota.solver.solve` adds the floors to the model as constraints (``stage >= floor``), so
-CP-SAT stops a stage as soon as it reaches its floor, and reports the floor as the bound.
+:mod:`rota.solver.solve` makes a stage's floor the lower end of its objective's domain, so
+CP-SAT reports the floor as the bound and stops a stage as soon as it reaches it.
 Measured 2026-11-27 on 100 members x 26 weeks: least excess 36 units (1,080 weighted minutes,
 which the ``fair`` stage had reached in some runs without knowing it), least off-hours at that
 excess 74 units (37 h); each floor about 0.7 s, building the relaxation included.

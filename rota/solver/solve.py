@@ -17,7 +17,7 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
    is up; then the stage is locked at the best value found (``objective <= best``) so later
    stages cannot undo it. Each stage also gets its proven floor from the relaxation over kinds
-   of member (:mod:`rota.solver.bounds`) as ``objective >= floor``, so CP-SAT stops there.
+   of member (:mod:`rota.solver.bounds`) as the objective's least value, so it stops there.
    Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
    assignment variables, no rolling windows) search all stages at once instead, as one sum
    with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
@@ -314,6 +314,8 @@ def solve(
         values = [stage.value(solution) for stage in step]
         floor = sum(w * floor_of(stage, fair_value) for w, stage in zip(weights, step, strict=True))
         if floor > 0:  # proven: CP-SAT's bound starts there, and the search stops there
+            current = sum(w * v for w, v in zip(weights, values, strict=True))
+            assert floor <= current, f"stage floor {floor} above a valid rota's {current}"
             _set_objective_floor(m.cp, floor)
         reporter.step(step, weights, done, bound_done)
         reporter.report(_minutes(step, values) + done, bound_done)
