@@ -222,14 +222,19 @@ def solve(
     def remaining() -> float:
         return options.time_limit_s - (time.monotonic() - started)
 
+    paced = None  # each member's least and most weekends (a window's pace)
+    if weekend_pace is not None:
+        weeks = (grid.end - grid.start) / timedelta(days=7)
+        paced = paced_weekends(m, weekend_pace, weeks)
+
     def setup(m: RotaModel) -> tuple[cp_model.CpModel, Objective]:
         """The hard rules alone (the feasibility phase is fastest without helpers), and the
         objective added to ``m``."""
         if freeze is not None:
             apply_freeze(m, freeze)
         prepare(m)
-        if weekend_pace is not None:
-            add_weekend_pace(m, weekend_pace, (grid.end - grid.start) / timedelta(days=7))
+        if paced is not None:
+            add_weekend_pace(m, paced)
         hard = m.cp.clone()
         if freeze is not None:
             stable_feasibility(m, freeze, hard)
@@ -240,8 +245,6 @@ def solve(
     planned = None
     avoid = team.config.rotation.off_hours is OffHoursPolicy.AVOID
     if lookback is not None and freeze is None and avoid:  # a rolling window
-        weeks = (grid.end - grid.start) / timedelta(days=7)
-        paced = paced_weekends(m, weekend_pace, weeks) if weekend_pace is not None else None
         planned = _planned(m, paced, setup, options, min(feasibility_s / 2, remaining()))
         if planned is None and m.withheld:
             m = model()  # the plan's rota failed: everyone again, on a clean model

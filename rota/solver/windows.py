@@ -28,7 +28,7 @@ from its own start; without that limit any shift start nearest to the week mark 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -127,29 +127,32 @@ def weekend_rate(team: Team, part: Schedule) -> float:
     return worked / weeks if weeks > 0 else 0.0
 
 
-def add_weekend_pace(m: RotaModel, rate: float, weeks: float) -> None:
-    """Keep every member's weekends, history included, at their share of a paced total.
+def add_weekend_pace(m: RotaModel, paced: Mapping[int, tuple[int, int]]) -> None:
+    """Keep every member's weekends, history included, within their ``paced`` least and most
+    (:func:`paced_weekends`).
 
-    The total is what the earlier windows and history hold plus ``rate`` weekends per week of
-    this window (``weeks``); member ``i`` then works ``ceil(e) - 1`` or ``ceil(e)`` weekends,
-    ``e`` their share of it, so members of one share end at most one weekend apart. The
-    weekend range of the ``fair`` stage asks the same, but a range moves only when its extreme
-    members do, and the windows' search did not get there in time. Measured 2026-11-27 on 100
-    members x 26 weeks (2 workers, 120 s): weekend spread among comparable members 6 and 3
-    without the pace (seeds 0, 1), 1, 1 and 1 with it (seeds 0-2; seed 2's first window set a
-    pace of 11 weekends a week); hours spread 6 and 0 h without, 6, 12 and 6 h with. Hard
+    The weekend range of the ``fair`` stage asks the same, but a range moves only when its
+    extreme members do, and the windows' search did not get there in time. Measured 2026-11-27
+    on 100 members x 26 weeks (2 workers, 120 s): weekend spread among comparable members 6
+    and 3 without the pace (seeds 0, 1), 1, 1 and 1 with it (seeds 0-2; seed 2's first window
+    set a pace of 11 weekends a week); hours spread 6 and 0 h without, 6, 12 and 6 h with. Hard
     bounds, not penalties, so the search never trades them away; a window they make infeasible
     is solved again without them (:func:`rota.solver.solve.solve`).
     """
-    for i, (least, most) in paced_weekends(m, rate, weeks).items():
+    for i, (least, most) in paced.items():
         load = weekend_load(m, i)
         m.cp.add(load.expr() <= most)
         m.cp.add(load.expr() >= least)
 
 
 def paced_weekends(m: RotaModel, rate: float, weeks: float) -> dict[int, tuple[int, int]]:
-    """Each member's least and most weekends under :func:`add_weekend_pace`, history included
-    (members with nothing to decide are left out)."""
+    """Each member's least and most weekends, history included, at their share of a paced
+    total (members with nothing to decide are left out).
+
+    The total is what the earlier windows and history hold plus ``rate`` weekends per week of
+    this window (``weeks``); member ``i`` then works ``ceil(e) - 1`` or ``ceil(e)`` weekends,
+    ``e`` their share of it, so members of one share end at most one weekend apart.
+    """
     share = shares(m)
     loads = {i: weekend_load(m, i) for i in m.members if share[i] > 0}
     members = [i for i, load in loads.items() if load.upper > 0]

@@ -121,7 +121,7 @@ def test_weekend_pace_gives_each_member_their_share_of_the_weekends(tmp_path: Pa
     from rota.solver.constraints import build_model
     from rota.solver.model import RotaModel
     from rota.solver.objective import prepare, weekend_load
-    from rota.solver.windows import add_weekend_pace
+    from rota.solver.windows import add_weekend_pace, paced_weekends
 
     doc = daily_team(
         people("a", "b", "c", "d"),
@@ -134,7 +134,7 @@ def test_weekend_pace_gives_each_member_their_share_of_the_weekends(tmp_path: Pa
         m = build_model(case.team, case.grid, None)
         prepare(m)
         if pace:
-            add_weekend_pace(m, rate=1.0, weeks=4.0)
+            add_weekend_pace(m, paced_weekends(m, rate=1.0, weeks=4.0))
         return m
 
     def solve(m: RotaModel) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
