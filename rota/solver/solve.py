@@ -115,11 +115,12 @@ OBJECTIVE_MAX = 2**62
 FLOORS_SHARE = 0.8
 """Share of the time left that one stage floor (:mod:`rota.solver.bounds`) may use (it stops
 earlier once proven). After rolling windows the ``humane`` stage has 0.5-3 s left, which its
-search did not use (see :data:`STAGE_SHARE_AFTER_WINDOWS`) and its floor needs (about 0.9 s on
+search did not use (see :data:`STAGE_SHARE_AFTER_WINDOWS`) and its floor needs (about 0.6 s on
 100 members x 26 weeks; with half the time left it was not proven in the runs logged)."""
 
 FLOORS_MAX_S = 3.0
-"""At most this many seconds for one floor (100 members x 26 weeks: about 0.7 s each)."""
+"""At most this many seconds for one floor (100 members x 26 weeks: 0.7 s for the first,
+building the shared relaxation included, 0.6 s for the next)."""
 
 LP_PROOF_MAX_ASSIGNMENTS = 10_000
 """Above this many assignment variables the stages are searched together (when the model is
