@@ -18,6 +18,13 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    is up; then the stage is locked at the best value found (``objective <= best``) so later
    stages cannot undo it. Each stage also gets its proven floor from the relaxation over kinds
    of member (:mod:`rota.solver.bounds`) as the objective's least value, so it stops there.
+   After rolling windows the ``fair`` stage may not raise ``humane`` above what the windows
+   reached (``humane <= its value``): searched alone, it traded off-hours for fairness that the
+   windows had already weighed shift by shift, and the few seconds left to ``humane`` won
+   nothing back. Measured 2026-11-27 on 100 members x 26 weeks (120 s, 2 workers, seeds 0-3):
+   off-hours total 104-128 h (the windows' own 104-128 h kept), hours spread 0-6 h; without
+   the cap 198-343 h over six runs (the windows had left 122-138 h), hours spread 6-24 h. Its
+   search is then restricted, so its CP-SAT bound is not used (its floor still is).
    Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
    assignment variables, no rolling windows) search all stages at once instead, as one sum
    with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
@@ -306,6 +313,9 @@ def solve(
     if "fair" in named and "humane" in named:  # in case ``fair`` reaches its floor
         floor_of(named["humane"], floor_of(named["fair"], None))
     together = large and len(windows) <= 1 and lookback is None
+    # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
+    # what the windows reached (see the module docstring)
+    capped = named.get("humane") if used_windows > 1 and "fair" in named else None
     stage_share = STAGE_SHARE_AFTER_WINDOWS if used_windows > 1 else STAGE_SHARE
     steps = [tuple(stages)] if together and stages else [(stage,) for stage in stages]
     for position, step in enumerate(steps):
@@ -321,6 +331,10 @@ def solve(
             current = sum(w * v for w, v in zip(weights, values, strict=True))
             assert floor <= current, f"stage floor {floor} above a valid rota's {current}"
             _set_objective_floor(m.cp, floor)
+        restricted = False  # CP-SAT's bound then holds for the restricted search only
+        if capped is not None and capped.name not in names:
+            m.cp.add(capped.expr() <= capped.value(solution))
+            restricted = True
         reporter.step(step, weights, done, bound_done)
         reporter.report(_minutes(step, values) + done, bound_done)
         solver = _solver(
@@ -336,13 +350,14 @@ def solve(
             found = [stage.value(candidate) for stage in step]
             if found <= values:  # lexicographically, as the weights rank them
                 solution, values = candidate, found
-            bounds = split_bound(integral_bound(solver.best_objective_bound), weights, values)
+            if not restricted:
+                bounds = split_bound(integral_bound(solver.best_objective_bound), weights, values)
         fair_value = dict(zip(names, values, strict=True)).get("fair", fair_value)
         for j, stage in enumerate(step):
             floor = floor_of(stage, fair_value, compute=False)
             bounds[j] = max(bounds[j], min(floor, values[j]))
         for stage, value, bound in zip(step, values, bounds, strict=True):
-            optimal = status == cp_model.OPTIMAL or value <= bound
+            optimal = (status == cp_model.OPTIMAL and not restricted) or value <= bound
             all_optimal = all_optimal and optimal
             worst_gap = max(worst_gap, 0.0 if optimal else relative_gap(value, bound))
             done += value * stage.minutes
