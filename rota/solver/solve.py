@@ -21,10 +21,11 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    After rolling windows the ``fair`` stage may not raise ``humane`` above what the windows
    reached (``humane <= its value``): searched alone, it traded off-hours for fairness that the
    windows had already weighed shift by shift, and the few seconds left to ``humane`` won
-   nothing back. Measured 2026-11-27 on 100 members x 26 weeks (120 s, 2 workers, seeds 0-3):
-   off-hours total 104-128 h (the windows' own 104-128 h kept), hours spread 0-6 h; without
-   the cap 198-343 h over six runs (the windows had left 122-138 h), hours spread 6-24 h. Its
-   search is then restricted, so its CP-SAT bound is not used (its floor still is).
+   nothing back. Measured 2026-11-27 on 100 members x 26 weeks (120 s, 2 workers, seeds 0-5):
+   off-hours total 104-128 h (what the windows left), hours spread 0-12 h (6 h or less in 4
+   runs); without the cap 198-343 h over six runs (the windows had left 122-138 h), hours
+   spread 6-24 h (6 h in 2). Its search is then restricted, so its CP-SAT bound is not used
+   (its floor still is).
    Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
    assignment variables, no rolling windows) search all stages at once instead, as one sum
    with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
