@@ -24,8 +24,9 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    nothing back. Measured 2026-11-27 on 100 members x 26 weeks (120 s, 2 workers, seeds 0-5):
    off-hours total 104-128 h (what the windows left), hours spread 0-12 h (6 h or less in 4
    runs); without the cap 198-343 h over six runs (the windows had left 122-138 h), hours
-   spread 6-24 h (6 h in 2). Its search is then restricted, so its CP-SAT bound is not used
-   (its floor still is).
+   spread 6-24 h (6 h in 2). With the hours range added to that stage (see
+   :func:`~rota.solver.objective.build_objective`): 106-143 h, hours spread 6 h in all six.
+   Its search is then restricted, so its CP-SAT bound is not used (its floor still is).
    Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
    assignment variables, no rolling windows) search all stages at once instead, as one sum
    with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
@@ -236,6 +237,8 @@ def solve(
         weeks = (grid.end - grid.start) / timedelta(days=7)
         paced = paced_weekends(m, weekend_pace, weeks)
 
+    windows = plan_windows(team, grid, len(m.x)) if baseline is None and lookback is None else []
+
     def setup(m: RotaModel) -> tuple[cp_model.CpModel, Objective]:
         """The hard rules alone (the feasibility phase is fastest without helpers), and the
         objective added to ``m``."""
@@ -248,7 +251,9 @@ def solve(
         if freeze is not None:
             stable_feasibility(m, freeze, hard)
         changes = add_change_count(m, freeze) if freeze is not None else None
-        return hard, build_objective(m, changes, even_hours=len(m.x) <= LP_PROOF_MAX_ASSIGNMENTS)
+        # The hours range where the bands may not all hold (see build_objective)
+        even_hours = len(m.x) <= LP_PROOF_MAX_ASSIGNMENTS or len(windows) > 1
+        return hard, build_objective(m, changes, even_hours=even_hours)
 
     feasibility_s = options.time_limit_s * FEASIBILITY_SHARE
     planned = None
@@ -279,7 +284,6 @@ def solve(
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
     used_windows = 1
-    windows = plan_windows(team, grid, len(m.x)) if baseline is None and lookback is None else []
     if len(windows) > 1:
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]

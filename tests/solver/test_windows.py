@@ -17,6 +17,7 @@ from rota.metrics import member_loads
 from rota.model import Schedule
 from rota.solver import SolveOptions
 from rota.solver import windows as windows_module
+from rota.solver.model import RotaModel
 from rota.solver.windows import plan_windows
 from tests.solver.teams import Case, daily_team, day_sun_team, people
 
@@ -124,7 +125,6 @@ def test_weekend_pace_gives_each_member_their_share_of_the_weekends(tmp_path: Pa
     from ortools.sat.python import cp_model
 
     from rota.solver.constraints import build_model
-    from rota.solver.model import RotaModel
     from rota.solver.objective import prepare, weekend_load
     from rota.solver.windows import add_weekend_pace, paced_weekends
 
@@ -201,3 +201,23 @@ def test_after_the_windows_fairness_adds_no_off_hours(
 
 def _off_hours(case: Case, schedule: Schedule) -> float:
     return sum(load.off_hours for load in member_loads(case.team, schedule).values())
+
+
+def test_the_whole_horizon_of_windows_evens_hours_out(
+    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large models leave the hours range out of ``fair``, except the whole horizon that the
+    # windows hand over (the windows themselves keep the bands alone).
+    monkeypatch.setattr(solve_module, "LP_PROOF_MAX_ASSIGNMENTS", 1)  # every model "large"
+    calls: list[tuple[int, bool]] = []  # (grid shifts, even_hours)
+    build = solve_module.build_objective
+
+    def spy(m: RotaModel, changes: object = None, *, even_hours: bool = True) -> object:
+        calls.append((len(m.timeline.grid_slots), even_hours))
+        return build(m, changes, even_hours=even_hours)
+
+    monkeypatch.setattr(solve_module, "build_objective", spy)
+    case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 3}))
+    result = case.solve(options=SolveOptions(time_limit_s=10))
+    assert result.windows == 3
+    assert calls == [(21, True), (7, False), (7, False), (7, False)]
