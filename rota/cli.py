@@ -348,9 +348,12 @@ def _parse_day_or_instant(text: str | None, option: str) -> datetime | None:
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         return parse_instant(text)
     except ValueError as exc:
-        raise UsageError(
-            f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
-        ) from exc
+        reason = (
+            "out of range, it falls outside years 1-9999 in UTC"
+            if "1-9999" in str(exc)
+            else ("expected a date (YYYY-MM-DD) or an ISO 8601 instant")
+        )
+        raise UsageError(f"{option}: {reason}. Got value: {text!r}") from exc
 
 
 def _required_instant(text: str, option: str) -> datetime:

@@ -51,13 +51,17 @@ def parse_bound(text: str | None, option: str, zone: ZoneInfo) -> datetime | Non
         if len(value) == 10:
             return local_midnight_utc(date.fromisoformat(value), zone)
         instant = datetime.fromisoformat(value.replace("z", "Z"))
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=UTC)
+        return instant.astimezone(UTC)
     except ValueError as exc:
         raise UsageError(
             f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
         ) from exc
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC)
+    except OverflowError as exc:
+        raise UsageError(
+            f"{option}: out of range, it falls outside years 1-9999 in UTC. Got value: {text!r}"
+        ) from exc
 
 
 def report_table(report: Report) -> Group:

@@ -15,11 +15,15 @@ def rfc3339(instant: datetime) -> str:
 
 
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed."""
+    """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed
+    or when its UTC time falls outside years 1-9999 (``0001-01-01T00:00:00+00:01``)."""
     value = datetime.fromisoformat(text.strip().replace("z", "Z"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} falls outside years 1-9999 in UTC") from None
 
 
 def shift_view(shift: ScheduledShift) -> dict[str, Any]:

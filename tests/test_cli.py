@@ -185,6 +185,18 @@ def test_show_bad_date_is_exit_2(
     assert "next tuesday" in err
 
 
+@pytest.mark.parametrize("bound", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"])
+def test_show_instant_outside_the_utc_calendar_is_exit_2(
+    capsys: pytest.CaptureFixture[str], small_team: Path, db: str, bound: str
+) -> None:
+    # Valid ISO 8601, but year 0 or 10000 in UTC: a message, not a traceback.
+    run(capsys, "solve", str(small_team), "--db", db, "--time-limit", "10")
+    code, _out, err = run(capsys, "show", "tiny", "--db", db, "--from", bound)
+    assert code == 2
+    assert "--from: out of range" in err
+    assert bound in err
+
+
 def test_unknown_option_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, _err = run(capsys, "solve", "--frobnicate")
     assert code == 2

@@ -277,3 +277,10 @@ def test_cli_rejects_a_bad_date(db: str) -> None:
     result = CliRunner().invoke(cli(), ["report", "xmas", "--db", db, "--from", "24.12.2026"])
     assert result.exit_code != 0
     assert "--from" in str(result.exception)
+
+
+def test_cli_rejects_a_day_outside_the_utc_calendar(db: str) -> None:
+    # Midnight of 0001-01-01 east of Greenwich is in year 0 in UTC.
+    result = CliRunner().invoke(cli(), ["report", "xmas", "--db", db, "--from", "0001-01-01"])
+    assert result.exit_code != 0
+    assert "--from: out of range" in str(result.exception)

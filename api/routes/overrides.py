@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Response, status
 
 from api.deps import ReadKey, StatesDep, StoreDep, WriteKey
-from api.routes.params import invalid
+from api.routes.params import aware_instant, invalid
 from api.schemas import ErrorPublic, OverrideCreate, OverridePublic, OverridesPublic
 from rota.errors import UsageError
 from rota.model import Override
@@ -51,16 +51,17 @@ def add_override(
     team: str, body: OverrideCreate, key: WriteKey, store: StoreDep, states: StatesDep
 ) -> Any:
     """Put ``member`` in ``role`` during ``[start, end)``; it cuts shifts at any instant."""
-    for name, value in (("start", body.start), ("end", body.end)):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise invalid("body", name, "must include a UTC offset (RFC 3339)", value.isoformat())
+    start = aware_instant(body.start, "start", location="body")
+    end = aware_instant(body.end, "end", location="body")
+    assert start is not None
+    assert end is not None
     state = states.get(team)
     candidate = Override(
         team_id=team,
         role=body.role,
         member_id=body.member,
-        start=body.start,
-        end=body.end,
+        start=start,
+        end=end,
         reason=body.reason,
     )
     try:

@@ -14,18 +14,23 @@ def invalid(location: str, name: str, message: str, value: object) -> RequestVal
     )
 
 
-def aware_instant(value: datetime | None, name: str) -> datetime | None:
-    """``value`` in UTC; a value without an offset is refused (a 3 a.m. guess is worse)."""
+def aware_instant(value: datetime | None, name: str, location: str = "query") -> datetime | None:
+    """``value`` in UTC; a value without an offset is refused (a 3 a.m. guess is worse), and
+    so is one whose UTC time falls outside years 1-9999 (``0001-01-01T00:00:00+00:01``)."""
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         raise invalid(
-            "query",
+            location,
             name,
             "must include a UTC offset (RFC 3339), e.g. 2026-12-07T09:00:00Z",
             value.isoformat(),
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        message = "is out of range: in UTC it falls outside years 1-9999"
+        raise invalid(location, name, message, value.isoformat()) from None
 
 
 def ordered(start: datetime | None, end: datetime | None) -> None:

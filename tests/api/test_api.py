@@ -109,7 +109,16 @@ def test_outside_horizon_is_404_not_a_wrong_person(
     assert "no schedule" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("at", ["yesterday", "2027-13-01T00:00:00Z", "2027-01-05T10:00:00"])
+@pytest.mark.parametrize(
+    "at",
+    [
+        "yesterday",
+        "2027-13-01T00:00:00Z",
+        "2027-01-05T10:00:00",
+        "0001-01-01T00:00:00+00:01",  # year 0 in UTC (found by the API fuzz: was a 500)
+        "9999-12-31T23:59:59-00:01",  # year 10000 in UTC
+    ],
+)
 def test_bad_at_is_422_naming_the_parameter(
     client: TestClient, read_headers: dict[str, str], at: str
 ) -> None:
@@ -136,6 +145,21 @@ def test_schedule_window(client: TestClient, read_headers: dict[str, str]) -> No
     assert body["team"] == "ops"
     assert body["version"] == 1
     assert [s["start"] for s in body["shifts"]] == ["2027-01-05T00:00:00Z", "2027-01-06T00:00:00Z"]
+
+
+@pytest.mark.parametrize("bound", ["from", "to"])
+def test_schedule_bound_outside_the_utc_calendar_is_422(
+    client: TestClient, read_headers: dict[str, str], bound: str
+) -> None:
+    response = client.get(
+        "/v1/teams/ops/schedule",
+        params={bound: "0001-01-01T00:00:00+00:01"},
+        headers=read_headers,
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail[0]["loc"] == ["query", bound]
+    assert "out of range" in detail[0]["msg"]
 
 
 def test_schedule_reversed_window_is_422(client: TestClient, read_headers: dict[str, str]) -> None:
@@ -209,6 +233,7 @@ def test_override_lifecycle(
         ({"member": "bob", "start": "2027-01-05T06:00:00Z", "end": "2027-01-05T08:00:00Z"}, "sick"),
         ({"end": "2027-01-07T06:00:00Z"}, "start"),
         ({"start": "2027-01-07T06:00:00"}, "offset"),
+        ({"start": "0001-01-01T00:00:00+00:01"}, "out of range"),
     ],
 )
 def test_invalid_override_is_422_with_reason(
