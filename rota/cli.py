@@ -340,20 +340,19 @@ def summary_json(summary: Any) -> Any:
 def _parse_day_or_instant(text: str | None, option: str) -> datetime | None:
     if text is None:
         return None
-    from rota.views import parse_instant
+    from rota.views import InstantOutOfRange, parse_instant
 
     try:
         if len(text.strip()) == 10:
             day = date.fromisoformat(text.strip())
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         return parse_instant(text)
+    except InstantOutOfRange as exc:
+        raise UsageError(f"{option}: {exc}. Got value: {text!r}") from exc
     except ValueError as exc:
-        reason = (
-            "out of range, it falls outside years 1-9999 in UTC"
-            if "1-9999" in str(exc)
-            else ("expected a date (YYYY-MM-DD) or an ISO 8601 instant")
-        )
-        raise UsageError(f"{option}: {reason}. Got value: {text!r}") from exc
+        raise UsageError(
+            f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
+        ) from exc
 
 
 def _required_instant(text: str, option: str) -> datetime:

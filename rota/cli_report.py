@@ -11,7 +11,7 @@ import io
 import json
 import sys
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,6 +24,7 @@ from rich.text import Text
 
 from rota.errors import UsageError
 from rota.localtime import local_midnight_utc
+from rota.views import InstantOutOfRange, parse_instant
 
 if TYPE_CHECKING:  # the report (jinja2, holidays) is imported when the command runs
     from rota.report import Report
@@ -50,17 +51,12 @@ def parse_bound(text: str | None, option: str, zone: ZoneInfo) -> datetime | Non
     try:
         if len(value) == 10:
             return local_midnight_utc(date.fromisoformat(value), zone)
-        instant = datetime.fromisoformat(value.replace("z", "Z"))
-        if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=UTC)
-        return instant.astimezone(UTC)
+        return parse_instant(value)
+    except (InstantOutOfRange, OverflowError) as exc:  # a day's midnight too, east of UTC
+        raise UsageError(f"{option}: {InstantOutOfRange()}. Got value: {text!r}") from exc
     except ValueError as exc:
         raise UsageError(
             f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
-        ) from exc
-    except OverflowError as exc:
-        raise UsageError(
-            f"{option}: out of range, it falls outside years 1-9999 in UTC. Got value: {text!r}"
         ) from exc
 
 

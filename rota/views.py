@@ -14,16 +14,23 @@ def rfc3339(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class InstantOutOfRange(ValueError):
+    """An instant whose UTC time falls outside years 1-9999 (``0001-01-01T00:00:00+00:01``)."""
+
+    def __init__(self) -> None:
+        super().__init__("out of range, it falls outside years 1-9999 in UTC")
+
+
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed
-    or when its UTC time falls outside years 1-9999 (``0001-01-01T00:00:00+00:01``)."""
+    """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed,
+    :class:`InstantOutOfRange` when outside the UTC calendar."""
     value = datetime.fromisoformat(text.strip().replace("z", "Z"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"{text!r} falls outside years 1-9999 in UTC") from None
+        raise InstantOutOfRange from None
 
 
 def shift_view(shift: ScheduledShift) -> dict[str, Any]:
