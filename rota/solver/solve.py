@@ -11,7 +11,10 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    members x 26 weeks this start left the hours spread at 12 h after 120 s, where the
    single-model search left 60-108 h. A window of a team that avoids off-hours is
    first solved without the off-hours assignments its plan has no place for
-   (:mod:`rota.solver.plan`), and again with everyone when that leaves no valid rota;
+   (:mod:`rota.solver.plan`), and again with everyone when that leaves no valid rota. A
+   window that still finds none ends the windows: the weeks solved so far are kept and the
+   rest of the horizon is filled in on the whole model (before, one failed window threw
+   every window away and the stages started again from the first valid rota);
 3. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
    ``humane``): the stage's objective, hinted with the previous complete solution, until it is
    proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
@@ -189,7 +192,9 @@ class SolveResult:
     """Re-solve: grid shifts kept exactly as published (they start before the freeze)."""
     warnings: tuple[str, ...] = ()
     windows: int = 1
-    """Rolling windows the fair start was solved in (1: the whole horizon at once)."""
+    """Rolling windows the fair start was solved in (1: the whole horizon at once). Fewer than
+    planned when a window found no rota: the weeks after the last one solved were then filled
+    in on the whole horizon."""
 
 
 def solve(
@@ -284,16 +289,18 @@ def solve(
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
     used_windows = 1
+    windowed = False  # the stages start from the windows' rota
     if len(windows) > 1:
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]
             reporter.report(first.value(solution) * first.minutes, 0.0)
         budget = remaining() * WINDOWS_SHARE
-        start = _solve_windows(team, grid, history, windows, options, budget, reporter)
-        fixed = _fixed(hard, m, start, options, remaining()) if start is not None else None
+        start, solved = _solve_windows(team, grid, history, windows, options, budget, reporter)
+        fixed = _fixed(hard, m, start, options, remaining()) if solved else None
         if fixed is not None:
             solution = objective.complete(fixed)
-            used_windows = len(windows)
+            used_windows = solved
+            windowed = True
     done = 0.0  # weighted minutes of the locked stages
     bound_done = 0.0
     all_optimal = True
@@ -320,8 +327,8 @@ def solve(
     together = large and len(windows) <= 1 and lookback is None
     # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
     # what the windows reached (see the module docstring)
-    capped = named.get("humane") if used_windows > 1 and "fair" in named else None
-    stage_share = STAGE_SHARE_AFTER_WINDOWS if used_windows > 1 else STAGE_SHARE
+    capped = named.get("humane") if windowed and "fair" in named else None
+    stage_share = STAGE_SHARE_AFTER_WINDOWS if windowed else STAGE_SHARE
     steps = [tuple(stages)] if together and stages else [(stage,) for stage in stages]
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
@@ -434,8 +441,15 @@ def _solve_windows(
     options: SolveOptions,
     budget_s: float,
     reporter: _Reporter,
-) -> Schedule | None:
-    """The horizon solved window by window (:mod:`rota.solver.windows`), or None on failure."""
+) -> tuple[Schedule, int]:
+    """The horizon solved window by window (:mod:`rota.solver.windows`), and how many windows
+    that took.
+
+    When a window finds no rota (within its time, with the weekend pace or without), the
+    windows before it are kept and the rest of the horizon is left open (the schedule holds
+    their shifts only; 0 windows: none at all). The caller completes it on the whole horizon,
+    so one slow window does not throw away the weeks already solved.
+    """
     counted = history if team.config.fairness.history else None
     window_team = with_history(team)
     base = lookback_days(team, grid)
@@ -464,12 +478,12 @@ def _solve_windows(
             except InfeasibleRotaError:
                 continue
         if result is None:
-            return None
+            break
         if pace is None:
             pace = weekend_rate(team, result.schedule)
         parts.append(result.schedule)
     shifts = tuple(s for part in parts for s in part.shifts)
-    return Schedule(grid.team_id, grid.start, grid.end, shifts)
+    return Schedule(grid.team_id, grid.start, grid.end, shifts), len(parts)
 
 
 def _fixed(
@@ -481,17 +495,21 @@ def _fixed(
 ) -> list[int] | None:
     """``schedule`` as a complete solution of ``hard`` (None if it breaks a rule there).
 
-    Every assignment variable is fixed to the schedule; the solve only derives the rest (and
-    checks every rule over the whole horizon, window joins included).
+    Every assignment variable of a shift the schedule holds is fixed to it; the solve derives
+    the rest, finds holders for the shifts it leaves open, and checks every rule over the
+    whole horizon, window joins included.
     """
     holder = {
         (shift.start, role): member
         for shift in schedule.shifts
         for role, member in shift.assignments.items()
     }
+    held = {shift.start for shift in schedule.shifts}
     slots = m.timeline.slots
     indices, values = [], []
     for (i, k, role), var in m.x.items():
+        if slots[k].start_at not in held:
+            continue
         indices.append(var.index)
         values.append(int(holder.get((slots[k].start_at, role)) == m.member_id(i)))
     _hint(hard, values, indices)

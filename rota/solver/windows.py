@@ -12,8 +12,9 @@ they look back into a published schedule (SPEC §3), so the windows join without
 :func:`plan_windows` cuts the grid into consecutive sub-grids of whole weeks; the solver
 (:func:`rota.solver.solve.solve`) solves them in order, then fixes the whole-horizon model to
 their union, which checks every rule once more on the full horizon and gives the final stages
-a complete, already fair hint. A window that fails (no rota within its time) makes the solver
-fall back to its single-model search.
+a complete, already fair hint. A window that fails (no rota within its time) ends the
+windows: the solver keeps the windows solved before it and fills in the rest of the horizon
+with its single-model search.
 
 Weekends get a pace: the first window's weekends worked per week (:func:`weekend_rate`) sets
 how many the later windows hand out, and :func:`add_weekend_pace` holds every member to their

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from rota.errors import InfeasibleRotaError
 from rota.metrics import member_loads
-from rota.model import Schedule
-from rota.solver import SolveOptions
+from rota.model import Grid, Schedule
+from rota.solver import SolveOptions, SolveResult
 from rota.solver import windows as windows_module
 from rota.solver.model import RotaModel
 from rota.solver.windows import plan_windows
+from rota.team import Team
 from tests.solver.teams import Case, daily_team, day_sun_team, people
 
 solve_module = importlib.import_module("rota.solver.solve")  # the package exports solve()
@@ -106,6 +110,39 @@ def test_windowed_solve_shares_hours_across_the_whole_horizon(
     assert sorted(counts.values()) == [7, 7, 7, 7]
 
 
+def test_a_window_without_a_rota_keeps_the_windows_before_it(
+    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three one-week windows; the second finds no rota. The first week stays as its window
+    # solved it and the two open weeks are filled in on the whole horizon, which must still
+    # keep every rule and share the 21 shifts out 5-6 each.
+    case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 3}))
+    solve: Callable[..., SolveResult] = solve_module.solve
+
+    def failing(team: Team, grid: Grid, *args: Any, **kwargs: Any) -> SolveResult:
+        if kwargs.get("lookback") is not None and grid.start > case.grid.start:
+            raise InfeasibleRotaError("no rota of this window (test)")
+        return solve(team, grid, *args, **kwargs)
+
+    handed: list[tuple[Schedule, list[int] | None]] = []
+    fixed: Callable[..., list[int] | None] = solve_module._fixed
+
+    def spy(hard: Any, m: RotaModel, schedule: Schedule, *args: Any) -> list[int] | None:
+        solution = fixed(hard, m, schedule, *args)
+        handed.append((schedule, solution))
+        return solution
+
+    monkeypatch.setattr(solve_module, "solve", failing)
+    monkeypatch.setattr(solve_module, "_fixed", spy)
+    result = solve(case.team, case.grid, None, SolveOptions(time_limit_s=10))
+    ((start, solution),) = handed
+    assert [s.start for s in start.shifts] == [s.start for s in case.grid.shifts[:7]]
+    assert solution is not None
+    assert result.windows == 1
+    assert case.violations(result.schedule) == []
+    assert sorted(Counter(case.holders(result.schedule)).values()) == [5, 5, 5, 6]
+
+
 def test_weekend_rate_counts_weekends_worked_per_week(tmp_path: Path) -> None:
     # Two weeks of daily 09:00 handoffs; a holds the first weekend, b and c share the second
     # (a breaks the whole-weekend rule, which the rate does not care about): 3 weekends worked
@@ -189,7 +226,7 @@ def test_after_the_windows_fairness_adds_no_off_hours(
     # stage may even out hours only where that adds no off-hours.
     monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
     monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 20)
-    monkeypatch.setattr(solve_module, "_solve_windows", lambda *args: start)
+    monkeypatch.setattr(solve_module, "_solve_windows", lambda *args: (start, 2))
     result = case.solve(options=SolveOptions(time_limit_s=10))
     assert result.windows == 2
     assert case.violations(result.schedule) == []
