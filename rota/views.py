@@ -21,16 +21,22 @@ class InstantOutOfRange(ValueError):
         super().__init__("out of range, it falls outside years 1-9999 in UTC")
 
 
+def in_utc(value: datetime) -> datetime:
+    """An aware ``value`` in UTC; :class:`InstantOutOfRange` when that falls outside the
+    calendar (``0001-01-01T00:00:00+00:01`` is in year 0 in UTC)."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InstantOutOfRange from None
+
+
 def parse_instant(text: str) -> datetime:
     """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed,
     :class:`InstantOutOfRange` when outside the UTC calendar."""
     value = datetime.fromisoformat(text.strip().replace("z", "Z"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise InstantOutOfRange from None
+    return in_utc(value)
 
 
 def shift_view(shift: ScheduledShift) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi.exceptions import RequestValidationError
+
+from rota.views import InstantOutOfRange, in_utc
 
 
 def invalid(location: str, name: str, message: str, value: object) -> RequestValidationError:
@@ -27,8 +29,8 @@ def aware_instant(value: datetime | None, name: str, location: str = "query") ->
             value.isoformat(),
         )
     try:
-        return value.astimezone(UTC)
-    except OverflowError:
+        return in_utc(value)
+    except InstantOutOfRange:
         message = "is out of range: in UTC it falls outside years 1-9999"
         raise invalid(location, name, message, value.isoformat()) from None
 

@@ -288,8 +288,7 @@ def solve(
         )
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
-    used_windows = 1
-    windowed = False  # the stages start from the windows' rota
+    used_windows = 0  # windows whose rota the stages start from
     if len(windows) > 1:
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]
@@ -300,7 +299,6 @@ def solve(
         if fixed is not None:
             solution = objective.complete(fixed)
             used_windows = solved
-            windowed = True
     done = 0.0  # weighted minutes of the locked stages
     bound_done = 0.0
     all_optimal = True
@@ -327,8 +325,8 @@ def solve(
     together = large and len(windows) <= 1 and lookback is None
     # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
     # what the windows reached (see the module docstring)
-    capped = named.get("humane") if windowed and "fair" in named else None
-    stage_share = STAGE_SHARE_AFTER_WINDOWS if windowed else STAGE_SHARE
+    capped = named.get("humane") if used_windows and "fair" in named else None
+    stage_share = STAGE_SHARE_AFTER_WINDOWS if used_windows else STAGE_SHARE
     steps = [tuple(stages)] if together and stages else [(stage,) for stage in stages]
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
@@ -398,7 +396,7 @@ def solve(
         changed=changed,
         frozen_shifts=freeze.frozen_shifts if freeze is not None else 0,
         warnings=freeze.warnings if freeze is not None else (),
-        windows=used_windows,
+        windows=max(1, used_windows),
     )
 
 
@@ -504,14 +502,14 @@ def _fixed(
         for shift in schedule.shifts
         for role, member in shift.assignments.items()
     }
-    held = {shift.start for shift in schedule.shifts}
     slots = m.timeline.slots
     indices, values = [], []
     for (i, k, role), var in m.x.items():
-        if slots[k].start_at not in held:
+        held = holder.get((slots[k].start_at, role))
+        if held is None:  # a shift the schedule leaves open
             continue
         indices.append(var.index)
-        values.append(int(holder.get((slots[k].start_at, role)) == m.member_id(i)))
+        values.append(int(held == m.member_id(i)))
     _hint(hard, values, indices)
     solver = _solver(options, max(1.0, time_limit_s))
     solver.parameters.fix_variables_to_their_hinted_value = True
