@@ -31,7 +31,7 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
-from rota.solver.plan import KindModel, kind_model
+from rota.solver.plan import KindModel, kind_model, relaxation_solver
 
 
 def fair_floor(
@@ -63,10 +63,7 @@ def humane_floor(
 
 def _least(cp: cp_model.CpModel, time_limit_s: float, workers: int, seed: int) -> int:
     """The objective's proven bound (0 when the search proves nothing in time)."""
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver = relaxation_solver(time_limit_s, workers, seed)
     status = solver.solve(cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0

@@ -187,6 +187,16 @@ def kind_model(
     )
 
 
+def relaxation_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """The solver for a :class:`KindModel` (the plan here, the stage floors in
+    :mod:`rota.solver.bounds`): default search, it proves these small models optimal."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
+
+
 def off_hours_skip(
     m: RotaModel,
     time_limit_s: float,
@@ -204,10 +214,7 @@ def off_hours_skip(
     if plan is None:
         return frozenset()
     plan.cp.minimize((1 + plan.off_hours_upper) * plan.excess + plan.off_hours)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver = relaxation_solver(time_limit_s, workers, seed)
     if solver.solve(plan.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return frozenset()
     skip: set[tuple[str, int, str]] = set()
