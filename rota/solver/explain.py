@@ -37,10 +37,18 @@ from rota.team import Team
 MAX_REASONS = 12
 
 
-def precheck(team: Team, grid: Grid, history: Schedule | None) -> None:
-    """Raise :class:`InfeasibleRotaError` when counting alone shows no rota exists."""
-    timeline = build_timeline(team, grid, None, lookback_days=0)
-    m = RotaModel.build(team, timeline)
+def precheck(
+    team: Team, grid: Grid, history: Schedule | None, model: RotaModel | None = None
+) -> None:
+    """Raise :class:`InfeasibleRotaError` when counting alone shows no rota exists.
+
+    The count runs on the grid's variables without history. ``model`` is a model that already
+    has exactly those (built without counted history or a re-solve's skipped assignments);
+    without it one is built here.
+    """
+    m = model
+    if m is None:
+        m = RotaModel.build(team, build_timeline(team, grid, None, lookback_days=0))
     reasons = _coverage_reasons(m)
     if reasons:
         raise InfeasibleRotaError(

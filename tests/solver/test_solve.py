@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from rota.solver import Progress, SolveOptions, SolveResult
+from rota.solver.model import RotaModel
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
+
+VACATION = {"start": "2027-01-05", "end": "2027-01-06", "reason": "vacation"}
 
 
 def test_result_reports_status_objective_and_size(tmp_path: Path) -> None:
@@ -74,6 +79,72 @@ def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(
     assert all(p.bound <= p.objective for p in seen)
     assert seen[-1].objective == together.objective
     assert case.violations(together.schedule) == []
+
+
+def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    solve_module = importlib.import_module("rota.solver.solve")
+    cp = cp_model.CpModel()
+    x = [cp.new_bool_var(f"x{n}") for n in range(4)]
+    cp.add(sum(x) == 2)
+    limits: list[float] = []
+    real_solver = solve_module._solver
+
+    class Stalled:
+        """A search that ends without a rota or a proof (as at a time limit)."""
+
+        parameters = cp_model.CpSolver().parameters
+
+        def solve(self, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
+            time.sleep(0.2)
+            return cp_model.UNKNOWN
+
+    def scripted(options: SolveOptions, time_limit_s: float, **kwargs: Any) -> Any:
+        limits.append(time_limit_s)
+        return Stalled() if len(limits) == 1 else real_solver(options, time_limit_s, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_solver", scripted)
+    solver, status = solve_module._first_rota(cp, SolveOptions(), 10.0, unpresolved=True)
+    assert status == cp_model.OPTIMAL
+    assert sum(solver.value(v) for v in x) == 2
+    assert limits[0] == 10.0 * solve_module.UNPRESOLVED_SHARE
+    assert 9.0 < limits[1] < 9.81  # the rest of the 10 s, less the stalled 0.2 s
+
+
+def test_an_impossible_model_is_proven_so_without_presolve() -> None:
+    solve_module = importlib.import_module("rota.solver.solve")
+    cp = cp_model.CpModel()
+    x = [cp.new_bool_var(f"x{n}") for n in range(3)]
+    cp.add(sum(x) >= 2)
+    cp.add(sum(x) <= 1)
+    solver, status = solve_module._first_rota(cp, SolveOptions(), 5.0, unpresolved=True)
+    assert status == cp_model.INFEASIBLE
+    assert not solver.parameters.cp_model_presolve  # no second, presolved search
+
+
+def test_the_pre_check_counts_on_the_solve_s_own_model_unless_history_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds: list[int] = []
+    real_build = RotaModel.build.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[RotaModel], *args: Any, **kwargs: Any) -> RotaModel:
+        builds.append(1)
+        return real_build(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(RotaModel, "build", classmethod(counting))
+    before = Case(tmp_path, daily_team(people("a", "b", "c")), "before")
+    history = before.solve().schedule
+    assert len(builds) == 1
+    builds.clear()
+    after = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"start": "2027-01-11"}))
+    after.solve(history)  # the week before counts: the solve's timeline begins there
+    assert len(builds) == 2
+    builds.clear()
+    with pytest.raises(InfeasibleRotaError, match="cannot be covered"):
+        Case(tmp_path, daily_team(people("a", unavailable=[VACATION])), "away").solve()
+    assert len(builds) == 1  # the shared model still explains an uncoverable shift
 
 
 def test_weekend_in_history_blocks_the_first_weekend_of_the_new_horizon(tmp_path: Path) -> None:

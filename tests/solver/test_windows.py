@@ -97,6 +97,32 @@ def test_windowed_solve_keeps_every_rule_across_the_joins(
     assert case.violations(result.schedule) == []
 
 
+def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    solve_module = importlib.import_module("rota.solver.solve")
+    first: list[bool] = []  # per solve (the whole horizon, then each window): presolve on?
+    real_first_rota = solve_module._first_rota
+
+    def recording(*args: Any, unpresolved: bool) -> Any:
+        first.append(not unpresolved)
+        solver, status = real_first_rota(*args, unpresolved=unpresolved)
+        assert solver.parameters.cp_model_presolve == (not unpresolved)  # a rota on the 1st try
+        return solver, status
+
+    monkeypatch.setattr(solve_module, "_first_rota", recording)
+    case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 2}))
+    case.solve()
+    assert first == [True]
+    first.clear()
+    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
+    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 30)
+    windowed = case.solve(options=SolveOptions(time_limit_s=20))
+    assert windowed.windows == 2
+    assert first == [False, True, True]  # the windows start their own stages from theirs
+    assert case.violations(windowed.schedule) == []
+
+
 def test_windowed_solve_shares_hours_across_the_whole_horizon(
     tmp_path: Path, small_windows: None
 ) -> None:
