@@ -4,7 +4,8 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
 
 1. *feasibility*: the hard rules alone, no objective (CP-SAT finds a valid rota in a fraction of
    the time it needs with an objective). Every penalty variable of the objective already exists
-   in the model, so this solution is a *complete* hint for what follows;
+   in the model, so this solution is a *complete* hint for what follows (a solve that goes on
+   to rolling windows first searches without CP-SAT's presolve, see :data:`UNPRESOLVED_SHARE`);
 2. *rolling windows* (fresh solves of large models only, :mod:`rota.solver.windows`): the
    horizon solved a few weeks at a time, each window counting the earlier ones as history,
    then fixed into the whole-horizon model (which checks every rule once more). On 100
@@ -110,7 +111,7 @@ variables, 2 workers, on a machine about half as fast as the one the other figur
 from): the presolve took 7.8 s and the first rota came 10.1 s into the solve; without presolve
 the search began after 1.7 s and found it at 4.2 s. A solve without windows starts its stages
 from that rota, so it keeps the presolve: on 30 members (first rota 0.4 s sooner) the stages
-searched from the unpresolved rota left `fair` above 0 in 3 of 3 runs (seeds 0-2; 2-5 of 6
+searched from the unpresolved rota left ``fair`` above 0 in 3 of 3 runs (seeds 0-2; 2-5 of 6
 with the presolve, this machine). The search without presolve is capped so that a model it
 can neither solve nor prove impossible still gets the presolved search (and its proof of
 infeasibility, which the explanation needs) in the time left.
