@@ -14,8 +14,8 @@ weekend (named by its local Saturday) the shift belongs to.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -142,7 +142,10 @@ def build_timeline(
         )
     touches = (*(slots[k].end == slots[k + 1].start for k in range(len(slots) - 1)), False)
     weekly = team.kind is RotationKind.WEEKLY
-    facts = tuple(member_facts(member, slots, weekly=weekly) for member in team.members)
+    shared: dict[Hashable, tuple[MemberShiftFacts, ...]] = {}
+    facts = tuple(
+        member_facts(member, slots, weekly=weekly, shared=shared) for member in team.members
+    )
     return Timeline(
         origin=origin,
         slots=tuple(slots),
@@ -176,8 +179,18 @@ def partners(slots: Sequence[Slot]) -> list[int | None]:
 
 
 def member_facts(
-    member: Member, slots: Sequence[Slot], *, weekly: bool
+    member: Member,
+    slots: Sequence[Slot],
+    *,
+    weekly: bool,
+    shared: dict[Hashable, tuple[MemberShiftFacts, ...]] | None = None,
 ) -> tuple[MemberShiftFacts, ...]:
+    """The member's facts for each of ``slots``.
+
+    All but availability follow from the member's zone, working window, night window and
+    holidays, which members often share (100 members in 5 zones: 5 sets). ``shared`` keeps
+    those sets across calls for the same ``slots`` and ``weekly``, keyed by those inputs.
+    """
     if not slots:
         return ()
     begin, finish = slots[0].start_at, slots[-1].end_at
@@ -189,13 +202,32 @@ def member_facts(
     if member.night.start == member.night.end:
         night = [Interval(begin, finish)]
     holidays = holiday_intervals(member, begin, finish)
+    key = (zone.key, tuple(working), tuple(night), tuple(holidays))
+    common = shared.get(key) if shared is not None else None
+    if common is None:
+        common = _zone_facts(slots, zone, working, night, holidays, weekly=weekly)
+        if shared is not None:
+            shared[key] = common
+    result = []
+    for slot, facts in zip(slots, common, strict=True):
+        block = member.unavailable_during(slot.start_at, slot.end_at)
+        result.append(facts if block is None else replace(facts, unavailable=block.reason))
+    return tuple(result)
+
+
+def _zone_facts(
+    slots: Sequence[Slot],
+    zone: ZoneInfo,
+    working: Sequence[Interval],
+    night: Sequence[Interval],
+    holidays: Sequence[Interval],
+    *,
+    weekly: bool,
+) -> tuple[MemberShiftFacts, ...]:
+    """:func:`member_facts` of an always available member with these windows."""
     result = []
     for slot in slots:
         start_date = local_date(slot.start_at, zone)
-        reason = None
-        block = member.unavailable_during(slot.start_at, slot.end_at)
-        if block is not None:
-            reason = block.reason
         weekend: date | None = None
         if weekly:
             weekend = weekly_weekend(slot, zone)
@@ -205,7 +237,7 @@ def member_facts(
             weekend = start_date - timedelta(days=1)
         result.append(
             MemberShiftFacts(
-                unavailable=reason,
+                unavailable=None,
                 off_minutes=slot.minutes - covered_minutes(working, slot.start_at, slot.end_at),
                 night_minutes=covered_minutes(night, slot.start_at, slot.end_at),
                 holiday_minutes=covered_minutes(holidays, slot.start_at, slot.end_at),
