@@ -27,11 +27,15 @@ from __future__ import annotations
 
 import math
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
+
+if TYPE_CHECKING:
+    from rota.solver.member_plan import MemberPlan
 
 
 def fair_floor(
@@ -108,6 +112,17 @@ class Floors:
                     seed=self._seed,
                 )
         return self._fair
+
+    def add_plan(self, plan: MemberPlan) -> None:
+        """Count in what a member plan (:mod:`rota.solver.member_plan`, a tighter relaxation
+        than the kinds' own) proved: the least hours excess, when proven, and the least
+        off-hours at that excess. Floors computed later or before keep the larger."""
+        if self._weight <= 0:
+            return
+        if plan.excess_proven:
+            self._fair = max(self._fair or 0, self._weight * plan.excess)
+        known = self._humane.get(plan.excess, 0)
+        self._humane[plan.excess] = max(known, plan.off_hours_bound)
 
     def humane(self, fair_value: int, time_limit_s: float | None) -> int:
         """The ``humane`` floor once ``fair`` is locked at ``fair_value``; with

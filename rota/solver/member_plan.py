@@ -1,0 +1,190 @@
+"""The member plan: the off-hours plan with every member's hours band, whose counts then bind
+a first search of the whole rota.
+
+The off-hours plan of :mod:`rota.solver.plan` counts members per kind (one kind per zone and
+working window, in practice) and carries only the sum of a kind's hours bands. On 30 members
+x 12 weeks its least off-hours is 244 units where the rota's is 253: some kind's counts cannot
+be split among its members so that each stays within their own band. The member plan adds one
+literal per member and shift (``y``, which of the kind's members hold it: as many as the
+kind's count, a ``whole`` weekend's Saturday holder on its Sunday too) and each member's band
+excess counted in steps exactly as the ``fair`` stage counts it
+(:func:`~rota.solver.objective.band_excess`). It is still a relaxation of the rota (rest,
+blocks, days off after nights and weekends, weekend limits and roles per member are left out),
+so it bounds the stages from below, and it is solved in two steps:
+
+1. the least hours band excess;
+2. at most that excess, the least off-hours; the counts of that answer are the plan.
+
+:mod:`rota.solver.solve` then searches the rota with each kind's count on every shift held
+(:func:`hold_counts`): the kinds no longer trade shifts, which is the part of the search that
+its neighbourhoods did poorly (off-hours spread over the whole team), and what is left is
+which member of a kind takes which shift, under every rule. When the rules that the plan
+leaves out allow it, that search reaches the plan's off-hours with the bands held and the
+rota is proven optimal by the plan's own bound.
+
+Measured 2026-11-28 on 30 members x 12 weeks (2 workers, a ``/tmp`` script): step 2 proved
+253 units in 3.0-3.9 s with a ``max_lp`` worker (not proven in 10 s without it, 260 found);
+the search with those counts held reached ``fair`` 0 and ``humane`` 253 after 4-6 s more,
+seeds 0-3, where the whole-model search in 30 s reached ``humane`` at most 1 % above its
+bound in 1 of 18 runs. On 12 members x 8 weeks (least excess 12 units, 291 units of
+off-hours) the counts held left no valid rota: the rest rules decide there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rota.solver.bounds import integral_bound
+from rota.solver.constraints import weekend_partner
+from rota.solver.model import RotaModel
+from rota.solver.objective import (
+    band_steps,
+    banded_members,
+    hours_load,
+    hours_total,
+    load_unit,
+    shares,
+    typical_shift_units,
+)
+from rota.solver.plan import KindModel, kind_model, relaxation_solver
+
+BOUND_WORKER = "max_lp"
+"""The plan's full-model worker: a level-2 LP search proves step 2 on 30 members in about 3 s,
+where the default worker left the bound 7 units short after 10 s (measured 2026-11-28)."""
+
+EXCESS_SHARE = 0.3
+"""Share of the plan's time that step 1 may use, for each of its two tries (see
+:func:`member_plan`; each stops earlier with an answer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPlan:
+    """Each kind's count on every grid slot, and what the plan proved.
+
+    ``excess``: the hours band excess (in load units, as the ``fair`` stage weighs it) the
+    plan found least, ``excess_proven`` whether no rota has less. ``off_hours``: the counts'
+    off-hours in load units; ``off_hours_bound``: no rota with at most ``excess`` units of
+    band excess has fewer (0 when nothing was proven).
+    """
+
+    kinds: tuple[tuple[int, ...], ...]
+    counts: tuple[dict[int, int], ...]
+    excess: int
+    excess_proven: bool
+    off_hours: int
+    off_hours_bound: int
+
+
+def member_plan(
+    m: RotaModel, least_excess: int, time_limit_s: float, workers: int, seed: int
+) -> MemberPlan | None:
+    """The plan of ``m`` (see the module docstring), or None when the team is one kind or no
+    answer is found within ``time_limit_s``.
+
+    ``least_excess``: a proven floor of the hours band excess in load units (the kinds'
+    own, :func:`~rota.solver.bounds.fair_floor`). Step 1 first looks for a plan with no more:
+    finding one is far quicker than minimising (30 members: a plan with excess 0 in under a
+    second, where minimising had reached 238 units after 2.6 s).
+    """
+    kinds = kind_model(m)
+    if kinds is None:
+        return None
+    excess = _member_bands(m, kinds)
+    step1 = kinds.cp.clone()
+    step1.add(excess <= least_excess)
+    solver = _solver(time_limit_s * EXCESS_SHARE, workers, seed)
+    status = solver.solve(step1)
+    left = time_limit_s - solver.wall_time
+    least, proven = least_excess, status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if not proven:
+        step1 = kinds.cp.clone()
+        step1.minimize(excess)
+        solver = _solver(left * EXCESS_SHARE, workers, seed)
+        status = solver.solve(step1)
+        left -= solver.wall_time
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        least, proven = round(solver.objective_value), status == cp_model.OPTIMAL
+    kinds.cp.add(excess <= least)
+    kinds.cp.minimize(kinds.off_hours)
+    solver = _solver(left, workers, seed)
+    status = solver.solve(kinds.cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return MemberPlan(
+        kinds=tuple(tuple(kind) for kind in kinds.kinds),
+        counts=tuple({k: solver.value(n) for k, n in c.items()} for c in kinds.counts),
+        excess=least,
+        excess_proven=proven,
+        off_hours=round(solver.objective_value),
+        off_hours_bound=max(0, integral_bound(solver.best_objective_bound)),
+    )
+
+
+def hold_counts(cp: cp_model.CpModel, m: RotaModel, plan: MemberPlan) -> None:
+    """Add to ``cp`` (``m``'s model or a copy of it) that each kind holds every grid slot
+    exactly as many times as the plan counts (none where it has no count)."""
+    for kind, counts in zip(plan.kinds, plan.counts, strict=True):
+        for k in m.timeline.grid_slots:
+            works = [m.w[i, k] for i in kind if (i, k) in m.w]
+            if works:
+                cp.add(sum(works) == counts.get(k, 0))
+
+
+def _member_bands(m: RotaModel, kinds: KindModel) -> cp_model.LinearExpr:
+    """Add ``y`` (which members of a kind hold a slot) to the kinds' model, and return the
+    members' hours band excess in load units (``step x steps`` outside the band, as
+    :func:`~rota.solver.objective.band_excess` counts it)."""
+    tl = m.timeline
+    cp = kinds.cp
+    y: dict[tuple[int, int], cp_model.IntVar] = {}
+    for kind, count in zip(kinds.kinds, kinds.counts, strict=True):
+        for k, n in count.items():
+            held = []
+            for i in kind:
+                if (i, k) in m.w:
+                    y[i, k] = cp.new_bool_var("")
+                    held.append(y[i, k])
+            cp.add(sum(held) == n)
+    for (i, k), held_here in y.items():
+        partner = weekend_partner(m, i, k)
+        if partner is not None:
+            if (i, partner) in y:
+                cp.add(held_here <= y[i, partner])
+            else:
+                cp.add(held_here == 0)
+    unit = load_unit(m)
+    share = shares(m)
+    loads = [hours_load(m, i, unit) for i in m.members]
+    members = banded_members(m, loads, share)
+    if len(members) < 2:  # the objective has no hours bands either
+        return cp_model.LinearExpr.constant(0)
+    total = hours_total(m, loads, share, unit)
+    denominator = sum(share[i] for i in members)
+    half = typical_shift_units(m, unit) / 2
+    excess: list[tuple[int, cp_model.IntVar]] = []
+    for i in members:
+        band = band_steps(loads[i], share[i] * total / denominator, half)
+        if band is None:
+            continue
+        step, _, lo, hi = band
+        terms = [
+            (round(tl.slots[k].minutes / unit) // step, y[i, k])
+            for k in tl.grid_slots
+            if (i, k) in y
+        ]
+        steps = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+        most = sum(c for c, _ in terms)
+        dev = cp.new_int_var(0, max(most - hi, lo, 0), "")
+        cp.add(dev >= lo - steps)
+        cp.add(dev >= steps - hi)
+        excess.append((step, dev))
+    return cp_model.LinearExpr.weighted_sum([d for _, d in excess], [s for s, _ in excess])
+
+
+def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = relaxation_solver(time_limit_s, workers, seed)
+    solver.parameters.subsolvers.append(BOUND_WORKER)
+    return solver
