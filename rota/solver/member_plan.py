@@ -12,8 +12,10 @@ excess counted in steps exactly as the ``fair`` stage counts it
 blocks, days off after nights and weekends, weekend limits and roles per member are left out),
 so it bounds the stages from below, and it is solved in two steps:
 
-1. the least hours band excess;
-2. at most that excess, the least off-hours; the counts of that answer are the plan.
+1. the least hours band excess, with every group's weekends within one of each other (the
+   ``fair`` stage's weekend range, :attr:`~rota.solver.plan.KindModel.weekend_excess`);
+2. at most that excess and weekend range, the least off-hours; the counts of that answer are
+   the plan.
 
 :mod:`rota.solver.solve` then searches the rota with each kind's count on every shift held
 (:func:`hold_counts`): the kinds no longer trade shifts, which is the part of the search that
@@ -26,8 +28,11 @@ Measured 2026-11-28 on 30 members x 12 weeks (2 workers, a ``/tmp`` script): ste
 253 units in 3.0-3.9 s with a ``max_lp`` worker (not proven in 10 s without it, 260 found);
 the search with those counts held reached ``fair`` 0 and ``humane`` 253 after 4-6 s more,
 seeds 0-3, where the whole-model search in 30 s reached ``humane`` at most 1 % above its
-bound in 1 of 18 runs. On 12 members x 8 weeks (least excess 12 units, 291 units of
-off-hours) the counts held left no valid rota: the rest rules decide there.
+bound in 1 of 18 runs. The benchmark (seeds 0-5): proven optimal after 11.8-17.0 s, and
+9.0-15.1 s once step 1 also kept weekends even. On 12 members x 8 weeks (least excess 12
+units, 291 units of off-hours) the counts held left no valid rota: the rest rules decide
+there. On 100 members x 26 weeks the members' literals make the plan too slow (step 1 found
+nothing in 20 s); see docs/benchmarks.md for what the kinds' counts alone did there.
 """
 
 from __future__ import annotations
@@ -64,9 +69,11 @@ class MemberPlan:
     """Each kind's count on every grid slot, and what the plan proved.
 
     ``excess``: the hours band excess (in load units, as the ``fair`` stage weighs it) the
-    plan found least, ``excess_proven`` whether no rota has less. ``off_hours``: the counts'
-    off-hours in load units; ``off_hours_bound``: no rota with at most ``excess`` units of
-    band excess has fewer (0 when nothing was proven).
+    plan found least, ``excess_proven`` whether no rota has less and, when the team weighs
+    weekends, whether the plan keeps every group's weekends within one of each other (so a
+    rota at the plan's excess has no ``fair`` beyond its hours). ``off_hours``: the counts'
+    off-hours in load units; ``off_hours_bound``: no rota whose ``fair`` stage is at its floor
+    has fewer (0 when nothing was proven).
     """
 
     kinds: tuple[tuple[int, ...], ...]
@@ -78,36 +85,53 @@ class MemberPlan:
 
 
 def member_plan(
-    m: RotaModel, least_excess: int, time_limit_s: float, workers: int, seed: int
+    m: RotaModel,
+    least_excess: int,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    *,
+    weights: tuple[int, int],
 ) -> MemberPlan | None:
     """The plan of ``m`` (see the module docstring), or None when the team is one kind or no
     answer is found within ``time_limit_s``.
 
     ``least_excess``: a proven floor of the hours band excess in load units (the kinds'
-    own, :func:`~rota.solver.bounds.fair_floor`). Step 1 first looks for a plan with no more:
-    finding one is far quicker than minimising (30 members: a plan with excess 0 in under a
-    second, where minimising had reached 238 units after 2.6 s).
+    own, :func:`~rota.solver.bounds.fair_floor`). Step 1 first looks for a plan with no more,
+    and with every group's weekends within one: finding one is far quicker than minimising
+    (30 members: a plan with excess 0 in under a second, where minimising had reached 238
+    units after 2.6 s). ``weights``: the ``fair`` stage's coefficients of a unit of hours
+    excess and of a weekend of range excess, for when there is no such plan.
     """
     kinds = kind_model(m)
     if kinds is None:
         return None
-    excess = _member_bands(m, kinds)
+    hours_weight, weekend_weight = weights
+    hours = _member_bands(m, kinds)
+    weekends = kinds.weekend_excess if weekend_weight > 0 else cp_model.LinearExpr.constant(0)
     step1 = kinds.cp.clone()
-    step1.add(excess <= least_excess)
+    step1.add(hours <= least_excess)
+    step1.add(weekends <= 0)
     solver = _solver(time_limit_s * EXCESS_SHARE, workers, seed)
     status = solver.solve(step1)
     left = time_limit_s - solver.wall_time
-    least, proven = least_excess, status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    least, uneven, proven = least_excess, 0, status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if not proven:
         step1 = kinds.cp.clone()
-        step1.minimize(excess)
+        step1.minimize(hours_weight * hours + weekend_weight * weekends)
         solver = _solver(left * EXCESS_SHARE, workers, seed)
         status = solver.solve(step1)
         left -= solver.wall_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        least, proven = round(solver.objective_value), status == cp_model.OPTIMAL
-    kinds.cp.add(excess <= least)
+        least, uneven = solver.value(hours), solver.value(weekends)
+    # The least off-hours is a floor for rotas whose ``fair`` stage is at its floor, and such a
+    # rota's weekends are within one (see MemberPlan). The floors look it up by the hours
+    # excess ``fair`` allows (``fair // hours_weight``): that excess leaves no room for a
+    # weekend beyond the range only when a weekend weighs at least a unit of hours.
+    floor = proven and (weekend_weight == 0 or weekend_weight >= hours_weight)
+    kinds.cp.add(hours <= least)
+    kinds.cp.add(weekends <= uneven)
     kinds.cp.minimize(kinds.off_hours)
     solver = _solver(left, workers, seed)
     status = solver.solve(kinds.cp)
@@ -119,7 +143,7 @@ def member_plan(
         excess=least,
         excess_proven=proven,
         off_hours=round(solver.objective_value),
-        off_hours_bound=max(0, integral_bound(solver.best_objective_bound)),
+        off_hours_bound=max(0, integral_bound(solver.best_objective_bound)) if floor else 0,
     )
 
 

@@ -213,6 +213,8 @@ class Objective:
     helpers: list[Helper] = field(default_factory=list)
     hours_weight: int = 0
     """Coefficient of a unit of hours band excess in the ``fair`` stage (0: hours not weighed)."""
+    weekend_weight: int = 0
+    """Coefficient of a weekend of range excess in the ``fair`` stage (0: not weighed)."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -523,7 +525,12 @@ def build_objective(
                 merged[v.index] = (v, c + (old[1] if old else 0))
         humane.extend(merged.values())
 
-    objective = Objective(unit=unit, helpers=helpers, hours_weight=max(w_hours, 0))
+    objective = Objective(
+        unit=unit,
+        helpers=helpers,
+        hours_weight=max(w_hours, 0),
+        weekend_weight=max(w_weekends, 0) * shift,
+    )
     stable: list[tuple[cp_model.IntVar, int]] = []
     if changes is not None:
         per_hour_unit = w_hours if w_hours > 0 else resolution

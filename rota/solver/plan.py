@@ -23,6 +23,8 @@ A small CP-SAT model chooses, for every shift, how many members of each kind hol
   most the count on those that are not a ``whole`` weekend's Saturday;
 * ``whole`` weekends: a kind's count on a Saturday shift is at most its count on the Sunday
   partner;
+* the weekend range (``weekend_excess``, for :mod:`rota.solver.member_plan`): weekends by
+  which members of one share spread beyond one, as the ``fair`` stage counts them;
 
 and minimises the off-hours the counts imply. Every valid, fair rota gives such counts (the
 plan is a relaxation of the rota), and the plan's counts are one way to reach the least
@@ -102,6 +104,10 @@ class KindModel:
     off_hours: cp_model.LinearExpr
     off_hours_upper: int
     excess: cp_model.LinearExpr
+    weekend_excess: cp_model.LinearExpr
+    """Weekends by which each group of members with one share spreads beyond one (the
+    ``fair`` stage's weekend range, :func:`~rota.solver.objective.range_excess`), summed over
+    the groups: every member's weekends are their literals here, history included."""
 
 
 def kind_model(
@@ -128,6 +134,7 @@ def kind_model(
     half = typical_shift_units(m, unit) / 2
 
     cp = cp_model.CpModel()
+    weekends: dict[int, cp_model.LinearExpr] = {}  # each member's weekends worked
     counts: list[dict[int, cp_model.IntVar]] = []
     off_terms: list[tuple[int, cp_model.IntVar]] = []
     excess: list[cp_model.IntVar] = []
@@ -164,7 +171,7 @@ def kind_model(
         cp.add(carried + under >= lo)
         cp.add(carried - over <= hi)
         excess += [under, over]
-        _add_weekends(m, cp, kind, count, paced or {})
+        weekends.update(_add_weekends(m, cp, kind, count, paced or {}))
     for k in tl.grid_slots:
         needed = [r for r in tl.roles if (k, r) not in m.outside]
         cp.add(sum(c[k] for c in counts if k in c) == len(needed))
@@ -184,7 +191,34 @@ def kind_model(
         ),
         off_hours_upper=sum(c * max(v.proto.domain) for c, v in off_terms),
         excess=cp_model.LinearExpr.sum(excess),
+        weekend_excess=_weekend_ranges(m, cp, weekends, share),
     )
+
+
+def _weekend_ranges(
+    m: RotaModel,
+    cp: cp_model.CpModel,
+    weekends: Mapping[int, cp_model.LinearExpr],
+    share: list[int],
+) -> cp_model.LinearExpr:
+    """The weekends by which members of one share spread beyond one, summed over shares."""
+    groups: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
+    for i, worked in weekends.items():
+        if share[i] > 0:
+            groups[share[i]].append(worked)
+    most = max((len(m.weekends_of(i)) for i in weekends), default=0)
+    excess: list[cp_model.IntVar] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        top, bottom = cp.new_int_var(0, most, ""), cp.new_int_var(0, most, "")
+        for worked in group:
+            cp.add(top >= worked)
+            cp.add(bottom <= worked)
+        spread = cp.new_int_var(0, most, "")
+        cp.add(spread >= top - bottom - 1)
+        excess.append(spread)
+    return cp_model.LinearExpr.sum(excess)
 
 
 def relaxation_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -250,9 +284,10 @@ def _add_weekends(
     kind: list[int],
     count: dict[int, cp_model.IntVar],
     paced: Mapping[int, tuple[int, int]],
-) -> None:
+) -> dict[int, cp_model.LinearExpr]:
     """Who of the kind works each weekend: every member's weekend limit (rule 5) and pace,
-    history included, and ``whole`` weekends' partners.
+    history included, and ``whole`` weekends' partners; returns each member's weekends
+    worked, history included.
 
     ``worked[saturday]``, the kind's members working that weekend in the window, is the sum of
     one literal per member free then; it is at least the largest count on the weekend's shifts
@@ -279,6 +314,7 @@ def _add_weekends(
         else:
             cp.add(n == 0)
     span = timedelta(days=7 * (rule.per_weeks - 1))
+    totals: dict[int, cp_model.LinearExpr] = {}
     for i in kind:
         weekends: dict[date, cp_model.IntVar | int] = {
             s: 1 for s in m.weekends_of(i) if m.weekend_worked(i, s) is True
@@ -293,6 +329,8 @@ def _add_weekends(
             if any(first <= saturday <= first + span for saturday in worked):
                 within = [w for s, w in weekends.items() if first <= s <= first + span]
                 cp.add(sum(within) <= rule.max)
+        if weekends:  # as in the objective, only members who can have a weekend at all
+            totals[i] = cp_model.LinearExpr.sum(list(weekends.values()))
         if i in paced:
             least, most = paced[i]
             cp.add(sum(weekends.values()) >= least)
@@ -301,3 +339,4 @@ def _add_weekends(
         for n in on_weekend[saturday]:
             cp.add(sum(members) >= n)
         cp.add(sum(members) <= sum(shifts[saturday]))
+    return totals

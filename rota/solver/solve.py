@@ -44,7 +44,7 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    (:mod:`rota.solver.member_plan`, which also gives the stages tighter floors); the stages
    then start from that rota, or are not searched at all when it is at their floors
    (proven optimal). Measured 2026-11-28 on 30 members x 12 weeks (2 workers, 30 s, seeds
-   0-5): proven optimal in all six after 11.8-17.0 s (off-hours 253 units, hours spread
+   0-5): proven optimal in all six after 9.0-15.1 s (off-hours 253 units, hours spread
    0-2 h), where the stages alone ended 1 % or less above their bound in 1 of 18 runs.
 
 A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
@@ -516,7 +516,14 @@ def _member_planned(
     least_excess = floors.fair(min(FLOORS_MAX_S, time_limit_s * FLOORS_SHARE))
     least_excess //= objective.hours_weight
     plan_s = time_limit_s * MEMBER_PLAN_SHARE - (time.monotonic() - begun)
-    plan = member_plan(m, least_excess, max(0.1, plan_s), options.workers, options.seed)
+    plan = member_plan(
+        m,
+        least_excess,
+        max(0.1, plan_s),
+        options.workers,
+        options.seed,
+        weights=(objective.hours_weight, objective.weekend_weight),
+    )
     if plan is None:
         return None
     floors.add_plan(plan)

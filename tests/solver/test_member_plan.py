@@ -31,10 +31,13 @@ from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 solve_module = importlib.import_module("rota.solver.solve")
 
 SHIFTS = range(28)
+WEIGHTS = (1, 4)
+"""The ``fair`` stage's coefficients with the default weights: a unit of hours excess (one
+6-hour shift) 1, a weekend of range excess 4 x one shift."""
 
 
 def plan_of(m: RotaModel, least_excess: int = 0) -> MemberPlan:
-    plan = member_plan(m, least_excess, time_limit_s=5.0, workers=2, seed=0)
+    plan = member_plan(m, least_excess, time_limit_s=5.0, workers=2, seed=0, weights=WEIGHTS)
     assert plan is not None
     return plan
 
@@ -102,16 +105,17 @@ def lexicographic_optimum(m: RotaModel) -> tuple[int, int] | None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     away=st.sampled_from(["a", "b", "c", "d"]),
-    first_day=st.integers(min_value=4, max_value=10),
-    days=st.integers(min_value=1, max_value=4),
+    first_day=st.integers(min_value=4, max_value=17),
+    days=st.integers(min_value=1, max_value=6),
     la=st.sampled_from([["c", "d"], ["c"]]),
 )
 def test_the_plans_floors_never_exceed_the_rotas_optimum(
     away: str, first_day: int, days: int, la: list[str]
 ) -> None:
-    # One member away for a few days: whatever the plan proves, the lexicographic optimum of
+    # One member away for a few days of two weeks (so weekends worked range over 0-2 and the
+    # plan's weekend range matters): whatever the plan proves, the lexicographic optimum of
     # the rota itself (the hard rules, computed stage by stage) is at least that.
-    doc = two_zones(["a", "b"], la, rest={"after_weekend": False})
+    doc = two_zones(["a", "b"], la, rest={"after_weekend": False}, horizon={"weeks": 2})
     for member in doc["members"]:
         if member["id"] == away:
             member["unavailable"] = [
@@ -120,7 +124,7 @@ def test_the_plans_floors_never_exceed_the_rotas_optimum(
     with tempfile.TemporaryDirectory() as scratch:
         case = Case(Path(scratch), doc)
     m = model_of(case)
-    plan = member_plan(m, 0, time_limit_s=5.0, workers=2, seed=0)
+    plan = member_plan(m, 0, time_limit_s=5.0, workers=2, seed=0, weights=WEIGHTS)
     if plan is None:  # one kind left (everyone of a zone away): nothing to plan
         return
     weight = build_objective(model_of(case)).hours_weight
@@ -187,8 +191,8 @@ def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
     searches_after: list[float] = []
     make_solver = solve_module._solver
 
-    def recorded_plan(*args: Any) -> MemberPlan | None:
-        plan = member_plan(*args)
+    def recorded_plan(m: RotaModel, *args: Any, **kwargs: Any) -> MemberPlan | None:
+        plan = member_plan(m, *args, **kwargs)
         assert plan is not None
         planned.append(plan)
         return plan
@@ -217,8 +221,8 @@ def test_counts_no_rota_can_keep_fall_back_to_the_stages(
     # the stages then search the whole model and still reach the optimum.
     case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"], rest={"after_weekend": False}))
 
-    def all_to_c(m: RotaModel, *args: Any) -> MemberPlan:
-        plan = member_plan(m, *args)
+    def all_to_c(m: RotaModel, *args: Any, **kwargs: Any) -> MemberPlan:
+        plan = member_plan(m, *args, **kwargs)
         assert plan is not None
         c_kind = next(j for j, kind in enumerate(plan.kinds) if m.member_id(kind[0]) == "c")
         every = dict.fromkeys(m.timeline.grid_slots, 1)

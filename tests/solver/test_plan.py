@@ -22,7 +22,7 @@ from rota.solver import windows as windows_module
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.model import RotaModel
 from rota.solver.objective import shares
-from rota.solver.plan import Skip, member_kinds, off_hours_skip
+from rota.solver.plan import Skip, kind_model, member_kinds, off_hours_skip
 from rota.solver.windows import plan_windows, with_history
 from tests.solver.teams import Case, day_sun_team, people
 
@@ -214,3 +214,28 @@ def test_a_weekend_begun_before_the_window_counts_once_towards_the_pace(
     skip = off_hours_skip(m, 5, 2, 0, paced={2: (1, 1), 3: (2, 2)})
     assert skip
     assert not banned_shifts(skip, "a") & {23, 24}
+
+
+def least_weekend_excess(case: Case, *, weekends_to_la: bool) -> int:
+    m = model_of(case)
+    relaxed = kind_model(m)
+    assert relaxed is not None
+    la = next(j for j, kind in enumerate(relaxed.kinds) if m.member_id(kind[0]) == "c")
+    if weekends_to_la:  # every shift of anyone's weekend to Los Angeles
+        for k, count in relaxed.counts[la].items():
+            if any(m.timeline.facts[kind[0]][k].weekend for kind in relaxed.kinds):
+                relaxed.cp.add(count == 1)
+    relaxed.cp.minimize(relaxed.weekend_excess)
+    solver = cp_model.CpSolver()
+    assert solver.solve(relaxed.cp) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+def test_the_kinds_weekend_range_counts_weekends_beyond_one_apart(tmp_path: Path) -> None:
+    # Three weeks, four members of one share, at most one weekend a week each. Spread over
+    # both zones, everyone can work a weekend or two: no excess. With every weekend shift in
+    # Los Angeles, c and d share three weekends (one of them works two) while a and b work
+    # none: a range of 2, one weekend beyond the range of one the objective allows.
+    case = Case(tmp_path, two_zones(["a", "b"], ["c", "d"], horizon={"weeks": 3}))
+    assert least_weekend_excess(case, weekends_to_la=False) == 0
+    assert least_weekend_excess(case, weekends_to_la=True) == 1
