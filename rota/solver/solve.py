@@ -124,9 +124,12 @@ can neither solve nor prove impossible still gets the presolved search (and its 
 infeasibility, which the explanation needs) in the time left.
 """
 
-MEMBER_PLAN_SHARE = 0.3
+MEMBER_PLAN_SHARE = 0.45
 """Share of the time left after the first valid rota that the member plan may use (it stops
-earlier once proven: 3-4 s on 30 members x 12 weeks, measured 2026-11-28)."""
+earlier once proven). On 30 members x 12 weeks it took 3-5 s alone and 7.6-8.4 s with two
+solves sharing the two cores (of 8.5 s at a share of 0.3, measured 2026-11-28), so the share
+leaves room for a machine about three times slower than this one; the search that follows
+needed 4-6 s."""
 
 MEMBER_SEARCH_SHARE = 0.6
 """Share of the time left after the member plan that the search with its counts held may use
