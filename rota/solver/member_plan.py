@@ -44,15 +44,7 @@ from ortools.sat.python import cp_model
 from rota.solver.bounds import integral_bound
 from rota.solver.constraints import weekend_partner
 from rota.solver.model import RotaModel
-from rota.solver.objective import (
-    band_steps,
-    banded_members,
-    hours_load,
-    hours_total,
-    load_unit,
-    shares,
-    typical_shift_units,
-)
+from rota.solver.objective import hours_bands, load_unit
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 
 BOUND_WORKER = "max_lp"
@@ -180,20 +172,8 @@ def _member_bands(m: RotaModel, kinds: KindModel) -> cp_model.LinearExpr:
             else:
                 cp.add(held_here == 0)
     unit = load_unit(m)
-    share = shares(m)
-    loads = [hours_load(m, i, unit) for i in m.members]
-    members = banded_members(m, loads, share)
-    if len(members) < 2:  # the objective has no hours bands either
-        return cp_model.LinearExpr.constant(0)
-    total = hours_total(m, loads, share, unit)
-    denominator = sum(share[i] for i in members)
-    half = typical_shift_units(m, unit) / 2
     excess: list[tuple[int, cp_model.IntVar]] = []
-    for i in members:
-        band = band_steps(loads[i], share[i] * total / denominator, half)
-        if band is None:
-            continue
-        step, _, lo, hi = band
+    for i, (step, _, lo, hi) in hours_bands(m).items():
         terms = [
             (round(tl.slots[k].minutes / unit) // step, y[i, k])
             for k in tl.grid_slots

@@ -324,6 +324,26 @@ def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, 
     return step, base, lo, hi
 
 
+def hours_bands(m: RotaModel) -> dict[int, tuple[int, int, int, int]]:
+    """Each member's hours band as the ``fair`` stage draws it (:func:`band_excess`), as
+    :func:`band_steps` gives it; none when fewer than two members have one."""
+    unit = load_unit(m)
+    share = shares(m)
+    loads = [hours_load(m, i, unit) for i in m.members]
+    members = banded_members(m, loads, share)
+    if len(members) < 2:
+        return {}
+    total = hours_total(m, loads, share, unit)
+    denominator = sum(share[i] for i in members)
+    half = typical_shift_units(m, unit) / 2
+    bands = {}
+    for i in members:
+        band = band_steps(loads[i], share[i] * total / denominator, half)
+        if band is not None:
+            bands[i] = band
+    return bands
+
+
 def banded_members(m: RotaModel, loads: Sequence[Load], share: Sequence[int]) -> list[int]:
     """Members who get a band: a share, and a load that can be above 0."""
     return [i for i in m.members if share[i] > 0 and loads[i].upper > 0]

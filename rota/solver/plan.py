@@ -59,13 +59,12 @@ from ortools.sat.python import cp_model
 from rota.solver.constraints import weekend_partner
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
-    band_steps,
     banded_members,
+    hours_bands,
     hours_load,
     hours_total,
     load_unit,
     shares,
-    typical_shift_units,
 )
 
 Skip = frozenset[tuple[str, int, str]]
@@ -130,8 +129,7 @@ def kind_model(
     loads = [hours_load(m, i, unit) for i in m.members]
     total = hours_total(m, loads, share, unit)
     banded = banded_members(m, loads, share)
-    denominator = sum(share[i] for i in banded)
-    half = typical_shift_units(m, unit) / 2
+    bands = hours_bands(m)
 
     cp = cp_model.CpModel()
     weekends: dict[int, cp_model.LinearExpr] = {}  # each member's weekends worked
@@ -157,14 +155,10 @@ def kind_model(
         counts.append(count)
         lo = hi = 0
         for i in kind:
-            if i not in banded:
-                continue
-            band = band_steps(loads[i], share[i] * total / denominator, half)
-            if band is None:
-                continue
-            step, base, low, high = band
-            lo += base + step * low
-            hi += base + step * high
+            if i in bands:
+                step, base, low, high = bands[i]
+                lo += base + step * low
+                hi += base + step * high
         fixed = sum(loads[i].constant for i in kind if i in banded)
         carried = fixed + sum(round(tl.slots[k].minutes / unit) * n for k, n in count.items())
         under, over = cp.new_int_var(0, total, ""), cp.new_int_var(0, total, "")
