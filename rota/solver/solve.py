@@ -370,7 +370,9 @@ def solve(
         and [stage.name for stage in stages] == ["fair", "humane"]
     ):
         planned_start = _member_planned(m, objective, floors, options, remaining(), reporter)
-        if planned_start is not None:
+        if planned_start is not None and [s.value(planned_start) for s in stages] <= [
+            s.value(solution) for s in stages
+        ]:  # lexicographically
             solution = planned_start
     if "fair" in named and "humane" in named:  # in case ``fair`` reaches its floor
         floor_of(named["humane"], floor_of(named["fair"], None))
