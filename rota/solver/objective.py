@@ -324,24 +324,31 @@ def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, 
     return step, base, lo, hi
 
 
-def hours_bands(m: RotaModel) -> dict[int, tuple[int, int, int, int]]:
-    """Each member's hours band as the ``fair`` stage draws it (:func:`band_excess`), as
-    :func:`band_steps` gives it; none when fewer than two members have one."""
-    unit = load_unit(m)
-    share = shares(m)
-    loads = [hours_load(m, i, unit) for i in m.members]
+def member_bands(
+    m: RotaModel, loads: Sequence[Load], share: Sequence[int], total: int, half_width: float
+) -> dict[int, tuple[int, int, int, int]]:
+    """Each banded member's band ``p / D * total +- half_width`` as :func:`band_steps` gives
+    it (members whose load has no free terms have none); none when fewer than two members
+    are banded (the objective then has no bands)."""
     members = banded_members(m, loads, share)
     if len(members) < 2:
         return {}
-    total = hours_total(m, loads, share, unit)
     denominator = sum(share[i] for i in members)
-    half = typical_shift_units(m, unit) / 2
     bands = {}
     for i in members:
-        band = band_steps(loads[i], share[i] * total / denominator, half)
+        band = band_steps(loads[i], share[i] * total / denominator, half_width)
         if band is not None:
             bands[i] = band
     return bands
+
+
+def hours_bands(m: RotaModel) -> dict[int, tuple[int, int, int, int]]:
+    """Each member's hours band as the ``fair`` stage draws it (:func:`band_excess`)."""
+    unit = load_unit(m)
+    share = shares(m)
+    loads = [hours_load(m, i, unit) for i in m.members]
+    total = hours_total(m, loads, share, unit)
+    return member_bands(m, loads, share, total, typical_shift_units(m, unit) / 2)
 
 
 def banded_members(m: RotaModel, loads: Sequence[Load], share: Sequence[int]) -> list[int]:
@@ -375,15 +382,10 @@ def band_excess(
     members = banded_members(m, loads, share)
     if len(members) < 2:
         return []
-    denominator = sum(share[i] for i in members)
     # Redundant (coverage implies it) but linear, so the LP relaxation knows the total.
     m.cp.add(sum(loads[i].expr() for i in members) == total)
     devs: list[tuple[cp_model.IntVar, int]] = []
-    for i in members:
-        band = band_steps(loads[i], share[i] * total / denominator, half_width)
-        if band is None:
-            continue
-        step, _, lo, hi = band
+    for i, (step, _, lo, hi) in member_bands(m, loads, share, total, half_width).items():
         lits = [(c, v) for c, v in loads[i].terms if not isinstance(v, bool)]
         steps = sum(c // step for c, _ in lits)
         dev = m.cp.new_int_var(0, max(steps - hi, lo, 0), f"dev[{metric},{m.member_id(i)}]")
@@ -411,19 +413,35 @@ def range_excess(
         return []
     name = f"{metric},{m.member_id(members[0])}"
     upper = max(loads[i].upper for i in members)
-    top = m.cp.new_int_var(0, upper, f"max[{name}]")
-    bottom = m.cp.new_int_var(0, upper, f"min[{name}]")
-    for i in members:
-        load = loads[i].expr()
-        m.cp.add(top >= load)
-        m.cp.add(bottom <= load)
-    dev = m.cp.new_int_var(0, upper, f"spread[{name}]")
-    m.cp.add(dev >= top - bottom - allowed)
+    top, bottom, dev = add_spread(
+        m.cp, [loads[i].expr() for i in members], upper, allowed, name=name
+    )
     values = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in members]
     helpers.append((top, lambda sol: max(f(sol) for f in values)))
     helpers.append((bottom, lambda sol: min(f(sol) for f in values)))
     helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))
     return [dev]
+
+
+def add_spread(
+    cp: cp_model.CpModel,
+    exprs: Sequence[cp_model.LinearExprT],
+    upper: int,
+    allowed: int,
+    *,
+    name: str = "",
+) -> tuple[cp_model.IntVar, cp_model.IntVar, cp_model.IntVar]:
+    """``(top, bottom, dev)`` with ``top >= each``, ``bottom <= each`` and ``dev >= top - bottom
+    - allowed`` (all in ``0..upper``): at their least, the amount by which ``exprs`` spread
+    beyond ``allowed``."""
+    top = cp.new_int_var(0, upper, f"max[{name}]" if name else "")
+    bottom = cp.new_int_var(0, upper, f"min[{name}]" if name else "")
+    for expr in exprs:
+        cp.add(top >= expr)
+        cp.add(bottom <= expr)
+    dev = cp.new_int_var(0, upper, f"spread[{name}]" if name else "")
+    cp.add(dev >= top - bottom - allowed)
+    return top, bottom, dev
 
 
 def _groups(key: Mapping[int, Hashable]) -> list[list[int]]:

@@ -59,12 +59,14 @@ from ortools.sat.python import cp_model
 from rota.solver.constraints import weekend_partner
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
+    add_spread,
     banded_members,
-    hours_bands,
     hours_load,
     hours_total,
     load_unit,
+    member_bands,
     shares,
+    typical_shift_units,
 )
 
 Skip = frozenset[tuple[str, int, str]]
@@ -129,7 +131,7 @@ def kind_model(
     loads = [hours_load(m, i, unit) for i in m.members]
     total = hours_total(m, loads, share, unit)
     banded = banded_members(m, loads, share)
-    bands = hours_bands(m)
+    bands = member_bands(m, loads, share, total, typical_shift_units(m, unit) / 2)
 
     cp = cp_model.CpModel()
     weekends: dict[int, cp_model.LinearExpr] = {}  # each member's weekends worked
@@ -201,18 +203,8 @@ def _weekend_ranges(
         if share[i] > 0:
             groups[share[i]].append(worked)
     most = max((len(m.weekends_of(i)) for i in weekends), default=0)
-    excess: list[cp_model.IntVar] = []
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        top, bottom = cp.new_int_var(0, most, ""), cp.new_int_var(0, most, "")
-        for worked in group:
-            cp.add(top >= worked)
-            cp.add(bottom <= worked)
-        spread = cp.new_int_var(0, most, "")
-        cp.add(spread >= top - bottom - 1)
-        excess.append(spread)
-    return cp_model.LinearExpr.sum(excess)
+    spreads = [add_spread(cp, group, most, 1)[2] for group in groups.values() if len(group) > 1]
+    return cp_model.LinearExpr.sum(spreads)
 
 
 def relaxation_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
