@@ -403,6 +403,10 @@ ALL_RULES: tuple[Callable[[RotaModel], None], ...] = (
     add_max_hours_per_week,
 )
 
+MEMBER_RULES = tuple(rule for rule in ALL_RULES if rule is not add_coverage)
+"""Every rule but coverage: each is about one member (:mod:`rota.solver.split` solves the
+members of one kind on their own)."""
+
 
 def add_hard_rules(m: RotaModel) -> None:
     """Every hard rule of SPEC §3 (rule 1, the tiling, is the grid's)."""

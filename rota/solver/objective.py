@@ -215,6 +215,8 @@ class Objective:
     """Coefficient of a unit of hours band excess in the ``fair`` stage (0: hours not weighed)."""
     weekend_weight: int = 0
     """Coefficient of a weekend of range excess in the ``fair`` stage (0: not weighed)."""
+    holiday_weight: int = 0
+    """Coefficient of a unit of holiday range excess in the ``fair`` stage (0: not weighed)."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -451,6 +453,24 @@ def _groups(key: Mapping[int, Hashable]) -> list[list[int]]:
     return list(groups.values())
 
 
+def holiday_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose holiday time is compared: one ``country``, one share."""
+    members = m.timeline.members
+    return _groups({i: (members[i].country, share[i]) for i in m.members if share[i] > 0})
+
+
+def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose off-hours are compared: one zone, working window, roles and share
+    (people in different zones cannot trade off-hours without adding more of them)."""
+    members = m.timeline.members
+    key: dict[int, Hashable] = {
+        i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
+        for i in m.members
+        if share[i] > 0
+    }
+    return _groups(key)
+
+
 def typical_shift_minutes(m: RotaModel) -> int:
     minutes = sorted(m.timeline.slots[k].minutes for k in m.timeline.grid_slots)
     return minutes[len(minutes) // 2] if minutes else 60
@@ -510,7 +530,6 @@ def build_objective(
     shift = typical_shift_units(m, unit)
     half = shift / 2
     everyone = list(m.members)
-    members = m.timeline.members
     (w_hours, w_off, w_weekends, w_holidays), resolution = _integer_weights(
         [weights.hours, weights.off_hours, weights.weekends, weights.holidays]
     )
@@ -534,22 +553,14 @@ def build_objective(
             fair.extend((d, w_weekends * shift) for d in spread)
     if w_holidays > 0:
         loads = [holiday_load(m, i, unit) for i in everyone]
-        by_country: dict[int, Hashable] = {
-            i: (members[i].country, share[i]) for i in everyone if share[i] > 0
-        }
-        for group in _groups(by_country):
+        for group in holiday_groups(m, share):
             spread = range_excess(m, "holidays", loads, group, shift, helpers)
             fair.extend((d, w_holidays) for d in spread)
 
     humane: list[tuple[cp_model.IntVar, int]] = []
     off_loads = [off_hours_load(m, i, unit) for i in everyone]
     if w_off > 0:
-        key: dict[int, Hashable] = {
-            i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
-            for i in everyone
-            if share[i] > 0
-        }
-        for group in _groups(key):
+        for group in off_hours_groups(m, share):
             spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
             (humane if avoid else fair).extend((d, 1 if avoid else w_off) for d in spread)
     if avoid:
@@ -568,6 +579,7 @@ def build_objective(
         helpers=helpers,
         hours_weight=max(w_hours, 0),
         weekend_weight=max(w_weekends, 0) * shift,
+        holiday_weight=max(w_holidays, 0),
     )
     stable: list[tuple[cp_model.IntVar, int]] = []
     if changes is not None:

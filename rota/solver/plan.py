@@ -109,10 +109,15 @@ class KindModel:
     """Weekends by which each group of members with one share spreads beyond one (the
     ``fair`` stage's weekend range, :func:`~rota.solver.objective.range_excess`), summed over
     the groups: every member's weekends are their literals here, history included."""
+    weekends: dict[int, cp_model.LinearExpr]
+    """Each member's weekends worked, history included (members who can have one)."""
 
 
 def kind_model(
-    m: RotaModel, paced: Mapping[int, tuple[int, int]] | None = None
+    m: RotaModel,
+    paced: Mapping[int, tuple[int, int]] | None = None,
+    *,
+    one_shift_weekends: bool = False,
 ) -> KindModel | None:
     """The counts model over the kinds of :func:`member_kinds` (None: fewer than two kinds).
 
@@ -167,7 +172,7 @@ def kind_model(
         cp.add(carried + under >= lo)
         cp.add(carried - over <= hi)
         excess += [under, over]
-        weekends.update(_add_weekends(m, cp, kind, count, paced or {}))
+        weekends.update(_add_weekends(m, cp, kind, count, paced or {}, one_shift_weekends))
     for k in tl.grid_slots:
         needed = [r for r in tl.roles if (k, r) not in m.outside]
         cp.add(sum(c[k] for c in counts if k in c) == len(needed))
@@ -188,6 +193,7 @@ def kind_model(
         off_hours_upper=sum(c * max(v.proto.domain) for c, v in off_terms),
         excess=cp_model.LinearExpr.sum(excess),
         weekend_excess=_weekend_ranges(m, cp, weekends, share),
+        weekends=weekends,
     )
 
 
@@ -270,6 +276,7 @@ def _add_weekends(
     kind: list[int],
     count: dict[int, cp_model.IntVar],
     paced: Mapping[int, tuple[int, int]],
+    one_shift: bool = False,
 ) -> dict[int, cp_model.LinearExpr]:
     """Who of the kind works each weekend: every member's weekend limit (rule 5) and pace,
     history included, and ``whole`` weekends' partners; returns each member's weekends
@@ -324,5 +331,8 @@ def _add_weekends(
     for saturday, members in worked.items():
         for n in on_weekend[saturday]:
             cp.add(sum(members) >= n)
-        cp.add(sum(members) <= sum(shifts[saturday]))
+        if one_shift:
+            cp.add(sum(members) == sum(shifts[saturday]))
+        else:
+            cp.add(sum(members) <= sum(shifts[saturday]))
     return totals

@@ -82,6 +82,7 @@ from rota.solver.objective import (
     split_bound,
 )
 from rota.solver.plan import off_hours_skip
+from rota.solver.split import split_plan, split_rota
 from rota.solver.stability import (
     Baseline,
     add_change_count,
@@ -139,6 +140,14 @@ its rota, in the rest."""
 PLAN_SHARE = 0.2
 """Share of a planned window's first-rota time the off-hours plan may use (it needs far
 less: at most 0.23 s on a 100-member window, measured 2026-11-27)."""
+
+SPLIT_SHARE = 0.6
+"""Share of the time left after the first valid rota that the kinds split may use before
+rolling windows take over (:mod:`rota.solver.split`; 100 members x 26 weeks: about 40 s of
+the 114 s left, measured 2026-11-28)."""
+
+SPLIT_PLAN_SHARE = 0.3
+"""Share of the split's time its plan may use (7-8 s of the 68 s on 100 members)."""
 
 WINDOWS_SHARE = 0.75
 """Share of the time left after the first valid rota that rolling windows may use."""
@@ -331,10 +340,22 @@ def solve(
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
     used_windows = 0  # windows whose rota the stages start from
+    searched_at_once = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
+        "fair",
+        "humane",
+    ]
+    split = None  # the kinds split's rota
     if len(windows) > 1:
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]
             reporter.report(first.value(solution) * first.minutes, 0.0)
+        if searched_at_once:
+            reporter.phase("kinds")
+            split = _split(hard, m, objective, options, remaining() * SPLIT_SHARE)
+        if split is not None:
+            solution = objective.complete(split)
+            windows = []  # the stages search the whole model at once, from this rota
+    if len(windows) > 1:
         budget = remaining() * WINDOWS_SHARE
         start, solved = _solve_windows(team, grid, history, windows, options, budget, reporter)
         fixed = _fixed(hard, m, start, options, remaining()) if solved else None
@@ -363,12 +384,7 @@ def solve(
     fair_value: int | None = None  # the locked ``fair`` stage's value
     named = {stage.name: stage for stage in stages}
     together = large and len(windows) <= 1 and lookback is None
-    if (
-        together
-        and freeze is None
-        and objective.hours_weight > 0
-        and [stage.name for stage in stages] == ["fair", "humane"]
-    ):
+    if together and freeze is None and searched_at_once and split is None:
         planned_start = _member_planned(m, objective, floors, options, remaining(), reporter)
         if planned_start is not None and [s.value(planned_start) for s in stages] <= [
             s.value(solution) for s in stages
@@ -633,6 +649,30 @@ def _solve_windows(
     return Schedule(grid.team_id, grid.start, grid.end, shifts), len(parts)
 
 
+def _split(
+    hard: cp_model.CpModel,
+    m: RotaModel,
+    objective: Objective,
+    options: SolveOptions,
+    time_limit_s: float,
+) -> list[int] | None:
+    """A rota solved one kind of member at a time (:mod:`rota.solver.split`), as a solution
+    of ``hard``; None when there is no plan, a kind has no rota under it, or the whole model
+    cannot give its shifts roles, within ``time_limit_s``."""
+    begun = time.monotonic()
+    plan = split_plan(m, objective, time_limit_s * SPLIT_PLAN_SHARE, options.workers, options.seed)
+    if plan is None:
+        return None
+    left = time_limit_s - (time.monotonic() - begun)
+    works = split_rota(m, plan, objective, left, options.workers, options.seed)
+    if works is None:
+        return None
+    variables = [(m.w[key].index, value) for key, value in works.items()]
+    variables += [(m.w[key].index, 0) for key in m.w.keys() - works.keys()]
+    left = time_limit_s - (time.monotonic() - begun)
+    return _fix(hard, [v for v, _ in variables], [x for _, x in variables], options, left)
+
+
 def _fixed(
     hard: cp_model.CpModel,
     m: RotaModel,
@@ -659,6 +699,18 @@ def _fixed(
             continue
         indices.append(var.index)
         values.append(int(held == m.member_id(i)))
+    return _fix(hard, indices, values, options, time_limit_s)
+
+
+def _fix(
+    hard: cp_model.CpModel,
+    indices: Sequence[int],
+    values: Sequence[int],
+    options: SolveOptions,
+    time_limit_s: float,
+) -> list[int] | None:
+    """A solution of ``hard`` with the variables at ``indices`` fixed to ``values`` (None if
+    there is none within ``time_limit_s``, at least a second)."""
     _hint(hard, values, indices)
     solver = _solver(options, max(1.0, time_limit_s))
     solver.parameters.fix_variables_to_their_hinted_value = True

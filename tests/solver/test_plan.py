@@ -119,6 +119,9 @@ without anyone (the solver then falls back to the whole horizon at once)."""
 
 @pytest.fixture
 def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny teams solved in rolling windows (the kinds split, which such a solve tries first,
+    is tested in test_split.py)."""
+    monkeypatch.setattr(solve_module, "_split", lambda *args: None)
     monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
     monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 60)
 

@@ -30,6 +30,9 @@ solve_module = importlib.import_module("rota.solver.solve")  # the package expor
 
 @pytest.fixture
 def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny teams solved in rolling windows (the kinds split, which such a solve tries first,
+    is tested in test_split.py)."""
+    monkeypatch.setattr(solve_module, "_split", lambda *args: None)
     monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
     monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 20)
 
@@ -115,6 +118,7 @@ def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
     case.solve()
     assert first == [True]
     first.clear()
+    monkeypatch.setattr(solve_module, "_split", lambda *args: None)  # see small_windows
     monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
     monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 30)
     windowed = case.solve(options=SolveOptions(time_limit_s=20))
@@ -250,6 +254,7 @@ def test_after_the_windows_fairness_adds_no_off_hours(
 
     # The windows hand over the rota with the fewest off-hours: the whole-horizon ``fair``
     # stage may even out hours only where that adds no off-hours.
+    monkeypatch.setattr(solve_module, "_split", lambda *args: None)  # see small_windows
     monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
     monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 20)
     monkeypatch.setattr(solve_module, "_solve_windows", lambda *args: (start, 2))

@@ -1,0 +1,380 @@
+"""The kinds split: a large team solved one kind of member at a time, under a plan's counts.
+
+Once the off-hours plan (:mod:`rota.solver.plan`) has said how many members of each kind hold
+every shift, the rota falls apart into one problem per kind: every hard rule but coverage is
+about one member (SPEC §3), coverage becomes "the kind's members hold the kind's count", and
+each kind's members can only trade shifts among themselves. Off-hours are then fixed by the
+counts (members of a kind have the same off-hours in every shift), and what is left of the
+objective is about members of one kind, except three ranges that groups spanning kinds share:
+
+* weekends (members of one share): the plan gives every member a number of weekends, with
+  every group within one; each member's weekends are kept in their group's ``[level, level +
+  1]`` (a penalty per weekend outside, weighed as the ``fair`` stage weighs a weekend);
+* holiday time (members of one ``country`` and share): a group within one kind keeps its own
+  range; a group spanning kinds gets a band of one shift, placed where the first pass left
+  its members' holiday time closest (:func:`best_level`), and a second pass keeps it;
+* hours (the hours range of each share, when the bands cannot all hold): a second step out
+  of a member's band costs twice, so the excess spreads one step per member.
+
+Each kind's problem is small (100 members x 26 weeks: 20 members, about 6,000 assignment
+variables each) and CP-SAT with a level-2 LP worker proves it optimal in 1-3 s, where the
+whole model's neighbourhood search did not even out hours and weekends in 120 s. The plan's
+weekends are tight here (``one_shift_weekends``): a kind's members working a weekend number
+the kind's shifts that weekend other than ``whole`` Saturdays, one each. With the looser
+count of the floors' relaxation (at least the largest count), the plan handed Warsaw fewer
+weekend shifts than its members' levels needed: 864 and 336 units of weekend excess (two
+runs) against 0.
+
+:mod:`rota.solver.solve` fixes the kinds' rotas into the whole model, which checks every
+rule once more and gives the roles; the stages start from there and stop at once when the
+rota is at their floors. A kind without a rota that keeps the counts ends the split, and the
+solve goes on with rolling windows.
+
+Measured 2026-11-28 on 100 members x 26 weeks (5 kinds of 20, 2 workers, a ``/tmp``
+script): plan 7-8 s (least hours excess 36 units with weekends within one, then 74 units of
+off-hours), kinds 1.5-3.5 s each per pass; the rota's ``fair`` 36 and ``humane`` 74, both the
+floors of :mod:`rota.solver.bounds` (proven optimal), hours spread 6 h, weekend spread 1,
+holiday spread 6 h, 37 h of off-hours, 47 s after the start. Rolling windows had left
+``fair`` 84 and 125-129 h of off-hours, with a 100 % gap, in 120 s.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rota.solver.constraints import MEMBER_RULES
+from rota.solver.model import RotaModel
+from rota.solver.objective import (
+    Load,
+    Objective,
+    add_spread,
+    holiday_groups,
+    holiday_load,
+    hours_bands,
+    lexicographic_weights,
+    load_unit,
+    off_hours_groups,
+    off_hours_load,
+    shares,
+    typical_shift_units,
+    weekend_load,
+)
+from rota.solver.plan import kind_model, relaxation_solver
+
+BOUND_WORKER = "max_lp"
+"""A level-2 LP worker proves each kind's optimum (100 members: 1.5-3.5 s; without it the
+kind with the hardest counts was still 240 units above its optimum 192 after 20 s)."""
+
+PASSES = 2
+"""Each kind is solved at most twice: a second time when a group spanning kinds needs a band
+placed where the first pass left its members (holiday time), or when the plan's weekends did
+not fit a kind's members (they are then placed where the first pass left them)."""
+
+Works = dict[tuple[int, int], int]
+"""``(member, slot) -> 0/1``: who works each grid slot (roles are left to the whole model)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPlan:
+    """Each kind's count on every grid slot and each member's planned weekends."""
+
+    kinds: tuple[tuple[int, ...], ...]
+    counts: tuple[dict[int, int], ...]
+    weekends: dict[int, int]
+
+
+def split_plan(
+    m: RotaModel, weights: Objective, time_limit_s: float, workers: int, seed: int
+) -> SplitPlan | None:
+    """The counts the kinds are solved under: the least hours excess with every group's
+    weekends within one (when no plan has them so, the least of both, weighed as the ``fair``
+    stage of ``weights`` weighs them), then the least off-hours (None: one kind, or no plan
+    within ``time_limit_s``).
+
+    Weekends are first counted one shift per member (see the module docstring); when no plan
+    counts them so (a small team whose members must hold two shifts of a weekend each), as
+    the floors' relaxation counts them.
+    """
+    begun = time.monotonic()
+    for one_shift in (True, False):
+        kinds = kind_model(m, one_shift_weekends=one_shift)
+        if kinds is None:
+            return None
+        fair = weights.hours_weight * kinds.excess + weights.weekend_weight * kinds.weekend_excess
+        for even_weekends in (True, False):
+            step = kinds.cp.clone()
+            if even_weekends:
+                step.add(kinds.weekend_excess <= 0)
+            step.minimize(fair)
+            solver = _solver((time_limit_s - (time.monotonic() - begun)) / 2, workers, seed)
+            status = solver.solve(step)
+            if status != cp_model.INFEASIBLE:
+                break
+        if status == cp_model.INFEASIBLE and one_shift:
+            continue
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        kinds.cp.add(kinds.excess <= solver.value(kinds.excess))
+        kinds.cp.add(kinds.weekend_excess <= solver.value(kinds.weekend_excess))
+        kinds.cp.minimize(kinds.off_hours)
+        solver = _solver(time_limit_s - (time.monotonic() - begun), workers, seed)
+        if solver.solve(kinds.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return SplitPlan(
+            kinds=tuple(tuple(kind) for kind in kinds.kinds),
+            counts=tuple({k: solver.value(n) for k, n in c.items()} for c in kinds.counts),
+            weekends={i: solver.value(total) for i, total in kinds.weekends.items()},
+        )
+    return None
+
+
+def split_rota(
+    m: RotaModel,
+    plan: SplitPlan,
+    weights: Objective,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> Works | None:
+    """Who works each grid slot, every kind solved on its own under ``plan`` (see the module
+    docstring); None when a kind has no such rota within its share of ``time_limit_s``.
+
+    ``weights``: the team's objective, whose ``fair`` coefficients the kinds' problems use."""
+    begun = time.monotonic()
+    share = shares(m)
+    levels = _weekend_levels(plan, share) if weights.weekend_weight > 0 else {}
+    holidays = _holiday_groups(m, plan, share) if weights.holiday_weight > 0 else []
+    spanning = [group for group in holidays if not _within_one_kind(group, plan)]
+    shift = typical_shift_units(m, load_unit(m))
+    works: Works = {}
+    holiday_bands: dict[int, int] = {}
+    for done in range(PASSES):
+        realised = _KindRota({}, {}, {})
+        for j, (kind, counts) in enumerate(zip(plan.kinds, plan.counts, strict=True)):
+            left = time_limit_s - (time.monotonic() - begun)
+            share_of_left = 1 / ((PASSES - done) * len(plan.kinds) - j)
+            problem = _KindProblem(kind, counts, levels, holidays, holiday_bands, share, weights)
+            found = _solve_kind(m, problem, works, left * share_of_left, workers, seed)
+            if found is None:
+                return None
+            realised.works.update(found.works)
+            realised.holidays.update(found.holidays)
+            realised.weekends.update(found.weekends)
+        works = realised.works
+        uneven = [i for i, level in levels.items() if not 0 <= realised.weekends[i] - level <= 1]
+        if not spanning and not uneven:
+            break
+        for group in spanning:
+            level = best_level([realised.holidays[i] for i in group], shift)
+            holiday_bands.update((i, level) for i in group)
+        if uneven:  # the plan's weekends did not fit: levels where the kinds' rotas put them
+            for group in _share_groups(levels, share):
+                level = best_level([realised.weekends[i] for i in group], 1)
+                levels.update((i, level) for i in group)
+    return works
+
+
+def best_level(values: Sequence[int], width: int) -> int:
+    """The ``level`` whose band ``[level, level + width]`` leaves ``values`` least outside it
+    (summed); the lowest such level.
+
+    >>> best_level([0, 0, 12, 24], 12)
+    0
+    >>> best_level([10, 30, 30], 12)
+    18
+    """
+    candidates = sorted(set(values) | {v - width for v in values})
+    return min(candidates, key=lambda level: (_outside(values, level, width), level))
+
+
+def _outside(values: Iterable[int], level: int, width: int) -> int:
+    return sum(max(0, level - v, v - level - width) for v in values)
+
+
+@dataclass(frozen=True, slots=True)
+class _KindRota:
+    """Who works each slot, and each member's holiday time (load units) and weekends."""
+
+    works: Works
+    holidays: dict[int, int]
+    weekends: dict[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _KindProblem:
+    kind: tuple[int, ...]
+    counts: Mapping[int, int]
+    weekend_levels: Mapping[int, int]
+    holiday_groups: Sequence[Sequence[int]]
+    holiday_bands: Mapping[int, int]
+    share: Sequence[int]
+    weights: Objective
+
+
+def _solve_kind(
+    m: RotaModel,
+    problem: _KindProblem,
+    hint: Works,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> _KindRota | None:
+    """One kind's rota under its counts (None when none is found in time)."""
+    sub = _kind_rules(m, problem.kind, problem.counts)
+    unit = load_unit(sub)
+    fair = _fair_terms(m, sub, problem, unit)
+    humane = _humane_terms(sub, problem, unit)
+    stage_weights = lexicographic_weights([_upper(fair), _upper(humane)])
+    sub.cp.minimize(stage_weights[0] * _weighted(fair) + stage_weights[1] * _weighted(humane))
+    for (i, k), var in sub.w.items():
+        if (i, k) in hint:
+            sub.cp.add_hint(var, hint[i, k])
+    solver = _solver(time_limit_s, workers, seed)
+    if solver.solve(sub.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return _KindRota(
+        works={key: solver.value(var) for key, var in sub.w.items()},
+        holidays={i: solver.value(holiday_load(sub, i, unit).expr()) for i in problem.kind},
+        weekends={i: solver.value(weekend_load(sub, i).expr()) for i in problem.kind},
+    )
+
+
+def _kind_rules(m: RotaModel, kind: Sequence[int], counts: Mapping[int, int]) -> RotaModel:
+    """A model of ``m``'s timeline with variables for ``kind``'s members on the slots the
+    kind holds, every rule about one member, and the kind's counts held (roles: at most one
+    member of the kind each, the whole model matches them)."""
+    tl = m.timeline
+    members = set(kind)
+    skip: set[tuple[str, int, str]] = set()
+    for k in tl.grid_slots:
+        index = tl.slots[k].grid_index
+        assert index is not None
+        for i in m.members:
+            if i not in members or not counts.get(k, 0):
+                skip.update((tl.members[i].id, index, role) for role in tl.roles)
+    sub = RotaModel.build(m.team, tl, skip=frozenset(skip))
+    for rule in MEMBER_RULES:
+        rule(sub)
+    for k, count in counts.items():
+        if count:
+            sub.cp.add(sum(sub.w[i, k] for i in kind if (i, k) in sub.w) == count)
+            for role in tl.roles:
+                holders = [sub.x[i, k, role] for i in kind if (i, k, role) in sub.x]
+                if len(holders) > 1:
+                    sub.cp.add_at_most_one(holders)
+    return sub
+
+
+Terms = list[tuple[int, cp_model.IntVar]]
+
+
+def _fair_terms(m: RotaModel, sub: RotaModel, problem: _KindProblem, unit: int) -> Terms:
+    """The kind's part of the ``fair`` stage (see the module docstring)."""
+    tl = sub.timeline
+    weights = problem.weights
+    terms: Terms = []
+    for i, (step, _, lo, hi) in hours_bands(m).items():
+        if i not in problem.kind:
+            continue
+        held = [
+            (round(tl.slots[k].minutes / unit) // step, sub.w[i, k])
+            for k in tl.grid_slots
+            if (i, k) in sub.w
+        ]
+        steps = cp_model.LinearExpr.weighted_sum([v for _, v in held], [c for c, _ in held])
+        most = max(sum(c for c, _ in held) - hi, lo, 0)
+        dev, wider = sub.cp.new_int_var(0, most, ""), sub.cp.new_int_var(0, most, "")
+        sub.cp.add(dev >= lo - steps)
+        sub.cp.add(dev >= steps - hi)
+        sub.cp.add(wider >= dev - 1)  # a second step out widens the share's hours range
+        terms += [(weights.hours_weight * step, dev), (weights.hours_weight * step, wider)]
+    for i in problem.kind:
+        if i in problem.weekend_levels:
+            worked = weekend_load(sub, i)
+            level = problem.weekend_levels[i]
+            terms.append((weights.weekend_weight, _band_excess(sub, worked, level, 1)))
+    for group in problem.holiday_groups:
+        inside = [i for i in group if i in problem.kind]
+        loads = [holiday_load(sub, i, unit) for i in inside]
+        if len(inside) == len(group):
+            if len(inside) > 1:
+                top = max(load.upper for load in loads)
+                shift = typical_shift_units(sub, unit)
+                _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, shift)
+                terms.append((weights.holiday_weight, dev))
+        else:
+            for i, load in zip(inside, loads, strict=True):
+                if i in problem.holiday_bands:
+                    shift = typical_shift_units(sub, unit)
+                    excess = _band_excess(sub, load, problem.holiday_bands[i], shift)
+                    terms.append((weights.holiday_weight, excess))
+    return terms
+
+
+def _humane_terms(sub: RotaModel, problem: _KindProblem, unit: int) -> Terms:
+    """The kind's part of the ``humane`` stage: the off-hours ranges (the total is fixed by
+    the counts); every off-hours group lies within one kind."""
+    terms: Terms = []
+    shift = typical_shift_units(sub, unit)
+    for group in off_hours_groups(sub, problem.share):
+        inside = [i for i in group if i in problem.kind]
+        if len(inside) > 1:
+            loads = [off_hours_load(sub, i, unit) for i in inside]
+            top = max(load.upper for load in loads)
+            _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, shift)
+            terms.append((1, dev))
+    return terms
+
+
+def _band_excess(sub: RotaModel, load: Load, level: int, width: int) -> cp_model.IntVar:
+    """Units of ``load`` outside ``[level, level + width]``."""
+    excess = sub.cp.new_int_var(0, max(load.upper, level, 0), "")
+    sub.cp.add(excess >= level - load.expr())
+    sub.cp.add(excess >= load.expr() - level - width)
+    return excess
+
+
+def _weekend_levels(plan: SplitPlan, share: Sequence[int]) -> dict[int, int]:
+    """Each member's least weekends: the fewest the plan gives a member of their share."""
+    least: dict[int, int] = {}
+    for i, worked in plan.weekends.items():
+        if share[i] > 0:
+            least[share[i]] = min(least.get(share[i], worked), worked)
+    return {i: least[share[i]] for i in plan.weekends if share[i] > 0}
+
+
+def _share_groups(levels: Mapping[int, int], share: Sequence[int]) -> list[list[int]]:
+    """The members of ``levels`` grouped by share."""
+    groups: dict[int, list[int]] = {}
+    for i in levels:
+        groups.setdefault(share[i], []).append(i)
+    return list(groups.values())
+
+
+def _holiday_groups(m: RotaModel, plan: SplitPlan, share: Sequence[int]) -> list[list[int]]:
+    """The ``fair`` stage's holiday groups, of members in some kind, two or more each."""
+    planned = {i for kind in plan.kinds for i in kind}
+    groups = ([i for i in group if i in planned] for group in holiday_groups(m, share))
+    return [group for group in groups if len(group) > 1]
+
+
+def _within_one_kind(group: Sequence[int], plan: SplitPlan) -> bool:
+    return any(set(group) <= set(kind) for kind in plan.kinds)
+
+
+def _upper(terms: Terms) -> int:
+    return sum(c * max(v.proto.domain) for c, v in terms)
+
+
+def _weighted(terms: Terms) -> cp_model.LinearExpr:
+    return cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+
+
+def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = relaxation_solver(time_limit_s, workers, seed)
+    solver.parameters.subsolvers.append(BOUND_WORKER)
+    return solver
