@@ -125,7 +125,12 @@ def kind_model(
     excess of hours (summed over members), so its optimum bounds the rota's from below
     (:mod:`rota.solver.bounds`). ``paced`` (a rolling window's weekend pace,
     :func:`~rota.solver.windows.paced_weekends`): each member's least and most weekends,
-    history included, which the model then keeps.
+    history included, which the model then keeps. ``one_shift_weekends``: a kind's members
+    working a weekend number exactly its shifts then other than ``whole`` Saturdays (one each),
+    where otherwise they number at least its largest count; the kinds split
+    (:mod:`rota.solver.split`) plans so, because its kinds' rotas come close to it. It is no
+    longer a relaxation then (a member may hold two touching weekend shifts), so the floors
+    do not use it.
     """
     tl = m.timeline
     kinds = member_kinds(m)
@@ -285,7 +290,7 @@ def _add_weekends(
     ``worked[saturday]``, the kind's members working that weekend in the window, is the sum of
     one literal per member free then; it is at least the largest count on the weekend's shifts
     and at most the sum over those that are not a ``whole`` weekend's Saturday (whose holders
-    hold its Sunday partner too).
+    hold its Sunday partner too); with ``one_shift``, exactly that sum.
     """
     tl = m.timeline
     rep = kind[0]

@@ -6,7 +6,17 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    the time it needs with an objective). Every penalty variable of the objective already exists
    in the model, so this solution is a *complete* hint for what follows (a solve that goes on
    to rolling windows first searches without CP-SAT's presolve, see :data:`UNPRESOLVED_SHARE`);
-2. *rolling windows* (fresh solves of large models only, :mod:`rota.solver.windows`): the
+2. *the kinds split* (fresh solves of models large enough for rolling windows, whose team
+   avoids off-hours, :mod:`rota.solver.split`): the off-hours plan's counts of each kind of
+   member on every shift, then each kind solved on its own under them, fixed into the whole
+   model (which checks every rule and gives the roles). When it finds a rota, the stages
+   search the whole model at once from it (step 3), and stop at once when it is at their
+   floors. Measured 2026-11-28 on 100 members x 26 weeks (2 workers, 120 s, seeds 0-9):
+   proven optimal in all ten (``fair`` 36, ``humane`` 74, the floors of
+   :mod:`rota.solver.bounds`) after 30.6-67.3 s, hours spread 0-6 h, weekend spread 1,
+   37 h of off-hours, where the rolling windows had ended with a 100 % gap and 104-129 h.
+   When the split finds no rota, the rolling windows follow in the time left;
+3. *rolling windows* (fresh solves of large models only, :mod:`rota.solver.windows`): the
    horizon solved a few weeks at a time, each window counting the earlier ones as history,
    then fixed into the whole-horizon model (which checks every rule once more). On 100
    members x 26 weeks this start left the hours spread at 12 h after 120 s, where the
@@ -16,7 +26,7 @@ Phases share the time limit, so a valid rota comes fast even on large teams:
    window that still finds none ends the windows: the weeks solved so far are kept and the
    rest of the horizon is filled in on the whole model (before, one failed window threw
    every window away and the stages started again from the first valid rota);
-3. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
+4. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
    ``humane``): the stage's objective, hinted with the previous complete solution, until it is
    proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
    is up; then the stage is locked at the best value found (``objective <= best``) so later

@@ -9,33 +9,31 @@ objective is about members of one kind, except three ranges that groups spanning
 
 * weekends (members of one share): the plan gives every member a number of weekends, with
   every group within one; each member's weekends are kept in their group's ``[level, level +
-  1]`` (a penalty per weekend outside, weighed as the ``fair`` stage weighs a weekend);
-* holiday time (members of one ``country`` and share): a group within one kind keeps its own
-  range; a group spanning kinds gets a band of one shift, placed where the first pass left
-  its members' holiday time closest (:func:`best_level`), and a second pass keeps it;
+  1]`` (a penalty per weekend outside, weighed as the ``fair`` stage weighs a weekend). When
+  a kind's members cannot keep them (the plan gave half-timers six weekends, which their
+  hours band had no room for), a second pass places each group's level where the first pass
+  left its members (:func:`best_level`);
+* holiday time (members of one ``country`` and share): kinds that one group spans are solved
+  as one *part* (up to :data:`PART_MAX_MEMBERS` members), so the group keeps its exact range;
+  a group spanning larger parts gets a band of one shift, placed where the first pass left
+  its members, and a second pass keeps it. With bands only, Los Angeles and New York (both
+  ``US``) were left 24 h apart in one run of five;
 * hours (the hours range of each share, when the bands cannot all hold): a second step out
   of a member's band costs twice, so the excess spreads one step per member.
 
-Each kind's problem is small (100 members x 26 weeks: 20 members, about 6,000 assignment
-variables each) and CP-SAT with a level-2 LP worker proves it optimal in 1-3 s, where the
-whole model's neighbourhood search did not even out hours and weekends in 120 s. The plan's
-weekends are tight here (``one_shift_weekends``): a kind's members working a weekend number
-the kind's shifts that weekend other than ``whole`` Saturdays, one each. With the looser
-count of the floors' relaxation (at least the largest count), the plan handed Warsaw fewer
-weekend shifts than its members' levels needed: 864 and 336 units of weekend excess (two
-runs) against 0.
+Each part is small (100 members x 26 weeks: 20 members and about 6,000 assignment variables,
+40 for the ``US`` part) and CP-SAT with a level-2 LP worker proves it optimal in 2-5 s (the
+``US`` part 4-11 s), where the whole model's neighbourhood search did not even out hours and
+weekends in 120 s. The plan's weekends are tight here (``one_shift_weekends``): a kind's
+members working a weekend number the kind's shifts that weekend other than ``whole``
+Saturdays, one each. With the looser count of the floors' relaxation (at least the largest
+count), the plan handed Warsaw fewer weekend shifts than its members' levels needed: 864 and
+336 units of weekend excess (two runs) against 0.
 
-:mod:`rota.solver.solve` fixes the kinds' rotas into the whole model, which checks every
-rule once more and gives the roles; the stages start from there and stop at once when the
-rota is at their floors. A kind without a rota that keeps the counts ends the split, and the
-solve goes on with rolling windows.
-
-Measured 2026-11-28 on 100 members x 26 weeks (5 kinds of 20, 2 workers, a ``/tmp``
-script): plan 7-8 s (least hours excess 36 units with weekends within one, then 74 units of
-off-hours), kinds 1.5-3.5 s each per pass; the rota's ``fair`` 36 and ``humane`` 74, both the
-floors of :mod:`rota.solver.bounds` (proven optimal), hours spread 6 h, weekend spread 1,
-holiday spread 6 h, 37 h of off-hours, 47 s after the start. Rolling windows had left
-``fair`` 84 and 125-129 h of off-hours, with a 100 % gap, in 120 s.
+:mod:`rota.solver.solve` fixes the parts' rotas into the whole model, which checks every rule
+once more and gives the roles; the stages start from there and stop at once when the rota is
+at their floors. A part without a rota that keeps the counts in the first pass ends the
+split, and the solve goes on with rolling windows.
 """
 
 from __future__ import annotations
@@ -68,6 +66,14 @@ from rota.solver.plan import kind_model, relaxation_solver
 BOUND_WORKER = "max_lp"
 """A level-2 LP worker proves each kind's optimum (100 members: 1.5-3.5 s; without it the
 kind with the hardest counts was still 240 units above its optimum 192 after 20 s)."""
+
+PART_MAX_MEMBERS = 40
+"""Kinds that one holiday group spans are solved as one part while it has at most this many
+members (100 members: Los Angeles and New York, 40 members, both ``US``).
+"""
+
+FIRST_PASS_SHARE = 0.6
+"""Share of the split's time the first pass may use (each part its share by members)."""
 
 PASSES = 2
 """Each kind is solved at most twice: a second time when a group spanning kinds needs a band
@@ -141,26 +147,29 @@ def split_rota(
     seed: int,
 ) -> Works | None:
     """Who works each grid slot, every kind solved on its own under ``plan`` (see the module
-    docstring); None when a kind has no such rota within its share of ``time_limit_s``.
+    docstring); None when a kind has no such rota within its share of ``time_limit_s`` (in
+    the second pass: the first pass's rota).
 
     ``weights``: the team's objective, whose ``fair`` coefficients the kinds' problems use."""
     begun = time.monotonic()
     share = shares(m)
     levels = _weekend_levels(plan, share) if weights.weekend_weight > 0 else {}
     holidays = _holiday_groups(m, plan, share) if weights.holiday_weight > 0 else []
-    spanning = [group for group in holidays if not _within_one_kind(group, plan)]
+    parts = _parts(plan, holidays)
+    spanning = [group for group in holidays if not any(set(group) <= p.members for p in parts)]
     shift = typical_shift_units(m, load_unit(m))
     works: Works = {}
     holiday_bands: dict[int, int] = {}
     for done in range(PASSES):
         realised = _KindRota({}, {}, {})
-        for j, (kind, counts) in enumerate(zip(plan.kinds, plan.counts, strict=True)):
-            left = time_limit_s - (time.monotonic() - begun)
-            share_of_left = 1 / ((PASSES - done) * len(plan.kinds) - j)
-            problem = _KindProblem(kind, counts, levels, holidays, holiday_bands, share, weights)
-            found = _solve_kind(m, problem, works, left * share_of_left, workers, seed)
-            if found is None:
-                return None
+        ends = begun + time_limit_s * (FIRST_PASS_SHARE if done == 0 else 1.0)
+        for j, part in enumerate(parts):
+            to_solve = sum(len(later.members) for later in parts[j:])
+            budget = (ends - time.monotonic()) * len(part.members) / to_solve
+            problem = _KindProblem(part, levels, holidays, holiday_bands, share, weights)
+            found = _solve_kind(m, problem, works, budget, workers, seed)
+            if found is None:  # the first pass's rota (hinted here) keeps the counts too
+                return works or None
             realised.works.update(found.works)
             realised.holidays.update(found.holidays)
             realised.weekends.update(found.weekends)
@@ -205,9 +214,44 @@ class _KindRota:
 
 
 @dataclass(frozen=True, slots=True)
+class _Part:
+    """Kinds solved together (one kind, or kinds a holiday group spans) and their counts."""
+
+    kinds: tuple[tuple[int, ...], ...]
+    counts: tuple[Mapping[int, int], ...]
+
+    @property
+    def members(self) -> frozenset[int]:
+        return frozenset(i for kind in self.kinds for i in kind)
+
+
+def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]]) -> list[_Part]:
+    """The plan's kinds, those that one holiday group spans joined while the joined part
+    has at most :data:`PART_MAX_MEMBERS` members (their group's range is then exact)."""
+    part_of = list(range(len(plan.kinds)))  # each kind's part, by its first kind
+    kind_of = {i: j for j, kind in enumerate(plan.kinds) for i in kind}
+
+    def size(part: int) -> int:
+        return sum(len(plan.kinds[j]) for j in range(len(plan.kinds)) if part_of[j] == part)
+
+    for group in holidays:
+        spanned = sorted({part_of[kind_of[i]] for i in group})
+        if len(spanned) > 1 and sum(size(p) for p in spanned) <= PART_MAX_MEMBERS:
+            for j, part in enumerate(part_of):
+                if part in spanned:
+                    part_of[j] = spanned[0]
+    parts = []
+    for first in sorted(set(part_of)):
+        joined = [j for j, part in enumerate(part_of) if part == first]
+        parts.append(
+            _Part(tuple(plan.kinds[j] for j in joined), tuple(plan.counts[j] for j in joined))
+        )
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
 class _KindProblem:
-    kind: tuple[int, ...]
-    counts: Mapping[int, int]
+    part: _Part
     weekend_levels: Mapping[int, int]
     holiday_groups: Sequence[Sequence[int]]
     holiday_bands: Mapping[int, int]
@@ -224,7 +268,7 @@ def _solve_kind(
     seed: int,
 ) -> _KindRota | None:
     """One kind's rota under its counts (None when none is found in time)."""
-    sub = _kind_rules(m, problem.kind, problem.counts)
+    sub = _kind_rules(m, problem.part)
     unit = load_unit(sub)
     fair = _fair_terms(m, sub, problem, unit)
     humane = _humane_terms(sub, problem, unit)
@@ -236,36 +280,40 @@ def _solve_kind(
     solver = _solver(time_limit_s, workers, seed)
     if solver.solve(sub.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
+    members = problem.part.members
     return _KindRota(
         works={key: solver.value(var) for key, var in sub.w.items()},
-        holidays={i: solver.value(holiday_load(sub, i, unit).expr()) for i in problem.kind},
-        weekends={i: solver.value(weekend_load(sub, i).expr()) for i in problem.kind},
+        holidays={i: solver.value(holiday_load(sub, i, unit).expr()) for i in members},
+        weekends={i: solver.value(weekend_load(sub, i).expr()) for i in members},
     )
 
 
-def _kind_rules(m: RotaModel, kind: Sequence[int], counts: Mapping[int, int]) -> RotaModel:
-    """A model of ``m``'s timeline with variables for ``kind``'s members on the slots the
-    kind holds, every rule about one member, and the kind's counts held (roles: at most one
-    member of the kind each, the whole model matches them)."""
+def _kind_rules(m: RotaModel, part: _Part) -> RotaModel:
+    """A model of ``m``'s timeline with variables for the part's members on the slots their
+    kind holds, every rule about one member, and each kind's counts held (roles: at most one
+    member of a kind each, the whole model matches them)."""
     tl = m.timeline
-    members = set(kind)
+    counts_of = {
+        i: counts for kind, counts in zip(part.kinds, part.counts, strict=True) for i in kind
+    }
     skip: set[tuple[str, int, str]] = set()
     for k in tl.grid_slots:
         index = tl.slots[k].grid_index
         assert index is not None
         for i in m.members:
-            if i not in members or not counts.get(k, 0):
+            if i not in counts_of or not counts_of[i].get(k, 0):
                 skip.update((tl.members[i].id, index, role) for role in tl.roles)
     sub = RotaModel.build(m.team, tl, skip=frozenset(skip))
     for rule in MEMBER_RULES:
         rule(sub)
-    for k, count in counts.items():
-        if count:
-            sub.cp.add(sum(sub.w[i, k] for i in kind if (i, k) in sub.w) == count)
-            for role in tl.roles:
-                holders = [sub.x[i, k, role] for i in kind if (i, k, role) in sub.x]
-                if len(holders) > 1:
-                    sub.cp.add_at_most_one(holders)
+    for kind, counts in zip(part.kinds, part.counts, strict=True):
+        for k, count in counts.items():
+            if count:
+                sub.cp.add(sum(sub.w[i, k] for i in kind if (i, k) in sub.w) == count)
+                for role in tl.roles:
+                    holders = [sub.x[i, k, role] for i in kind if (i, k, role) in sub.x]
+                    if len(holders) > 1:
+                        sub.cp.add_at_most_one(holders)
     return sub
 
 
@@ -278,7 +326,7 @@ def _fair_terms(m: RotaModel, sub: RotaModel, problem: _KindProblem, unit: int) 
     weights = problem.weights
     terms: Terms = []
     for i, (step, _, lo, hi) in hours_bands(m).items():
-        if i not in problem.kind:
+        if i not in problem.part.members:
             continue
         held = [
             (round(tl.slots[k].minutes / unit) // step, sub.w[i, k])
@@ -292,13 +340,13 @@ def _fair_terms(m: RotaModel, sub: RotaModel, problem: _KindProblem, unit: int) 
         sub.cp.add(dev >= steps - hi)
         sub.cp.add(wider >= dev - 1)  # a second step out widens the share's hours range
         terms += [(weights.hours_weight * step, dev), (weights.hours_weight * step, wider)]
-    for i in problem.kind:
+    for i in sorted(problem.part.members):
         if i in problem.weekend_levels:
             worked = weekend_load(sub, i)
             level = problem.weekend_levels[i]
             terms.append((weights.weekend_weight, _band_excess(sub, worked, level, 1)))
     for group in problem.holiday_groups:
-        inside = [i for i in group if i in problem.kind]
+        inside = [i for i in group if i in problem.part.members]
         loads = [holiday_load(sub, i, unit) for i in inside]
         if len(inside) == len(group):
             if len(inside) > 1:
@@ -321,7 +369,7 @@ def _humane_terms(sub: RotaModel, problem: _KindProblem, unit: int) -> Terms:
     terms: Terms = []
     shift = typical_shift_units(sub, unit)
     for group in off_hours_groups(sub, problem.share):
-        inside = [i for i in group if i in problem.kind]
+        inside = [i for i in group if i in problem.part.members]
         if len(inside) > 1:
             loads = [off_hours_load(sub, i, unit) for i in inside]
             top = max(load.upper for load in loads)
@@ -360,10 +408,6 @@ def _holiday_groups(m: RotaModel, plan: SplitPlan, share: Sequence[int]) -> list
     planned = {i for kind in plan.kinds for i in kind}
     groups = ([i for i in group if i in planned] for group in holiday_groups(m, share))
     return [group for group in groups if len(group) > 1]
-
-
-def _within_one_kind(group: Sequence[int], plan: SplitPlan) -> bool:
-    return any(set(group) <= set(kind) for kind in plan.kinds)
 
 
 def _upper(terms: Terms) -> int:

@@ -31,6 +31,7 @@ from tests.solver.test_member_plan import lexicographic_optimum
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
 solve_module = importlib.import_module("rota.solver.solve")
+split_module = importlib.import_module("rota.solver.split")
 
 TWO_WEEKS: dict[str, Any] = {"horizon": {"weeks": 2}, "rest": {"after_weekend": False}}
 
@@ -182,3 +183,18 @@ def test_a_split_rota_keeps_every_rule(
         floors = Floors(m, objective.hours_weight, workers=2, seed=0)
         assert fair >= floors.fair(5.0)
         assert humane >= floors.humane(fair, 5.0)
+
+
+def test_kinds_one_holiday_group_spans_are_solved_as_one_part(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Members 0-5 in three kinds of two; one holiday group holds 0 (first kind) and 2
+    # (second): those two kinds become one part, so the group's range is counted exactly.
+    plan = SplitPlan(kinds=((0, 1), (2, 3), (4, 5)), counts=({0: 1}, {1: 1}, {2: 1}), weekends={})
+    parts = split_module._parts(plan, [[0, 2], [4, 5]])
+    assert [sorted(part.members) for part in parts] == [[0, 1, 2, 3], [4, 5]]
+    assert parts[0].counts == ({0: 1}, {1: 1})
+    # A part may not grow beyond PART_MAX_MEMBERS: the group then gets a band instead.
+    monkeypatch.setattr(split_module, "PART_MAX_MEMBERS", 3)
+    parts = split_module._parts(plan, [[0, 2]])
+    assert [sorted(part.members) for part in parts] == [[0, 1], [2, 3], [4, 5]]
