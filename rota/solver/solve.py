@@ -352,7 +352,8 @@ def solve(
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
     used_windows = 0  # windows whose rota the stages start from
-    searched_at_once = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
+    # Hours weighed, then off-hours avoided: what the member plan and the kinds split plan for
+    fair_and_humane = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
         "fair",
         "humane",
     ]
@@ -361,12 +362,16 @@ def solve(
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]
             reporter.report(first.value(solution) * first.minutes, 0.0)
-        if searched_at_once:
+        if fair_and_humane:
             reporter.phase("kinds")
             split = _split(hard, m, objective, options, remaining() * SPLIT_SHARE)
         if split is not None:
-            solution = objective.complete(split)
-            windows = []  # the stages search the whole model at once, from this rota
+            split = objective.complete(split)
+            if _lexicographic(objective.stages, split) <= _lexicographic(
+                objective.stages, solution
+            ):
+                solution = split
+            windows = []  # the stages search the whole model at once, from the better rota
     if len(windows) > 1:
         budget = remaining() * WINDOWS_SHARE
         start, solved = _solve_windows(team, grid, history, windows, options, budget, reporter)
@@ -396,11 +401,11 @@ def solve(
     fair_value: int | None = None  # the locked ``fair`` stage's value
     named = {stage.name: stage for stage in stages}
     together = large and len(windows) <= 1 and lookback is None
-    if together and freeze is None and searched_at_once and split is None:
+    if together and freeze is None and fair_and_humane and split is None:
         planned_start = _member_planned(m, objective, floors, options, remaining(), reporter)
-        if planned_start is not None and [s.value(planned_start) for s in stages] <= [
-            s.value(solution) for s in stages
-        ]:  # lexicographically
+        if planned_start is not None and _lexicographic(stages, planned_start) <= _lexicographic(
+            stages, solution
+        ):
             solution = planned_start
     if "fair" in named and "humane" in named:  # in case ``fair`` reaches its floor
         floor_of(named["humane"], floor_of(named["fair"], None))
@@ -659,6 +664,11 @@ def _solve_windows(
         parts.append(result.schedule)
     shifts = tuple(s for part in parts for s in part.shifts)
     return Schedule(grid.team_id, grid.start, grid.end, shifts), len(parts)
+
+
+def _lexicographic(stages: Sequence[Stage], solution: Sequence[int]) -> list[int]:
+    """The stages' values on a complete ``solution``, to compare rotas as the stages rank them."""
+    return [stage.value(solution) for stage in stages]
 
 
 def _split(

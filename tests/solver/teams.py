@@ -61,6 +61,15 @@ def day_sun_team(members: list[dict[str, Any]], **sections: Any) -> dict[str, An
     return sun_team(members, **{**defaults, **sections})
 
 
+def unavailable_for(doc: dict[str, Any], member: str, first_day: int, days: int) -> None:
+    """Make ``member`` of ``doc`` unavailable from 2027-01-``first_day`` for ``days`` days."""
+    for entry in doc["members"]:
+        if entry["id"] == member:
+            entry["unavailable"] = [
+                {"start": f"2027-01-{first_day:02d}", "end": f"2027-01-{first_day + days:02d}"}
+            ]
+
+
 def people(*ids: str, zone: str = "Europe/Warsaw", **extra: Any) -> list[dict[str, Any]]:
     return [{"id": i, "timezone": zone, **extra} for i in ids]
 
@@ -95,4 +104,12 @@ class Case:
         return Schedule(self.grid.team_id, self.grid.start, self.grid.end, shifts)
 
 
-__all__ = ["FAST", "Case", "InfeasibleRotaError", "daily_team", "people", "sun_team"]
+__all__ = [
+    "FAST",
+    "Case",
+    "InfeasibleRotaError",
+    "daily_team",
+    "people",
+    "sun_team",
+    "unavailable_for",
+]

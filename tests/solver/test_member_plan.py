@@ -25,7 +25,7 @@ from rota.solver.bounds import Floors
 from rota.solver.member_plan import MemberPlan, hold_counts, member_plan
 from rota.solver.model import RotaModel
 from rota.solver.objective import Stage, build_objective, prepare
-from tests.solver.teams import Case
+from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
 solve_module = importlib.import_module("rota.solver.solve")
@@ -126,11 +126,7 @@ def test_the_plans_floors_never_exceed_the_rotas_optimum(
     # plan's weekend range matters): whatever the plan proves, the lexicographic optimum of
     # the rota itself (the hard rules, computed stage by stage) is at least that.
     doc = two_zones(["a", "b"], la, rest={"after_weekend": False}, horizon={"weeks": 2})
-    for member in doc["members"]:
-        if member["id"] == away:
-            member["unavailable"] = [
-                {"start": f"2027-01-{first_day:02d}", "end": f"2027-01-{first_day + days:02d}"}
-            ]
+    unavailable_for(doc, away, first_day, days)
     with tempfile.TemporaryDirectory() as scratch:
         case = Case(Path(scratch), doc)
     m = model_of(case)

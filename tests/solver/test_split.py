@@ -26,7 +26,7 @@ from rota.solver.constraints import ALL_RULES, MEMBER_RULES, add_coverage
 from rota.solver.model import RotaModel
 from rota.solver.objective import build_objective, prepare
 from rota.solver.split import SplitPlan, Works, best_level, split_plan, split_rota
-from tests.solver.teams import Case
+from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_member_plan import lexicographic_optimum
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
@@ -160,11 +160,7 @@ def test_a_split_rota_keeps_every_rule(
     # proven floors.
     doc = two_zones(["a", "b", "e"], ["c", "d", "f"], **TWO_WEEKS)
     doc["rotation"]["roles"] = roles
-    for member in doc["members"]:
-        if member["id"] == away:
-            member["unavailable"] = [
-                {"start": f"2027-01-{first_day:02d}", "end": f"2027-01-{first_day + days:02d}"}
-            ]
+    unavailable_for(doc, away, first_day, days)
     with tempfile.TemporaryDirectory() as scratch:
         case = Case(Path(scratch), doc)
         m = model_of(case)
