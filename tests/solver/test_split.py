@@ -168,7 +168,7 @@ def test_a_split_rota_keeps_every_rule(
         hard = m.cp.clone()
         objective = build_objective(m)
         options = SolveOptions(time_limit_s=20)
-        solution = solve_module._split(hard, m, objective, options, 20.0)
+        solution = solve_module._split(hard, m, objective, options, 20.0, lambda: 20.0)
         if solution is None:  # no rota under the plan's counts: the windows take over
             return
         schedule = solve_module._schedule(m, case.grid, lambda var: solution[var.index])
