@@ -167,13 +167,13 @@ def split_rota(
     works: Works = {}
     holiday_bands: dict[int, int] = {}
     for done in range(PASSES):
-        realised = _KindRota({}, {}, {})
+        realised = _PartRota({}, {}, {})
         ends = begun + time_limit_s * (FIRST_PASS_SHARE if done == 0 else 1.0)
         for j, part in enumerate(parts):
             to_solve = sum(len(later.members) for later in parts[j:])
             budget = (ends - time.monotonic()) * len(part.members) / to_solve
-            problem = _KindProblem(part, levels, holidays, holiday_bands, share, weights)
-            found = _solve_kind(m, problem, works, budget, workers, seed)
+            problem = _PartProblem(part, levels, holidays, holiday_bands, share, weights)
+            found = _solve_part(m, problem, works, budget, workers, seed)
             if found is None:  # the first pass's rota (hinted here) keeps the counts too
                 return works or None
             realised.works.update(found.works)
@@ -211,7 +211,7 @@ def _outside(values: Iterable[int], level: int, width: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _KindRota:
+class _PartRota:
     """Who works each slot, and each member's holiday time (load units) and weekends."""
 
     works: Works
@@ -256,7 +256,7 @@ def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]]) -> list[_Part]:
 
 
 @dataclass(frozen=True, slots=True)
-class _KindProblem:
+class _PartProblem:
     part: _Part
     weekend_levels: Mapping[int, int]
     holiday_groups: Sequence[Sequence[int]]
@@ -265,16 +265,16 @@ class _KindProblem:
     weights: Objective
 
 
-def _solve_kind(
+def _solve_part(
     m: RotaModel,
-    problem: _KindProblem,
+    problem: _PartProblem,
     hint: Works,
     time_limit_s: float,
     workers: int,
     seed: int,
-) -> _KindRota | None:
-    """One kind's rota under its counts (None when none is found in time)."""
-    sub = _kind_rules(m, problem.part)
+) -> _PartRota | None:
+    """The rota of one part under its kinds' counts (None when none is found in time)."""
+    sub = _part_rules(m, problem.part)
     unit = load_unit(sub)
     fair = _fair_terms(m, sub, problem, unit)
     humane = _humane_terms(sub, problem, unit)
@@ -287,14 +287,14 @@ def _solve_kind(
     if solver.solve(sub.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     members = problem.part.members
-    return _KindRota(
+    return _PartRota(
         works={key: solver.value(var) for key, var in sub.w.items()},
         holidays={i: solver.value(holiday_load(sub, i, unit).expr()) for i in members},
         weekends={i: solver.value(weekend_load(sub, i).expr()) for i in members},
     )
 
 
-def _kind_rules(m: RotaModel, part: _Part) -> RotaModel:
+def _part_rules(m: RotaModel, part: _Part) -> RotaModel:
     """A model of ``m``'s timeline with variables for the part's members on the slots their
     kind holds, every rule about one member, and each kind's counts held (roles: at most one
     member of a kind each, the whole model matches them)."""
@@ -326,8 +326,8 @@ def _kind_rules(m: RotaModel, part: _Part) -> RotaModel:
 Terms = list[tuple[int, cp_model.IntVar]]
 
 
-def _fair_terms(m: RotaModel, sub: RotaModel, problem: _KindProblem, unit: int) -> Terms:
-    """The kind's part of the ``fair`` stage (see the module docstring)."""
+def _fair_terms(m: RotaModel, sub: RotaModel, problem: _PartProblem, unit: int) -> Terms:
+    """The part's share of the ``fair`` stage (see the module docstring)."""
     tl = sub.timeline
     weights = problem.weights
     terms: Terms = []
@@ -369,8 +369,8 @@ def _fair_terms(m: RotaModel, sub: RotaModel, problem: _KindProblem, unit: int) 
     return terms
 
 
-def _humane_terms(sub: RotaModel, problem: _KindProblem, unit: int) -> Terms:
-    """The kind's part of the ``humane`` stage: the off-hours ranges (the total is fixed by
+def _humane_terms(sub: RotaModel, problem: _PartProblem, unit: int) -> Terms:
+    """The part's share of the ``humane`` stage: the off-hours ranges (the total is fixed by
     the counts); every off-hours group lies within one kind."""
     terms: Terms = []
     shift = typical_shift_units(sub, unit)
