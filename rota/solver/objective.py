@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -453,6 +453,11 @@ def _groups(key: Mapping[int, Hashable]) -> list[list[int]]:
     return list(groups.values())
 
 
+def share_groups(members: Iterable[int], share: Sequence[int]) -> list[list[int]]:
+    """``members`` with a share, grouped by it: whose hours and weekends are compared."""
+    return _groups({i: share[i] for i in members if share[i] > 0})
+
+
 def holiday_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
     """Members whose holiday time is compared: one ``country``, one share."""
     members = m.timeline.members
@@ -536,7 +541,7 @@ def build_objective(
 
     helpers: list[Helper] = []
     fair: list[tuple[cp_model.IntVar, int]] = []
-    same_share = _groups({i: share[i] for i in everyone if share[i] > 0})
+    same_share = share_groups(everyone, share)
     if w_hours > 0:
         loads = [hours_load(m, i, unit) for i in everyone]
         fixed = hours_total(m, loads, share, unit)

@@ -65,6 +65,7 @@ from rota.solver.objective import (
     hours_total,
     load_unit,
     member_bands,
+    share_groups,
     shares,
     typical_shift_units,
 )
@@ -209,12 +210,12 @@ def _weekend_ranges(
     share: list[int],
 ) -> cp_model.LinearExpr:
     """The weekends by which members of one share spread beyond one, summed over shares."""
-    groups: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
-    for i, worked in weekends.items():
-        if share[i] > 0:
-            groups[share[i]].append(worked)
     most = max((len(m.weekends_of(i)) for i in weekends), default=0)
-    spreads = [add_spread(cp, group, most, 1)[2] for group in groups.values() if len(group) > 1]
+    spreads = [
+        add_spread(cp, [weekends[i] for i in group], most, 1)[2]
+        for group in share_groups(weekends, share)
+        if len(group) > 1
+    ]
     return cp_model.LinearExpr.sum(spreads)
 
 

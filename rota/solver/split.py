@@ -57,6 +57,7 @@ from rota.solver.objective import (
     load_unit,
     off_hours_groups,
     off_hours_load,
+    share_groups,
     shares,
     typical_shift_units,
     weekend_load,
@@ -187,7 +188,7 @@ def split_rota(
             level = best_level([realised.holidays[i] for i in group], shift)
             holiday_bands.update((i, level) for i in group)
         if uneven:  # the plan's weekends did not fit: levels where the kinds' rotas put them
-            for group in _share_groups(levels, share):
+            for group in share_groups(levels, share):
                 level = best_level([realised.weekends[i] for i in group], 1)
                 levels.update((i, level) for i in group)
     return works
@@ -394,19 +395,11 @@ def _band_excess(sub: RotaModel, load: Load, level: int, width: int) -> cp_model
 
 def _weekend_levels(plan: SplitPlan, share: Sequence[int]) -> dict[int, int]:
     """Each member's least weekends: the fewest the plan gives a member of their share."""
-    least: dict[int, int] = {}
-    for i, worked in plan.weekends.items():
-        if share[i] > 0:
-            least[share[i]] = min(least.get(share[i], worked), worked)
-    return {i: least[share[i]] for i in plan.weekends if share[i] > 0}
-
-
-def _share_groups(levels: Mapping[int, int], share: Sequence[int]) -> list[list[int]]:
-    """The members of ``levels`` grouped by share."""
-    groups: dict[int, list[int]] = {}
-    for i in levels:
-        groups.setdefault(share[i], []).append(i)
-    return list(groups.values())
+    return {
+        i: min(plan.weekends[j] for j in group)
+        for group in share_groups(plan.weekends, share)
+        for i in group
+    }
 
 
 def _holiday_groups(m: RotaModel, plan: SplitPlan, share: Sequence[int]) -> list[list[int]]:
