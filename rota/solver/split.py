@@ -160,11 +160,12 @@ def split_rota(
     ``weights``: the team's objective, whose ``fair`` coefficients the kinds' problems use."""
     begun = time.monotonic()
     share = shares(m)
+    unit = load_unit(m)
+    team = _Team(share, hours_bands(m), unit, typical_shift_units(m, unit), weights)
     levels = _weekend_levels(plan, share) if weights.weekend_weight > 0 else {}
     holidays = _holiday_groups(m, plan, share) if weights.holiday_weight > 0 else []
     parts = _parts(plan, holidays)
     spanning = [group for group in holidays if not any(set(group) <= p.members for p in parts)]
-    shift = typical_shift_units(m, load_unit(m))
     works: Works = {}
     holiday_bands: dict[int, int] = {}
     for done in range(PASSES):
@@ -173,7 +174,7 @@ def split_rota(
         for j, part in enumerate(parts):
             to_solve = sum(len(later.members) for later in parts[j:])
             budget = (ends - time.monotonic()) * len(part.members) / to_solve
-            problem = _PartProblem(part, levels, holidays, holiday_bands, share, weights)
+            problem = _PartProblem(part, team, levels, holidays, holiday_bands)
             found = _solve_part(m, problem, works, budget, workers, seed)
             if found is None:  # the first pass's rota (hinted here) keeps the counts too
                 return works or None
@@ -185,7 +186,7 @@ def split_rota(
         if not spanning and not uneven:
             break
         for group in spanning:
-            level = best_level([realised.holidays[i] for i in group], shift)
+            level = best_level([realised.holidays[i] for i in group], team.shift)
             holiday_bands.update((i, level) for i in group)
         if uneven:  # the plan's weekends did not fit: levels where the kinds' rotas put them
             for group in share_groups(levels, share):
@@ -257,13 +258,23 @@ def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]]) -> list[_Part]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Team:
+    """What every part's problem reads of the whole team, computed once per split."""
+
+    share: Sequence[int]
+    hours_bands: Mapping[int, tuple[int, int, int, int]]
+    unit: int
+    shift: int
+    weights: Objective
+
+
+@dataclass(frozen=True, slots=True)
 class _PartProblem:
     part: _Part
+    team: _Team
     weekend_levels: Mapping[int, int]
     holiday_groups: Sequence[Sequence[int]]
     holiday_bands: Mapping[int, int]
-    share: Sequence[int]
-    weights: Objective
 
 
 def _solve_part(
@@ -276,9 +287,8 @@ def _solve_part(
 ) -> _PartRota | None:
     """The rota of one part under its kinds' counts (None when none is found in time)."""
     sub = _part_rules(m, problem.part)
-    unit = load_unit(sub)
-    fair = _fair_terms(m, sub, problem, unit)
-    humane = _humane_terms(sub, problem, unit)
+    fair = _fair_terms(sub, problem)
+    humane = _humane_terms(sub, problem)
     stage_weights = lexicographic_weights([_upper(fair), _upper(humane)])
     sub.cp.minimize(stage_weights[0] * _weighted(fair) + stage_weights[1] * _weighted(humane))
     for (i, k), var in sub.w.items():
@@ -290,7 +300,7 @@ def _solve_part(
     members = problem.part.members
     return _PartRota(
         works={key: solver.value(var) for key, var in sub.w.items()},
-        holidays={i: solver.value(holiday_load(sub, i, unit).expr()) for i in members},
+        holidays={i: solver.value(holiday_load(sub, i, problem.team.unit).expr()) for i in members},
         weekends={i: solver.value(weekend_load(sub, i).expr()) for i in members},
     )
 
@@ -327,16 +337,18 @@ def _part_rules(m: RotaModel, part: _Part) -> RotaModel:
 Terms = list[tuple[int, cp_model.IntVar]]
 
 
-def _fair_terms(m: RotaModel, sub: RotaModel, problem: _PartProblem, unit: int) -> Terms:
+def _fair_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
     """The part's share of the ``fair`` stage (see the module docstring)."""
     tl = sub.timeline
-    weights = problem.weights
+    team = problem.team
+    weights = team.weights
+    members = problem.part.members
     terms: Terms = []
-    for i, (step, _, lo, hi) in hours_bands(m).items():
-        if i not in problem.part.members:
+    for i, (step, _, lo, hi) in team.hours_bands.items():
+        if i not in members:
             continue
         held = [
-            (round(tl.slots[k].minutes / unit) // step, sub.w[i, k])
+            (round(tl.slots[k].minutes / team.unit) // step, sub.w[i, k])
             for k in tl.grid_slots
             if (i, k) in sub.w
         ]
@@ -347,40 +359,38 @@ def _fair_terms(m: RotaModel, sub: RotaModel, problem: _PartProblem, unit: int) 
         sub.cp.add(dev >= steps - hi)
         sub.cp.add(wider >= dev - 1)  # a second step out widens the share's hours range
         terms += [(weights.hours_weight * step, dev), (weights.hours_weight * step, wider)]
-    for i in sorted(problem.part.members):
+    for i in sorted(members):
         if i in problem.weekend_levels:
             worked = weekend_load(sub, i)
             level = problem.weekend_levels[i]
             terms.append((weights.weekend_weight, _band_excess(sub, worked, level, 1)))
     for group in problem.holiday_groups:
-        inside = [i for i in group if i in problem.part.members]
-        loads = [holiday_load(sub, i, unit) for i in inside]
+        inside = [i for i in group if i in members]
+        loads = [holiday_load(sub, i, team.unit) for i in inside]
         if len(inside) == len(group):
             if len(inside) > 1:
                 top = max(load.upper for load in loads)
-                shift = typical_shift_units(sub, unit)
-                _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, shift)
+                _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, team.shift)
                 terms.append((weights.holiday_weight, dev))
         else:
             for i, load in zip(inside, loads, strict=True):
                 if i in problem.holiday_bands:
-                    shift = typical_shift_units(sub, unit)
-                    excess = _band_excess(sub, load, problem.holiday_bands[i], shift)
+                    excess = _band_excess(sub, load, problem.holiday_bands[i], team.shift)
                     terms.append((weights.holiday_weight, excess))
     return terms
 
 
-def _humane_terms(sub: RotaModel, problem: _PartProblem, unit: int) -> Terms:
+def _humane_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
     """The part's share of the ``humane`` stage: the off-hours ranges (the total is fixed by
     the counts); every off-hours group lies within one kind."""
+    team = problem.team
     terms: Terms = []
-    shift = typical_shift_units(sub, unit)
-    for group in off_hours_groups(sub, problem.share):
+    for group in off_hours_groups(sub, team.share):
         inside = [i for i in group if i in problem.part.members]
         if len(inside) > 1:
-            loads = [off_hours_load(sub, i, unit) for i in inside]
+            loads = [off_hours_load(sub, i, team.unit) for i in inside]
             top = max(load.upper for load in loads)
-            _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, shift)
+            _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, team.shift)
             terms.append((1, dev))
     return terms
 
