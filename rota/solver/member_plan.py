@@ -38,6 +38,7 @@ nothing in 20 s); see docs/benchmarks.md for what the kinds' counts alone did th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -50,6 +51,8 @@ from rota.solver.plan import KindModel, kind_model, relaxation_solver
 BOUND_WORKER = "max_lp"
 """The plan's full-model worker: a level-2 LP search proves step 2 on 30 members in about 3 s,
 where the default worker left the bound 7 units short after 10 s (measured 2026-11-28)."""
+
+_solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
 
 EXCESS_SHARE = 0.3
 """Share of the plan's time that step 1 may use, for each of its two tries (see
@@ -186,9 +189,3 @@ def _member_bands(m: RotaModel, kinds: KindModel) -> cp_model.LinearExpr:
         cp.add(dev >= steps - hi)
         excess.append((step, dev))
     return cp_model.LinearExpr.weighted_sum([d for _, d in excess], [s for s, _ in excess])
-
-
-def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
-    solver = relaxation_solver(time_limit_s, workers, seed)
-    solver.parameters.subsolvers.append(BOUND_WORKER)
-    return solver

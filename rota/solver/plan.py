@@ -219,13 +219,19 @@ def _weekend_ranges(
     return cp_model.LinearExpr.sum(spreads)
 
 
-def relaxation_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+def relaxation_solver(
+    time_limit_s: float, workers: int, seed: int, *, bound_worker: str | None = None
+) -> cp_model.CpSolver:
     """The solver for a :class:`KindModel` (the plan here, the stage floors in
-    :mod:`rota.solver.bounds`): default search, it proves these small models optimal."""
+    :mod:`rota.solver.bounds`): default search, it proves these small models optimal.
+    ``bound_worker``: a CP-SAT worker to run besides (the member plan and the kinds split
+    add a level-2 LP one)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    if bound_worker is not None:
+        solver.parameters.subsolvers.append(bound_worker)
     return solver
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -67,6 +68,8 @@ from rota.solver.plan import kind_model, relaxation_solver
 BOUND_WORKER = "max_lp"
 """A level-2 LP worker proves each kind's optimum (100 members: 1.5-3.5 s; without it the
 kind with the hardest counts was still 240 units above its optimum 192 after 20 s)."""
+
+_solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
 
 PART_MAX_MEMBERS = 40
 """Kinds that one holiday group spans are solved as one part while it has at most this many
@@ -425,9 +428,3 @@ def _upper(terms: Terms) -> int:
 
 def _weighted(terms: Terms) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
-
-
-def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
-    solver = relaxation_solver(time_limit_s, workers, seed)
-    solver.parameters.subsolvers.append(BOUND_WORKER)
-    return solver
