@@ -58,6 +58,18 @@ class InfeasibleRotaError(RotaError):
         super().__init__("\n".join(lines))
 
 
+class ConcurrentChange(RotaError):
+    """The team changed (a new version, an override) while this ran; nothing was stored: rerun."""
+
+
+class DuplicateOverride(UsageError):
+    """An identical active override already exists; ``existing_id`` names it."""
+
+    def __init__(self, message: str, existing_id: int) -> None:
+        self.existing_id = existing_id
+        super().__init__(message)
+
+
 class ScheduleNotFound(RotaError):
     """The team has no stored schedule (or not that version); run `rota solve` first."""
 

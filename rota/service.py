@@ -1,20 +1,27 @@
 """What the CLI and the API both need from a store: a team's current state, ready to answer.
 
 ``load_team_state`` reads the newest schedule version of a team, the team file stored with it
-and the active overrides, and builds the on-call index once. ``TeamStateCache`` keeps that per
-team and re-reads only when the store's revision fingerprint of the team changes (a new version,
-an override added or removed), so a busy API answers from memory.
+and the overrides not removed, suspends those that no longer fit the version
+(:mod:`rota.oncall.suspension`), and builds the on-call index once from the rest.
+``TeamStateCache`` keeps that per team and re-reads only when the store's revision fingerprint
+of the team changes (a new version, an override added or removed), so a busy API answers from
+memory. ``add_checked_overrides`` is the one way overrides are written: checked and stored
+against the same revision.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rota.config import TeamConfig, config_from_document
+from rota.errors import ConcurrentChange
 from rota.model import Override, Schedule
 from rota.oncall import OnCallIndex
+from rota.oncall.effective import validate_overrides
+from rota.oncall.suspension import SuspendedOverride, check_overrides
 from rota.store import Store
 from rota.team import Team, team_from_config
 from rota.yamlfile import parse_yaml
@@ -27,12 +34,30 @@ def config_from_text(text: str, name: str) -> TeamConfig:
 
 @dataclass(frozen=True, slots=True)
 class TeamState:
-    """A team as published: its rules and members, schedule, active overrides and index."""
+    """A team as published: its rules and members, schedule, overrides and index.
+
+    ``overrides`` are the overrides applied (in ``index``); ``suspended`` those stored and not
+    removed that do not fit this version, with the reason.
+    """
 
     team: Team
     schedule: Schedule
     overrides: tuple[Override, ...]
     index: OnCallIndex
+    suspended: tuple[SuspendedOverride, ...] = ()
+
+    def suspension_of(self, override: Override) -> str | None:
+        """Why ``override`` is suspended in this state, or None."""
+        for item in self.suspended:
+            if item.override.id == override.id:
+                return item.because
+        return None
+
+    def listed_overrides(self) -> list[tuple[Override, str | None]]:
+        """Every override not removed with why it is suspended (None: applied), by start."""
+        rows: list[tuple[Override, str | None]] = [(o, None) for o in self.overrides]
+        rows.extend((s.override, s.because) for s in self.suspended)
+        return sorted(rows, key=lambda row: (row[0].start, row[0].id or 0))
 
 
 def load_team_state(store: Store, team_id: str, version: int | None = None) -> TeamState:
@@ -45,13 +70,56 @@ def load_team_state(store: Store, team_id: str, version: int | None = None) -> T
     schedule = store.load_schedule(team_id, version)
     text = store.team_config_text(team_id, schedule.version)
     team = team_from_config(config_from_text(text, f"{team_id} (stored v{schedule.version})"))
-    overrides = tuple(store.list_overrides(team_id))
+    checked = check_overrides(team, schedule, store.list_overrides(team_id))
     return TeamState(
         team=team,
         schedule=schedule,
-        overrides=overrides,
-        index=OnCallIndex.from_schedule(schedule, overrides),
+        overrides=checked.active,
+        index=OnCallIndex.from_schedule(schedule, checked.active),
+        suspended=checked.suspended,
     )
+
+
+WRITE_ATTEMPTS = 3
+"""How often an override write re-reads and re-checks the team when it changed in between."""
+
+
+def add_checked_overrides(
+    store: Store,
+    team_id: str,
+    new: Sequence[Override],
+    *,
+    created_by: str | None,
+) -> tuple[list[Override], TeamState]:
+    """Check ``new`` against the team as stored now and store them, all or none.
+
+    The check and the write are tied by the team's revision: if a solve or another override
+    lands in between, the team is read and checked again (up to :data:`WRITE_ATTEMPTS` times), so
+    an override is never stored on the strength of a schedule that is no longer current.
+
+    Returns:
+        The stored overrides, and the team's state after the write.
+
+    Raises:
+        UsageError: an override does not fit (the message says why).
+        DuplicateOverride: an identical active override exists.
+        ConcurrentChange: the team kept changing; nothing was stored.
+        TeamNotFound, ScheduleNotFound: nothing to override.
+    """
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        revision = store.revision(team_id)
+        state = load_team_state(store, team_id)
+        validate_overrides(state.team, state.schedule, state.overrides, new)
+        try:
+            stored = store.add_overrides(
+                team_id, new, created_by=created_by, expected_revision=revision
+            )
+        except ConcurrentChange:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            continue
+        return stored, load_team_state(store, team_id)
+    raise AssertionError("unreachable")
 
 
 class TeamStateCache:
@@ -60,13 +128,19 @@ class TeamStateCache:
     With ``max_age_s > 0`` the revision itself is re-read at most that often per team, so a
     busy server does no database work per request; a change made through this process
     (:meth:`invalidate`) is seen at once, one made by another process within ``max_age_s``.
+    A team is (re)loaded under a lock of its own, so a slow load never holds up other teams.
     """
 
     def __init__(self, store: Store, max_age_s: float = 0.0) -> None:
         self._store = store
         self._max_age_s = max_age_s
-        self._lock = threading.Lock()
+        self._locks_guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
         self._states: dict[str, tuple[tuple[object, ...], TeamState, float]] = {}
+
+    def _lock(self, team_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(team_id, threading.Lock())
 
     def get(self, team_id: str) -> TeamState:
         cached = self._states.get(team_id)
@@ -76,7 +150,7 @@ class TeamStateCache:
         if cached is not None and cached[0] == revision:
             self._states[team_id] = (revision, cached[1], time.monotonic())
             return cached[1]
-        with self._lock:
+        with self._lock(team_id):
             cached = self._states.get(team_id)
             if cached is not None and cached[0] == revision:
                 return cached[1]

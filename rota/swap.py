@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from rota.errors import UsageError
 from rota.metrics import member_loads
 from rota.model import Grid, Override, Schedule, ScheduledShift, Shift
-from rota.oncall.effective import effective_shifts, validate_override
+from rota.oncall.effective import effective_shifts
 from rota.solver.constraints import build_model
 from rota.solver.facts import SATURDAY
 from rota.solver.model import RotaModel
@@ -246,20 +246,6 @@ def swap_options(
         candidates=tuple(candidates),
         trades=tuple(t for _, t in trades[:MAX_TRADES]),
     )
-
-
-def validated_overrides(
-    team: Team, schedule: Schedule, overrides: Sequence[Override], new: Sequence[Override]
-) -> None:
-    """Validate ``new`` one by one like ``override add``, each on top of the previous ones.
-
-    Raises:
-        UsageError: the first override that cannot be stored.
-    """
-    current = list(overrides)
-    for override in new:
-        validate_override(team, effective_shifts(schedule, current), override)
-        current.append(override)
 
 
 def history_before(store: Store, team_id: str, before: datetime) -> Schedule | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 
 from rota import store as store_module
 from rota.errors import ScheduleNotFound, StoreError, TeamNotFound, UsageError
@@ -68,38 +67,6 @@ def save(store: Store, schedule: Schedule, **meta: object) -> Schedule:
     return store.save_schedule(
         schedule, config_text=TEAM_FILE, config_name="platform.yaml", meta=dict(meta)
     )
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "rota.db"
-
-
-POSTGRES_URL = os.environ.get("ROTA_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                not POSTGRES_URL, reason="set ROTA_TEST_POSTGRES_URL to a scratch database"
-            ),
-        ),
-    ]
-)
-def url(request: pytest.FixtureRequest, db_path: Path) -> str:
-    """The URL of an empty database: a SQLite file, or the scratch PostgreSQL database emptied."""
-    if request.param == "sqlite":
-        return url_of(db_path)
-    assert POSTGRES_URL is not None
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-    return POSTGRES_URL
 
 
 @pytest.fixture

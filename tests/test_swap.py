@@ -11,7 +11,8 @@ import pytest
 from rota.errors import UsageError
 from rota.model import Override, Schedule, ScheduledShift
 from rota.oncall import effective_shifts
-from rota.swap import swap_options, validated_overrides
+from rota.oncall.effective import validate_overrides
+from rota.swap import swap_options
 from tests.solver.teams import Case, daily_team, people
 
 
@@ -94,7 +95,7 @@ def test_apply_records_overrides_that_validate(case: Case, schedule: Schedule) -
     assert len(new) == 1
     assert new[0].member_id == options.candidates[0].member_id
     assert (new[0].start, new[0].end, new[0].role) == (options.start, options.end, "primary")
-    validated_overrides(case.team, schedule, (), new)
+    validate_overrides(case.team, schedule, (), new)
     after = effective_shifts(schedule, new)
     assert after[index].assignments["primary"] == options.candidates[0].member_id
 
@@ -107,7 +108,7 @@ def test_apply_records_overrides_that_validate(case: Case, schedule: Schedule) -
             (trade.member_id, trading.start),
             (trading.member_id, trade.start),
         ]
-    validated_overrides(case.team, schedule, (), pair)
+    validate_overrides(case.team, schedule, (), pair)
 
 
 def test_swap_reads_the_effective_schedule(case: Case, schedule: Schedule) -> None:

@@ -9,9 +9,10 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 from api.deps import ReadKey, StatesDep, StoreDep, WriteKey
 from api.routes.params import aware_instant, invalid
 from api.schemas import ErrorPublic, OverrideCreate, OverridePublic, OverridesPublic
-from rota.errors import UsageError
+from rota.errors import ConcurrentChange, DuplicateOverride, UsageError
+from rota.keys import api_key_actor
 from rota.model import Override
-from rota.oncall import validate_override
+from rota.service import add_checked_overrides
 
 router = APIRouter(
     prefix="/v1/teams/{team}/overrides",
@@ -20,7 +21,7 @@ router = APIRouter(
 )
 
 
-def override_public(override: Override) -> OverridePublic:
+def override_public(override: Override, suspended_because: str | None = None) -> OverridePublic:
     assert override.id is not None
     return OverridePublic(
         id=override.id,
@@ -32,20 +33,24 @@ def override_public(override: Override) -> OverridePublic:
         reason=override.reason,
         created_at=override.created_at,
         created_by=override.created_by,
+        state="active" if suspended_because is None else "suspended",
+        suspended_because=suspended_because,
     )
 
 
 @router.get("", response_model=OverridesPublic)
 def list_overrides(team: str, _key: ReadKey, states: StatesDep) -> Any:
     state = states.get(team)
-    return OverridesPublic(overrides=[override_public(o) for o in state.overrides])
+    return OverridesPublic(
+        overrides=[override_public(o, because) for o, because in state.listed_overrides()]
+    )
 
 
 @router.post(
     "",
     response_model=OverridePublic,
     status_code=status.HTTP_201_CREATED,
-    responses={403: {"model": ErrorPublic}},
+    responses={403: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
 )
 def add_override(
     team: str, body: OverrideCreate, key: WriteKey, store: StoreDep, states: StatesDep
@@ -55,7 +60,6 @@ def add_override(
     end = aware_instant(body.end, "end", location="body")
     assert start is not None
     assert end is not None
-    state = states.get(team)
     candidate = Override(
         team_id=team,
         role=body.role,
@@ -65,20 +69,18 @@ def add_override(
         reason=body.reason,
     )
     try:
-        validate_override(state.team, state.index.shifts, candidate)
+        (stored,), state = add_checked_overrides(
+            store, team, [candidate], created_by=api_key_actor(key.name)
+        )
+    except DuplicateOverride as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+    except ConcurrentChange as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     except UsageError as exc:
         raise invalid("body", "override", str(exc), body.member) from exc
-    stored = store.add_override(
-        team,
-        role=candidate.role,
-        member_id=candidate.member_id,
-        start=candidate.start,
-        end=candidate.end,
-        reason=candidate.reason,
-        created_by=f"api-key:{key.name}",
-    )
-    states.invalidate(team)
-    return override_public(stored)
+    finally:
+        states.invalidate(team)
+    return override_public(stored, state.suspension_of(stored))
 
 
 @router.delete(

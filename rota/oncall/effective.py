@@ -53,7 +53,7 @@ def require_aware(instant: datetime, what: str) -> None:
         raise ValueError(f"{what} must be timezone-aware, got naive {instant.isoformat()}")
 
 
-def _priority(overrides: Sequence[Override]) -> list[Override]:
+def priority(overrides: Sequence[Override]) -> list[Override]:
     """Overrides sorted from the earliest-created to the latest-created (the latter wins)."""
     floor = datetime.min.replace(tzinfo=UTC)
     ranked = sorted(
@@ -85,7 +85,7 @@ def effective_pieces(
     planned = schedule.shifts
     starts = [shift.start for shift in planned]
     per_shift: dict[int, list[Override]] = {}
-    for override in _priority(overrides):
+    for override in priority(overrides):
         require_aware(override.start, "override start")
         require_aware(override.end, "override end")
         if override.team_id != schedule.team_id:
@@ -232,6 +232,26 @@ def validate_override(team: Team, effective: Sequence[ScheduledShift], override:
             f"which overlaps override {span} for role {override.role!r}; "
             "one member fills at most one role at a time"
         )
+
+
+def validate_overrides(
+    team: Team, schedule: Schedule, current: Sequence[Override], new: Sequence[Override]
+) -> None:
+    """Validate ``new`` one by one like :func:`validate_override`, each on top of the ones before.
+
+    Args:
+        team: the team file of ``schedule``'s version.
+        schedule: the planned schedule.
+        current: the overrides applied today.
+        new: the overrides to add, in the order they will be stored.
+
+    Raises:
+        UsageError: the first override of ``new`` that cannot be stored.
+    """
+    applied = list(current)
+    for override in new:
+        validate_override(team, effective_shifts(schedule, applied), override)
+        applied.append(override)
 
 
 def _other_role_held(

@@ -6,13 +6,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from rota.errors import StoreError, TeamNotFound
+from rota.errors import ConcurrentChange, StoreError, TeamNotFound
 from rota.store.engine import _BEGIN_OPTION, _reason
-from rota.store.schema import TeamRow
+from rota.store.schema import OverrideRow, TeamRow, VersionRow
+
+Revision = tuple[object, ...]
+"""A fingerprint of what a team's effective schedule depends on (see ``revision``)."""
 
 
 def _utc_now() -> datetime:
@@ -46,6 +49,54 @@ class StoreCore:
             known = connection.scalars(select(TeamRow.id).order_by(TeamRow.id)).all()
             listed = ", ".join(known) if known else "none; run `rota solve` first"
             raise TeamNotFound(f"unknown team {team_id!r} (teams in the store: {listed})")
+
+
+def _revision(connection: Connection, team_id: str) -> Revision:
+    """The latest version number and the overrides' count, newest id and newest removal.
+
+    Every version added and every override added or removed changes it. A team that does not
+    exist has ``(None, 0, None, None)``.
+    """
+    latest = connection.scalar(
+        select(func.max(VersionRow.version)).where(VersionRow.team_id == team_id)
+    )
+    overrides = connection.execute(
+        select(
+            func.count(OverrideRow.id), func.max(OverrideRow.id), func.max(OverrideRow.removed_at)
+        ).where(OverrideRow.team_id == team_id)
+    ).one()
+    return (latest, *overrides)
+
+
+def _require_revision(connection: Connection, team_id: str, expected: Revision | None) -> None:
+    """Raise :class:`ConcurrentChange` unless the team's revision is still ``expected``.
+
+    Call it inside the write transaction, after the team row is locked (PostgreSQL) or the
+    write lock is held (SQLite's ``BEGIN IMMEDIATE``), so that the check and the write are one.
+    """
+    if expected is None:
+        return
+    found = _revision(connection, team_id)
+    if found == expected:
+        return
+    what = "a new schedule version" if found[0] != expected[0] else "overrides added or removed"
+    raise ConcurrentChange(
+        f"team {team_id!r} changed while this command ran ({what}); nothing was stored. "
+        "Run it again to work from the current schedule"
+    )
+
+
+def _lock_team(connection: Connection, team_id: str) -> None:
+    """Lock the team row until the transaction ends (PostgreSQL; SQLite's writer lock is held).
+
+    Raises:
+        TeamNotFound: no such team.
+    """
+    query = select(TeamRow.id).where(TeamRow.id == team_id)
+    if connection.dialect.name != "sqlite":
+        query = query.with_for_update()
+    if connection.scalar(query) is None:
+        raise TeamNotFound(f"unknown team {team_id!r}")
 
 
 def _utc(value: datetime, what: str) -> datetime:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Connection, Row
 
+from rota.errors import DuplicateOverride
 from rota.model import Override
-from rota.store.core import StoreCore, _utc
+from rota.store.core import Revision, StoreCore, _lock_team, _require_revision, _utc
 from rota.store.schema import OverrideRow
+from rota.views import rfc3339
 
 
 class OverrideStore(StoreCore):
@@ -26,34 +29,64 @@ class OverrideStore(StoreCore):
         end: datetime,
         reason: str | None = None,
         created_by: str | None = None,
+        expected_revision: Revision | None = None,
     ) -> Override:
-        """Record an override (no validation against the team file; callers do that).
+        """Record one override; see :meth:`add_overrides`."""
+        candidate = Override(team_id, role, member_id, start, end, reason=reason)
+        return self.add_overrides(
+            team_id, [candidate], created_by=created_by, expected_revision=expected_revision
+        )[0]
+
+    def add_overrides(
+        self,
+        team_id: str,
+        overrides: Sequence[Override],
+        *,
+        created_by: str | None = None,
+        expected_revision: Revision | None = None,
+    ) -> list[Override]:
+        """Record overrides in one transaction (no check against the team file; callers do that).
+
+        Of each override only team, role, member, start, end and reason are read.
 
         Raises:
-            ValueError: naive datetimes, or ``end`` not after ``start``.
+            ValueError: naive datetimes, or an ``end`` not after its ``start``.
             TeamNotFound: no team ``team_id``.
+            DuplicateOverride: an active override with the same role, member, start and end
+                exists (nothing is stored).
+            ConcurrentChange: the team is no longer at ``expected_revision`` (nothing is stored).
         """
-        start, end = _utc(start, "start"), _utc(end, "end")
-        if end <= start:
-            raise ValueError(f"override must end after it starts: {start} .. {end}")
+        rows = []
+        for override in overrides:
+            start, end = _utc(override.start, "start"), _utc(override.end, "end")
+            if end <= start:
+                raise ValueError(f"override must end after it starts: {start} .. {end}")
+            rows.append((override, start, end))
+        stored: list[Override] = []
         with self._transaction(write=True) as connection:
-            self._require_team(connection, team_id)
-            row = connection.execute(
-                insert(OverrideRow)
-                .values(
-                    team_id=team_id,
-                    role=role,
-                    member_id=member_id,
-                    starts_at=start,
-                    ends_at=end,
-                    reason=reason,
-                    created_by=created_by,
-                    created_at=self._now(),
-                    removed_at=None,
+            _lock_team(connection, team_id)
+            _require_revision(connection, team_id, expected_revision)
+            for override, start, end in rows:
+                _refuse_duplicate(
+                    connection, team_id, override.role, override.member_id, start, end
                 )
-                .returning(*_OVERRIDE_COLUMNS)
-            ).one()
-        return _override(row)
+                row = connection.execute(
+                    insert(OverrideRow)
+                    .values(
+                        team_id=team_id,
+                        role=override.role,
+                        member_id=override.member_id,
+                        starts_at=start,
+                        ends_at=end,
+                        reason=override.reason,
+                        created_by=created_by,
+                        created_at=self._now(),
+                        removed_at=None,
+                    )
+                    .returning(*_OVERRIDE_COLUMNS)
+                ).one()
+                stored.append(_override(row))
+        return stored
 
     def list_overrides(
         self,
@@ -78,6 +111,7 @@ class OverrideStore(StoreCore):
     def remove_override(self, team_id: str, override_id: int) -> Override | None:
         """Mark an active override removed; None when the team has no such active override."""
         with self._transaction(write=True) as connection:
+            _lock_team(connection, team_id)
             row = connection.execute(
                 update(OverrideRow)
                 .where(
@@ -103,6 +137,27 @@ _OVERRIDE_COLUMNS = (
     OverrideRow.created_at,
     OverrideRow.removed_at,
 )
+
+
+def _refuse_duplicate(
+    connection: Connection, team_id: str, role: str, member_id: str, start: datetime, end: datetime
+) -> None:
+    existing = connection.scalar(
+        select(OverrideRow.id).where(
+            OverrideRow.team_id == team_id,
+            OverrideRow.role == role,
+            OverrideRow.member_id == member_id,
+            OverrideRow.starts_at == start,
+            OverrideRow.ends_at == end,
+            OverrideRow.removed_at.is_(None),
+        )
+    )
+    if existing is not None:
+        raise DuplicateOverride(
+            f"override {existing} already puts {member_id!r} in role {role!r} "
+            f"{rfc3339(start)} – {rfc3339(end)}; nothing was added",
+            existing,
+        )
 
 
 def _override(row: Row[*tuple[Any, ...]]) -> Override:

@@ -23,10 +23,10 @@ from sqlalchemy.engine import Connection
 
 from rota.errors import ScheduleNotFound
 from rota.model import Schedule, ScheduledShift
-from rota.store.core import StoreCore, _utc
+from rota.store.core import Revision, StoreCore, _require_revision, _revision, _utc
 from rota.store.records import TeamInfo, VersionInfo
 from rota.store.rows import _insert_assignments, _insert_shifts, _select_shifts, _upsert_team
-from rota.store.schema import OverrideRow, ShiftRow, TeamRow, VersionRow
+from rota.store.schema import ShiftRow, TeamRow, VersionRow
 
 
 class ScheduleStore(StoreCore):
@@ -41,6 +41,7 @@ class ScheduleStore(StoreCore):
         meta: Mapping[str, object] | None = None,
         team_name: str | None = None,
         team_timezone: str | None = None,
+        expected_revision: Revision | None = None,
     ) -> Schedule:
         """Store ``schedule`` as the team's next version, atomically.
 
@@ -52,6 +53,9 @@ class ScheduleStore(StoreCore):
                 ``schedule.meta``. Non-finite floats (no bound yet) are stored as ``None``.
             team_name: display name; default: ``team.name`` read from ``config_text``.
             team_timezone: IANA zone; default: ``team.timezone`` read from ``config_text``.
+            expected_revision: the team's :meth:`revision` the schedule was planned around
+                (``missing_ok`` for a new team); when given and the team has changed since,
+                nothing is stored.
 
         Returns:
             The stored schedule, with ``version``, ``created_at`` and the stored ``meta``.
@@ -60,6 +64,7 @@ class ScheduleStore(StoreCore):
             ValueError: a datetime is naive or a shift does not end after it starts.
             TypeError: ``meta`` holds something JSON cannot represent.
             StoreError: the database failed; nothing was stored.
+            ConcurrentChange: the team is no longer at ``expected_revision``.
         """
         stored_meta = _json_meta({**schedule.meta, **(meta or {})})
         shifts = _normalised_shifts(schedule.shifts)
@@ -77,6 +82,7 @@ class ScheduleStore(StoreCore):
                 timezone=team_timezone or header_zone,
                 now=created_at,
             )
+            _require_revision(connection, schedule.team_id, expected_revision)
             latest = connection.scalar(
                 select(func.max(VersionRow.version)).where(VersionRow.team_id == schedule.team_id)
             )
@@ -211,29 +217,21 @@ class ScheduleStore(StoreCore):
         with self._transaction() as connection:
             return self._version_row(connection, team_id, version).config_text
 
-    def revision(self, team_id: str) -> tuple[object, ...]:
+    def revision(self, team_id: str, *, missing_ok: bool = False) -> Revision:
         """A cheap fingerprint of what the team's effective schedule depends on.
 
         It changes whenever a version is added or an override is added or removed, so callers
-        can cache derived data (the on-call index) and re-read only when it differs.
+        can cache derived data (the on-call index) and re-read only when it differs, and writers
+        can refuse to store work planned around an older state (``expected_revision``).
 
         Raises:
-            TeamNotFound: no team ``team_id``.
+            TeamNotFound: no team ``team_id`` (unless ``missing_ok``).
         """
         with self._transaction() as connection:
-            latest = connection.scalar(
-                select(func.max(VersionRow.version)).where(VersionRow.team_id == team_id)
-            )
-            if latest is None:
+            found = _revision(connection, team_id)
+            if found[0] is None and not missing_ok:
                 self._require_team(connection, team_id)
-            overrides = connection.execute(
-                select(
-                    func.count(OverrideRow.id),
-                    func.max(OverrideRow.id),
-                    func.max(OverrideRow.removed_at),
-                ).where(OverrideRow.team_id == team_id)
-            ).one()
-        return (latest, *overrides)
+        return found
 
     def _version_row(
         self, connection: Connection, team_id: str, version: int | None

@@ -193,19 +193,25 @@ def test_sigkill_during_override_add_keeps_overrides_whole(
     with Store.open(url) as store:
         team = load_team_state(store, SMALL.name).team
     member = next(m.id for m in team.members if m.unavailable_during(start, end) is None)
-    args = [
-        "override", "add", SMALL.name, "--db", url, "--member", member, "--role", "primary",
-        "--start", "2027-01-05T10:00:00Z", "--end", "2027-01-05T12:00:00Z", "--reason", "swap",
-    ]  # fmt: skip
-    full = _timed(args)
+
+    def args(attempt: int) -> list[str]:
+        """A distinct override per attempt: an identical one would be refused as a duplicate."""
+        return [
+            "override", "add", SMALL.name, "--db", url, "--member", member, "--role", "primary",
+            "--start", "2027-01-05T10:00:00Z",
+            "--end", f"{start + timedelta(hours=1, minutes=attempt):%Y-%m-%dT%H:%M:%SZ}",
+            "--reason", "swap",
+        ]  # fmt: skip
+
+    full = _timed(args(0))
     count = len(Store.open(url).list_overrides(SMALL.name))
-    for _ in range(KILLS):
-        _run_killed(args, rng.uniform(0.5 * full, 1.1 * full))
+    for attempt in range(1, KILLS + 1):
+        _run_killed(args(attempt), rng.uniform(0.5 * full, 1.1 * full))
         check_store(url)
         now = len(Store.open(url).list_overrides(SMALL.name))
         assert now in (count, count + 1)
         count = now
-    assert run_rota(args).code == 0
+    assert run_rota(args(KILLS + 1)).code == 0
     assert len(Store.open(url).list_overrides(SMALL.name)) == count + 1
 
 
