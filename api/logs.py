@@ -1,7 +1,9 @@
 """Logging for ``rota serve``: uvicorn's access log without secrets.
 
 Feed URLs carry their token in the path; the access log shows ``/feeds/<redacted>.ics``
-instead. API keys travel in the Authorization header, which uvicorn never logs.
+instead. API keys travel in the Authorization header, which uvicorn never logs; a key or token
+pasted into a query string is redacted too, also when it is percent-encoded (once or more, in
+upper or lower case), since uvicorn logs query strings as they arrive.
 """
 
 from __future__ import annotations
@@ -11,7 +13,21 @@ import re
 from typing import Any
 
 _FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+")
-_KEY = re.compile(r"rota_[kf]_[A-Za-z0-9_-]{8,}")
+_PERCENT = r"%(?:25)*[0-9a-f]{2}"  # one byte, percent-encoded once or more (%5F, %255F)
+
+
+def _char(char: str) -> str:
+    """A pattern for ``char`` written as it is or percent-encoded."""
+    return f"(?:{re.escape(char)}|%(?:25)*{ord(char):02x})"
+
+
+_KEY = re.compile(
+    "".join(_char(c) for c in "rota_")
+    + f"(?:{_char('k')}|{_char('f')})"
+    + _char("_")
+    + f"(?:[a-z0-9_-]|{_PERCENT}){{8,}}",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:
@@ -19,6 +35,12 @@ def redact(text: str) -> str:
 
     >>> redact('GET /feeds/rota_f_abcdefghijkl.ics HTTP/1.1')
     'GET /feeds/<redacted>.ics HTTP/1.1'
+    >>> redact('GET /v1/teams?key=rota%5Fk%5Fabcdefghijkl&x=1 HTTP/1.1')
+    'GET /v1/teams?key=<redacted>&x=1 HTTP/1.1'
+    >>> redact('GET /?k=%72%6f%74%61%5f%6b%5f%61bcdefghijkl HTTP/1.1')
+    'GET /?k=<redacted> HTTP/1.1'
+    >>> redact('GET /?k=rota%255Fk%255Fabcdefghijkl HTTP/1.1')
+    'GET /?k=<redacted> HTTP/1.1'
     """
     text = _FEED_PATH.sub(
         lambda m: "/feeds/<redacted>" + (".ics" if m.group(0).endswith(".ics") else ""), text
@@ -46,5 +68,9 @@ def log_config() -> dict[str, Any]:
     config["handlers"] = {
         name: {**handler, "filters": ["redact"]}
         for name, handler in LOGGING_CONFIG["handlers"].items()
+    }
+    config["loggers"] = {
+        **LOGGING_CONFIG["loggers"],
+        "rota": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
     return config

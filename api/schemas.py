@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from rota.config import ID_PATTERN
+from rota.instants import SubSecondInstant, exact_second, instant_text_problem
+from rota.text import REASON_MAX, text_problem
+
+
+def _instant_text(value: object) -> object:
+    problem = instant_text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("instant", problem)
+    return value
+
+
+def _whole_second(value: datetime) -> datetime:
+    try:
+        return exact_second(value)
+    except SubSecondInstant as exc:
+        raise PydanticCustomError("instant", str(exc)) from None
+
+
+def _reason(value: str | None) -> str | None:
+    problem = None if value is None else text_problem(value, REASON_MAX)
+    if problem is not None:
+        raise PydanticCustomError("text", problem)
+    return value
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant_text)]
+"""An instant to look up, as RFC 3339 text (routes floor it to its second: rota.instants)."""
+ExactInstant = Annotated[datetime, BeforeValidator(_instant_text), AfterValidator(_whole_second)]
+"""An instant to store or match exactly: RFC 3339 text, whole seconds."""
+TeamId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+"""A team id as the team file allows it (lowercase letters, digits and '-')."""
+Reason = Annotated[str | None, AfterValidator(_reason)]
+"""One line of printable text, at most ``REASON_MAX`` characters."""
 
 
 class _Public(BaseModel):
@@ -116,9 +152,11 @@ class OverrideCreate(BaseModel):
 
     member: str = Field(description="Member id who takes the role.")
     role: str
-    start: datetime = Field(description="RFC 3339 instant with offset.")
-    end: datetime = Field(description="RFC 3339 instant with offset.")
-    reason: str | None = Field(default=None, max_length=500)
+    start: ExactInstant = Field(description="RFC 3339 instant with offset, whole seconds.")
+    end: ExactInstant = Field(description="RFC 3339 instant with offset, whole seconds.")
+    reason: Reason = Field(
+        default=None, description=f"One line of printable text, at most {REASON_MAX} characters."
+    )
 
 
 class OverridePublic(_Public):
@@ -131,6 +169,11 @@ class OverridePublic(_Public):
     reason: str | None
     created_at: datetime | None
     created_by: str | None
+    state: Literal["active", "suspended"] = Field(
+        description="suspended: stored, but it does not fit the current schedule version "
+        "(member gone or away, role gone, or two roles at once); the planned holder pages."
+    )
+    suspended_because: str | None = Field(description="Why it is suspended; null when active.")
 
 
 class OverridesPublic(_Public):

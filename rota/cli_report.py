@@ -22,7 +22,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from rota.cli_io import write_output
 from rota.errors import UsageError
+from rota.instants import floor_second
 from rota.localtime import local_midnight_utc
 from rota.views import InstantOutOfRange, parse_instant
 
@@ -51,7 +53,7 @@ def parse_bound(text: str | None, option: str, zone: ZoneInfo) -> datetime | Non
     try:
         if len(value) == 10:
             return local_midnight_utc(date.fromisoformat(value), zone)
-        return parse_instant(value)
+        return floor_second(parse_instant(value))  # a lookup: see rota.instants
     except (InstantOutOfRange, OverflowError) as exc:  # a day's midnight too, east of UTC
         raise UsageError(f"{option}: {InstantOutOfRange()}. Got value: {text!r}") from exc
     except ValueError as exc:
@@ -184,5 +186,5 @@ def report(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text, "--output")
         Console(stderr=True).print(f"wrote {output}", markup=False)

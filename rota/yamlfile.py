@@ -69,6 +69,8 @@ MAX_DEPTH = 64
 """Nesting deeper than this is refused (a team file needs about six levels)."""
 MAX_VALUES = 200_000
 """Values a document may expand to; refuses alias bombs ("billion laughs")."""
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Team files larger than this (2 MiB) are refused unread; a team of 100 people is ~20 KB."""
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -145,8 +147,8 @@ def _convert(
                 Problem(
                     doc.file,
                     format_path(path),
-                    f"the document expands to more than {MAX_VALUES:,} values "
-                    "(aliases repeated inside aliases?)",
+                    f"the document holds more than {MAX_VALUES:,} values, far more than a team "
+                    "needs (aliases count once per use)",
                     line=line,
                     column=column,
                 )
@@ -290,14 +292,29 @@ def parse_yaml(text: str, file: str, *, keep_going: bool = False) -> YamlDocumen
     return doc
 
 
-def read_yaml(path: Path, *, keep_going: bool = False) -> YamlDocument:
-    """Read and parse ``path`` (UTF-8, a byte-order mark is allowed); see :func:`parse_yaml`.
+def read_text(path: Path) -> str:
+    """The text of a team file (UTF-8, a byte-order mark is allowed), read in full only when
+    it is at most :data:`MAX_FILE_BYTES` long: at most one byte more is ever read, so
+    ``/dev/zero`` or a runaway pipe is refused at once.
 
     Raises:
-        ConfigError: when the file is missing, unreadable, not UTF-8 or not valid YAML.
+        ConfigError: when the file is missing, unreadable, too large or not UTF-8.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ConfigError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        f"team file is larger than {MAX_FILE_BYTES // 2**20} MiB; "
+                        "is it the right file? (a team of 100 people takes about 20 KB)",
+                    )
+                ]
+            )
+        return data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ConfigError([Problem(str(path), "", "file not found")]) from exc
     except IsADirectoryError as exc:
@@ -308,4 +325,12 @@ def read_yaml(path: Path, *, keep_going: bool = False) -> YamlDocument:
         ) from exc
     except OSError as exc:
         raise ConfigError([Problem(str(path), "", f"cannot read file: {exc.strerror}")]) from exc
-    return parse_yaml(text, str(path), keep_going=keep_going)
+
+
+def read_yaml(path: Path, *, keep_going: bool = False) -> YamlDocument:
+    """Read (:func:`read_text`) and parse ``path``; see :func:`parse_yaml`.
+
+    Raises:
+        ConfigError: when the file is missing, unreadable, too large, not UTF-8 or not YAML.
+    """
+    return parse_yaml(read_text(path), str(path), keep_going=keep_going)

@@ -1,4 +1,5 @@
-"""Query parameters shared by routes: instants must carry an offset (RFC 3339)."""
+"""Query parameters shared by routes: instants must carry an offset (RFC 3339) and are floored
+to their second (the rule is rota.instants'; ``api.schemas.Instant`` refuses numbers)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from fastapi.exceptions import RequestValidationError
 
+from rota.instants import floor_second
 from rota.views import InstantOutOfRange, in_utc
 
 
@@ -17,8 +19,10 @@ def invalid(location: str, name: str, message: str, value: object) -> RequestVal
 
 
 def aware_instant(value: datetime | None, name: str, location: str = "query") -> datetime | None:
-    """``value`` in UTC; a value without an offset is refused (a 3 a.m. guess is worse), and
-    so is one whose UTC time falls outside years 1-9999 (``0001-01-01T00:00:00+00:01``)."""
+    """``value`` in UTC, floored to its second; a value without an offset is refused (a 3 a.m.
+    guess is worse), and so is one whose UTC time falls outside years 1-9999
+    (``0001-01-01T00:00:00+00:01``). Instants to store are whole seconds already
+    (``api.schemas.ExactInstant``), so flooring leaves them as they are."""
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
@@ -29,7 +33,7 @@ def aware_instant(value: datetime | None, name: str, location: str = "query") ->
             value.isoformat(),
         )
     try:
-        return in_utc(value)
+        return floor_second(in_utc(value))
     except InstantOutOfRange:
         message = "is out of range: in UTC it falls outside years 1-9999"
         raise invalid(location, name, message, value.isoformat()) from None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from api.deps import ClockDep, ReadKey, StatesDep, StoreDep
 from api.routes.params import aware_instant
-from api.schemas import ErrorPublic
+from api.schemas import ErrorPublic, ExactInstant
 from rota.swap import published_swap_options, swap_view
 
 router = APIRouter(
@@ -27,7 +26,9 @@ def list_swaps(
     store: StoreDep,
     clock: ClockDep,
     member: Annotated[str, Query(description="The member giving the shift away.")],
-    shift: Annotated[datetime, Query(description="Start instant of their shift (RFC 3339).")],
+    shift: Annotated[
+        ExactInstant, Query(description="Start instant of their shift (RFC 3339, whole seconds).")
+    ],
 ) -> Any:
     """Members who can take ``member``'s shift starting at ``shift`` without breaking a hard
     rule (fairest first), and one-for-one trades that keep everybody's hours. Record the

@@ -20,11 +20,12 @@ The package, one concept per module:
 - :mod:`rota.config.models`: the pydantic sections and :class:`TeamConfig` (pass 1);
 - :mod:`rota.config.checks`: the cross-field checks on the raw data (pass 2);
 - :mod:`rota.config.messages`: pydantic's errors turned into one-line :class:`Problem` values;
+- :mod:`rota.config.strict`: rules for files being validated or solved, not for stored ones;
 - :mod:`rota.config.load`: :func:`load_config` and :func:`config_from_document`.
 """
 
 from rota.config.checks import CrossProblem
-from rota.config.load import config_from_document, load_config
+from rota.config.load import config_from_document, load_config, load_team_file
 from rota.config.models import (
     AckTimeout,
     EscalationLevel,
@@ -56,9 +57,11 @@ from rota.config.scalars import (
     ID_PATTERN,
     STANDARD_SEVERITIES,
     WEEKDAYS,
+    is_id,
     parse_time_of_day,
     supported_countries,
 )
+from rota.config.strict import strictness_problems
 
 __all__ = [
     "ID_PATTERN",
@@ -91,7 +94,10 @@ __all__ = [
     "Window",
     "Zone",
     "config_from_document",
+    "is_id",
     "load_config",
+    "load_team_file",
     "parse_time_of_day",
+    "strictness_problems",
     "supported_countries",
 ]

@@ -1,7 +1,8 @@
 """Loading a team file: :func:`load_config` and :func:`config_from_document`.
 
 Runs both checking passes (:mod:`rota.config.models`, :mod:`rota.config.checks`) and reports
-every problem found at once, in line order, as one :class:`ConfigError`.
+every problem found at once, in line order, as one :class:`ConfigError`. A file being validated
+or solved is also held to :mod:`rota.config.strict`; a stored one is not.
 """
 
 from __future__ import annotations
@@ -13,17 +14,23 @@ from pydantic import ValidationError
 from rota.config.checks import _cross_checks
 from rota.config.messages import _problem, _problems_from_validation
 from rota.config.models import TeamConfig
+from rota.config.strict import strictness_problems
 from rota.errors import ConfigError, Problem
-from rota.yamlfile import YamlDocument, format_path, read_yaml
+from rota.yamlfile import YamlDocument, format_path, parse_yaml, read_text
 
 _ROOT_KEYS = tuple(TeamConfig.model_fields)
 
 
-def config_from_document(doc: YamlDocument) -> TeamConfig:
+def config_from_document(doc: YamlDocument, *, strict: bool = False) -> TeamConfig:
     """Validate a parsed document, raising :class:`ConfigError` with every problem found.
 
     The problems the parser collected (``doc.problems``: duplicate keys) come first in line
     order with the others.
+
+    Args:
+        doc: the parsed team file.
+        strict: also apply :mod:`rota.config.strict` (files being validated or solved). Leave
+            it off for team files already stored, so that they keep loading.
     """
     if doc.data is None:
         raise ConfigError(
@@ -59,6 +66,9 @@ def config_from_document(doc: YamlDocument) -> TeamConfig:
     for path, message, value in _cross_checks(doc.data):
         if format_path(path) not in reported:
             problems.append(_problem(doc, path, message, value, True))
+    if strict:
+        reported = {p.path for p in problems}
+        problems += [p for p in strictness_problems(doc) if p.path not in reported]
     if problems:
         problems.sort(key=lambda p: (p.line is None, p.line or 0, p.column or 0))
         raise ConfigError(problems)
@@ -67,7 +77,7 @@ def config_from_document(doc: YamlDocument) -> TeamConfig:
 
 
 def load_config(path: str | Path) -> TeamConfig:
-    """Read, parse and validate one team file.
+    """Read, parse and validate one team file, strictly (see :mod:`rota.config.strict`).
 
     Args:
         path: the YAML team file.
@@ -78,4 +88,10 @@ def load_config(path: str | Path) -> TeamConfig:
     Raises:
         ConfigError: with one :class:`Problem` per mistake, all at once.
     """
-    return config_from_document(read_yaml(Path(path), keep_going=True))
+    return load_team_file(path)[0]
+
+
+def load_team_file(path: str | Path) -> tuple[TeamConfig, str]:
+    """:func:`load_config`, and the text exactly as read and validated (``solve`` stores it)."""
+    text = read_text(Path(path))
+    return config_from_document(parse_yaml(text, str(path), keep_going=True), strict=True), text

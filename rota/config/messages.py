@@ -139,8 +139,14 @@ def _clean_loc(loc: tuple[Any, ...]) -> YamlPath:
     )
 
 
+_TEXT_SHOWN = 80
+
+
 def _plain(value: Any) -> Any:
-    """Show a value as the user wrote it: dates as text, long mappings by their keys."""
+    """Show a value as the user wrote it: dates as text, long mappings by their keys, long
+    text by its start."""
+    if isinstance(value, str) and len(value) > _TEXT_SHOWN:
+        return f"{value[:_TEXT_SHOWN]}… ({len(value)} characters)"
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes") if not value.second else value.isoformat()
     if isinstance(value, date | time):

@@ -70,6 +70,15 @@ def parse_time_of_day(value: Any) -> time:
     return time(hours, minutes)
 
 
+def is_id(value: str) -> bool:
+    """Whether ``value`` is a name a team file allows as an id (so a team could have it).
+
+    >>> is_id("platform-eu"), is_id("ops\\n"), is_id("x" * 65)
+    (True, False, False)
+    """
+    return len(value) <= _ID_MAX and _ID_RE.fullmatch(value) is not None
+
+
 def _id(value: Any) -> str:
     if not isinstance(value, str):
         _fail("id", "expected a name made of lowercase letters, digits and '-' (e.g. 'platform')")

@@ -45,7 +45,7 @@ def test_apply_a_swap_through_the_overrides_post(
         ({"member": "zed", "shift": "2027-01-06T00:00:00Z"}, "no member 'zed'"),
         ({"member": "dan", "shift": "2027-01-06T00:00:00Z"}, "holds no shift starting"),
         ({"member": "ann", "shift": "2027-01-06T00:00:00"}, "UTC offset"),
-        ({"member": "ann", "shift": "yesterday"}, "datetime"),
+        ({"member": "ann", "shift": "yesterday"}, "RFC 3339"),
         ({"member": "ann"}, "shift"),
     ],
 )

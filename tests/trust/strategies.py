@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 
 # Zones with DST in both hemispheres, 30- and 45-minute offsets, a 30-minute DST (Lord Howe), and
 # zones without DST.
+PRINTABLE = st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+"""Characters a name in a team file may hold (rota.text: one line of printable text)."""
 ZONES = (
     "Europe/Warsaw",
     "Europe/London",
@@ -123,7 +125,7 @@ def team_documents(draw: st.DrawFn, *, max_members: int = 6, max_weeks: int = 3)
     for i, member_id in enumerate(member_ids):
         member: dict[str, Any] = {"id": member_id, "timezone": draw(st.sampled_from(ZONES))}
         if draw(st.booleans()):
-            member["name"] = draw(st.text(min_size=1, max_size=20).filter(str.strip))
+            member["name"] = draw(st.text(PRINTABLE, min_size=1, max_size=20).filter(str.strip))
         if draw(st.booleans()):
             member["email"] = f"{member_id}@example.com"
         if draw(st.booleans()):
@@ -147,7 +149,7 @@ def team_documents(draw: st.DrawFn, *, max_members: int = 6, max_weeks: int = 3)
         "members": members,
     }
     if draw(st.booleans()):
-        doc["team"]["name"] = draw(st.text(min_size=1, max_size=30).filter(str.strip))
+        doc["team"]["name"] = draw(st.text(PRINTABLE, min_size=1, max_size=30).filter(str.strip))
     if draw(st.booleans()):
         doc["working_hours"] = draw(windows())
     if draw(st.booleans()):
