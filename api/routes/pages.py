@@ -8,7 +8,9 @@ SameSite=Strict session cookie (see :mod:`api.routes.session`). Anonymous visito
 
 Feed links carry secret tokens, so the page never mints them on its own: a signed-in write key
 gets a button per feed that creates a token (``POST /teams/{team}/feeds``) and shows its URL
-once; a read key is told to ask for one (``rota feed create``).
+once, and sees the team's existing feed URLs (never their tokens) with a button that revokes
+one (``POST /teams/{team}/feeds/{id}/revoke``); a read key is told to ask for one
+(``rota feed create``).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from api.routes.feeds import feed_urls
+from api.routes.feeds import feed_urls, request_base, revoke_token
 from api.routes.session import (
     SESSION_COOKIE,
     SESSION_SECONDS,
@@ -38,6 +41,7 @@ from api.routes.session import (
     same_origin,
     viewer,
 )
+from rota.calendar.tokens import token_view, tokens_of_team
 from rota.errors import ScheduleNotFound, TeamNotFound
 from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
 from rota.oncall import OnCallAnswer, resolve_oncall
@@ -292,6 +296,11 @@ def team_page(request: Request, team: str, tz: str | None = None) -> Response:
         [frozenset(index.overrides_at_position(k)) for k in range(len(index))],
     )
     report = build_report(state.team, state.schedule, index.shifts)
+    existing: list[dict[str, object]] = []
+    if key.scope == "write":  # which feeds exist and when they were used is for write keys
+        store: Store = request.app.state.store
+        members = {m.id for m in state.team.members}
+        existing = [token_view(t) for t in tokens_of_team(store.list_feed_tokens(), team, members)]
     return _page(
         request,
         "team.html",
@@ -307,14 +316,16 @@ def team_page(request: Request, team: str, tz: str | None = None) -> Response:
             "colours": member_colours(m.id for m in state.team.members),
             "report": report,
             "charts": fairness_charts(report),
+            "existing_feeds": existing,
         },
         key=key,
     )
 
 
-@router.post("/teams/{team}/feeds")
-async def create_feed(request: Request, team: str) -> Response:
-    """Create a feed token for the team, one role or one member (write keys) and show it once."""
+async def _write_form(
+    request: Request, needs_write: str
+) -> tuple[ApiKey, dict[str, str]] | Response:
+    """The signed-in write key and the posted form, or the page that refuses the request."""
     key = viewer(request, _now(request))
     if key is None:
         return _to_login(request)
@@ -322,12 +333,20 @@ async def create_feed(request: Request, team: str) -> Response:
     if not same_origin(request) or not csrf_valid(request, form.get("csrf", "")):
         return _error(request, status.HTTP_403_FORBIDDEN, "Form expired; reload the page", key)
     if key.scope != "write":
-        return _error(
-            request,
-            status.HTTP_403_FORBIDDEN,
-            "Creating a feed link needs a write key; ask your team lead or run `rota feed create`",
-            key,
-        )
+        return _error(request, status.HTTP_403_FORBIDDEN, needs_write, key)
+    return key, form
+
+
+@router.post("/teams/{team}/feeds")
+async def create_feed(request: Request, team: str) -> Response:
+    """Create a feed token for the team, one role or one member (write keys) and show it once."""
+    checked = await _write_form(
+        request,
+        "Creating a feed link needs a write key; ask your team lead or run `rota feed create`",
+    )
+    if isinstance(checked, Response):
+        return checked
+    key, form = checked
     states: TeamStateCache = request.app.state.states
     try:
         state = states.get(team)
@@ -345,6 +364,10 @@ async def create_feed(request: Request, team: str) -> Response:
         label = f"{members[member]}: on call in every team"
     else:
         return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, "Unknown feed", key)
+    try:
+        base = request_base(request)
+    except HTTPException as exc:
+        return _error(request, exc.status_code, str(exc.detail), key)
     token = new_secret(FEED_TOKEN_PREFIX)
     request.app.state.store.add_feed_token(
         token_hash=secret_hash(token),
@@ -353,7 +376,6 @@ async def create_feed(request: Request, team: str) -> Response:
         member_id=member if kind == "member" else None,
         role=role if kind == "role" else None,
     )
-    base = request.app.state.settings.public_url or str(request.base_url)
     return _page(
         request,
         "feed_created.html",
@@ -361,3 +383,30 @@ async def create_feed(request: Request, team: str) -> Response:
         status.HTTP_201_CREATED,
         key,
     )
+
+
+@router.post("/teams/{team}/feeds/{feed_id}/revoke")
+async def revoke_feed(
+    request: Request, team: str, feed_id: Annotated[int, PathParam(ge=1, le=2**63 - 1)]
+) -> Response:
+    """Revoke one of the team's feed URLs (write keys), then back to the team page."""
+    checked = await _write_form(
+        request, "Revoking a feed link needs a write key; run `rota feed revoke ID`"
+    )
+    if isinstance(checked, Response):
+        return checked
+    key, _form = checked
+    states: TeamStateCache = request.app.state.states
+    store: Store = request.app.state.store
+    try:
+        state = states.get(team)
+    except (TeamNotFound, ScheduleNotFound):
+        return _error(request, status.HTTP_404_NOT_FOUND, f"No published rota for {team!r}", key)
+    members = {m.id for m in state.team.members}
+    if not any(t.id == feed_id for t in tokens_of_team(store.list_feed_tokens(), team, members)):
+        return _error(request, status.HTTP_404_NOT_FOUND, f"No feed {feed_id} of {team!r}", key)
+    try:
+        revoke_token(request, store, feed_id)
+    except HTTPException as exc:  # revoked meanwhile
+        return _error(request, exc.status_code, str(exc.detail), key)
+    return RedirectResponse(f"/teams/{team}#feeds", status.HTTP_303_SEE_OTHER)

@@ -21,11 +21,20 @@ SEQUENCE (monotonic, no database here)
     earlier events; per UID the one with the highest SEQUENCE is the reference). An event whose UID
     is new gets SEQUENCE 0; one whose content (:attr:`FeedEvent.content`: start, end, holder,
     summary, description) equals the reference keeps its SEQUENCE; otherwise it gets reference
-    SEQUENCE + 1. :func:`events_across_versions` folds this over a team's published versions.
+    SEQUENCE + 1. :class:`PublishedHistory` folds this over every state a feed went through (each
+    version with the overrides in force at each moment, see :mod:`rota.calendar.publish`), so an
+    event rises exactly when what subscribers saw of it changed.
+
+Odd stored data never breaks a feed
+    Instants are floored to whole seconds (a shift left shorter than a second is dropped), and
+    names are shown with control and invisible format characters replaced by a space
+    (:func:`shown_text`); the feed writer escapes TEXT values as RFC 5545 §3.3.11 requires.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +43,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from rota.errors import FeedError
+from rota.instants import floor_second
 from rota.model import Member, ScheduledShift
 from rota.team import Team
 
@@ -100,11 +110,13 @@ def build_events(
     Returns:
         Events sorted by start, then by the team's role order.
 
+    Shift times are floored to whole seconds (iCalendar has no finer unit); a shift that
+    becomes empty by that is left out.
+
     Raises:
-        FeedError: a shift has naive or non-whole-second times, ends before it starts, or
-            overlaps another.
+        FeedError: a shift has naive times, ends before it starts, or overlaps another.
     """
-    ordered = _checked(team.id, shifts)
+    ordered = _whole_seconds(_checked(team.id, shifts))
     runs = {role: _runs(role, ordered) for role in _roles_in(team, ordered)}
     reference = _latest_by_uid(previous)
     events: list[FeedEvent] = []
@@ -119,7 +131,7 @@ def build_events(
                 member_id=run.member_id,
                 start=run.start,
                 end=run.end,
-                summary=f"On call: {role} — {team.config.team_name}",
+                summary=f"On call: {role} — {_team_name(team)}",
                 description=_description(team, run, before, after, runs),
             )
             events.append(_sequenced(event, reference.get(event.uid)))
@@ -135,12 +147,31 @@ def events_across_versions(
     A UID that vanishes in one version and comes back later is compared with its last published
     form: same content keeps that SEQUENCE, other content gets it + 1.
     """
-    seen: dict[str, FeedEvent] = {}
+    history = PublishedHistory()
     events: tuple[FeedEvent, ...] = ()
     for shifts in versions:
-        events = build_events(team, shifts, previous=seen.values())
-        seen.update((event.uid, event) for event in events)
+        events = history.publish(team, shifts)
     return events
+
+
+class PublishedHistory:
+    """The events a feed published so far, as a fold: each :meth:`publish` is the next state.
+
+    Keeps, per UID, the event last published under it; :meth:`copy` lets a caller keep a
+    prefix of the history and continue it later without replaying it.
+    """
+
+    def __init__(self, seen: Mapping[str, FeedEvent] | None = None) -> None:
+        self._seen: dict[str, FeedEvent] = dict(seen or {})
+
+    def publish(self, team: Team, shifts: Sequence[ScheduledShift]) -> tuple[FeedEvent, ...]:
+        """The events of the next published state, SEQUENCE set against everything before it."""
+        events = build_events(team, shifts, previous=self._seen.values())
+        self._seen.update((event.uid, event) for event in events)
+        return events
+
+    def copy(self) -> PublishedHistory:
+        return PublishedHistory(self._seen)
 
 
 def _sequenced(event: FeedEvent, before: FeedEvent | None) -> FeedEvent:
@@ -165,10 +196,6 @@ def _checked(team_id: str, shifts: Sequence[ScheduledShift]) -> list[ScheduledSh
         for instant in (shift.start, shift.end):
             if instant.tzinfo is None or instant.utcoffset() is None:
                 raise FeedError(f"team {team_id}: shift time {instant.isoformat()} has no zone")
-            if instant.microsecond:
-                raise FeedError(
-                    f"team {team_id}: shift time {instant.isoformat()} is not on a whole second"
-                )
         if shift.end <= shift.start:
             raise FeedError(
                 f"team {team_id}: shift {shift.start.isoformat()} ends at or before its start"
@@ -181,6 +208,18 @@ def _checked(team_id: str, shifts: Sequence[ScheduledShift]) -> list[ScheduledSh
                 f"and {second.start.astimezone(UTC).isoformat()} overlap"
             )
     return ordered
+
+
+def _whole_seconds(shifts: Sequence[ScheduledShift]) -> list[ScheduledShift]:
+    """Shifts with times floored to whole seconds, without those that become empty.
+
+    Stores of older versions accepted overrides at sub-second instants; flooring every bound the
+    same way keeps adjacent shifts adjacent and non-overlapping ones non-overlapping.
+    """
+    if not any(s.start.microsecond or s.end.microsecond for s in shifts):
+        return list(shifts)
+    floored = (replace(s, start=floor_second(s.start), end=floor_second(s.end)) for s in shifts)
+    return [s for s in floored if s.end > s.start]
 
 
 def _roles_in(team: Team, shifts: Sequence[ScheduledShift]) -> list[str]:
@@ -213,7 +252,7 @@ def _description(
 ) -> str:
     holder = _member(team, run.member_id)
     zone = holder.timezone if holder is not None else team.zone
-    lines = [f"{_who(team, run.member_id)} is {run.role} for {team.config.team_name}."]
+    lines = [f"{_who(team, run.member_id)} is {run.role} for {_team_name(team)}."]
     for role, role_runs in runs.items():
         if role != run.role:
             lines.append(_partners(team, role, role_runs, run))
@@ -264,9 +303,40 @@ def _member(team: Team, member_id: str) -> Member | None:
 
 def _who(team: Team, member_id: str) -> str:
     member = _member(team, member_id)
-    if member is None or member.name == member_id:
+    if member is None:
         return member_id
-    return f"{member_id} ({member.name})"
+    name = shown_text(member.name, member_id)
+    return member_id if name == member_id else f"{member_id} ({name})"
+
+
+def _team_name(team: Team) -> str:
+    return shown_text(team.config.team_name, team.id)
+
+
+_UNSHOWN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+_JOINERS = frozenset({"\u200c", "\u200d"})  # zero-width (non-)joiner: emoji and scripts need them
+_SPACES = re.compile(r"\s+")
+
+
+def shown_text(text: str, fallback: str) -> str:
+    """A stored name as a calendar shows it: one line, control and format characters replaced.
+
+    Team files are checked when they are read, but a file stored by an older version may hold a
+    newline or an escape in a name; the feed shows it with every such character (and runs of
+    white space) as one space, and ``fallback`` (the id) when nothing printable is left.
+
+    >>> shown_text("Ann\\r\\nLee\\x1b", "ann")
+    'Ann Lee'
+    >>> shown_text("\\u202e\\t", "ann")
+    'ann'
+    """
+    if text.isprintable():
+        return text or fallback
+    kept = "".join(
+        " " if unicodedata.category(char) in _UNSHOWN and char not in _JOINERS else char
+        for char in text
+    )
+    return _SPACES.sub(" ", kept).strip() or fallback
 
 
 def _when(instant: datetime, zone: ZoneInfo) -> str:
@@ -296,7 +366,9 @@ def _compact_utc(instant: datetime) -> str:
 
 __all__ = [
     "FeedEvent",
+    "PublishedHistory",
     "build_events",
     "event_uid",
     "events_across_versions",
+    "shown_text",
 ]

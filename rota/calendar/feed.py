@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from icalendar import Calendar, Event
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
-from rota.calendar.events import FeedEvent
+from rota.calendar.events import FeedEvent, shown_text
 from rota.errors import FeedError
 from rota.team import Team
 
@@ -50,16 +50,13 @@ class FeedScope:
     @classmethod
     def for_team(cls, team: Team) -> FeedScope:
         """Every role of ``team``."""
-        return cls(FeedKind.TEAM, f"On call: {team.config.team_name}", team_id=team.id)
+        return cls(FeedKind.TEAM, f"On call: {_team_name(team)}", team_id=team.id)
 
     @classmethod
     def for_member(cls, member_id: str, display_name: str | None = None) -> FeedScope:
         """Every event ``member_id`` holds, in whichever team."""
-        label = (
-            f"{member_id} ({display_name})"
-            if display_name and display_name != member_id
-            else member_id
-        )
+        shown = shown_text(display_name or "", member_id)
+        label = f"{member_id} ({shown})" if shown != member_id else member_id
         return cls(FeedKind.MEMBER, f"On call: {label}", member_id=member_id)
 
     @classmethod
@@ -74,7 +71,7 @@ class FeedScope:
                 f"team {team.id}: unknown role {role!r} (roles: {', '.join(team.roles)})"
             )
         return cls(
-            FeedKind.ROLE, f"On call: {team.config.team_name} — {role}", team_id=team.id, role=role
+            FeedKind.ROLE, f"On call: {_team_name(team)} — {role}", team_id=team.id, role=role
         )
 
     def includes(self, event: FeedEvent) -> bool:
@@ -120,8 +117,8 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", scope.name)
-    calendar.add("x-wr-calname", scope.name)
+    calendar.add("name", vText(scope.name))  # TEXT (RFC 7986): escaped like SUMMARY
+    calendar.add("x-wr-calname", vText(scope.name))
     calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
     seen: set[str] = set()
@@ -195,6 +192,10 @@ def fold_line(line: str) -> str:
     if current:
         segments.append("".join(current))
     return "\r\n ".join(segments)
+
+
+def _team_name(team: Team) -> str:
+    return shown_text(team.config.team_name, team.id)
 
 
 def _vevent(event: FeedEvent, stamp: datetime) -> Event:

@@ -48,6 +48,8 @@ class FeedToken:
     role: str | None
     created_at: datetime
     revoked_at: datetime | None
+    last_used_at: datetime | None = None
+    """When a feed client last fetched it, recorded at most once a minute."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The store's tables as SQLAlchemy ORM rows, and the ``Instant`` column type.
 
-Schema (revision 0001; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
+Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` string on SQLite, which sorts like time and round-trips exactly)::
 
     teams               id PK ([a-z0-9-]+), name, timezone, created_at, updated_at
@@ -18,11 +18,12 @@ Schema (revision 0001; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a
     api_keys            id PK, name, key_hash UNIQUE (hash only, never the key), scope
                         (read | write), created_at, revoked_at
                         UNIQUE (name) WHERE revoked_at IS NULL
+    feed_tokens         id PK, token_hash UNIQUE (hash only), kind (team | member | role),
+                        team_id NULL, member_id NULL, role NULL, created_at, revoked_at,
+                        last_used_at NULL (0003; written at most once a minute per token)
 
-Room left for later revisions (add them as ``versions/0002_...py``):
+Room left for later revisions (add them as ``versions/0004_...py``):
 
-- ``feed_tokens``: id PK, token_hash UNIQUE, kind (team | member | role), team_id FK NULL,
-  member_id NULL, role NULL, created_at, revoked_at.
 - Re-solves (issue 5) need no new table: a re-solve is a new version; what it was based on, the
   freeze instant and the change count go into ``meta``. Index ``assignments (member_id)`` serves
   history and a member's shifts; ``schedule_versions (team_id, version)`` finds the previous one.
@@ -216,6 +217,7 @@ class FeedTokenRow(Base):
     role: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
 
 
 metadata = Base.metadata

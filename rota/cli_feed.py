@@ -1,0 +1,127 @@
+"""``rota feed create|list|revoke``: calendar feed URLs (secret tokens, stored hashed).
+
+Registered on the main app by ``rota/cli.py`` (``app.add_typer(feed_app, name="feed")``). Kept
+apart from ``rota.cli`` (no import of it, so no import cycle); errors are
+:class:`~rota.errors.RotaError` subclasses, which ``rota.cli.main`` turns into a one-line
+message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Literal, cast
+
+import typer
+from rich.console import Console
+
+from rota.cli_io import ID_MAX
+from rota.errors import UsageError
+
+feed_app = typer.Typer(help="Calendar feed URLs (secret tokens).", no_args_is_help=True)
+
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
+]
+DEFAULT_DB = "sqlite:///rota.db"
+
+
+@feed_app.command("create")
+def feed_create(
+    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    member: Annotated[str | None, typer.Option(help="A member feed instead.")] = None,
+    role: Annotated[str | None, typer.Option(help="A single role of the team.")] = None,
+    base_url: Annotated[
+        str, typer.Option(help="Where `rota serve` is reachable (http:// or https://).")
+    ] = "http://127.0.0.1:8080",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create a subscribable feed URL (printed once; only its hash is stored)."""
+    from rota.calendar.links import checked_base_url, feed_links
+    from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
+    from rota.service import load_team_state
+    from rota.store import Store
+
+    if member is not None and role is not None:
+        raise UsageError("--member and --role cannot be combined; choose one feed")
+    base = checked_base_url(base_url, "--base-url")
+    with Store.open(db) as store:
+        state = load_team_state(store, team_id)
+        if member is not None and member not in {m.id for m in state.team.members}:
+            raise UsageError(f"--member: no member {member!r} in team {team_id!r}")
+        if role is not None and role not in state.team.roles:
+            raise UsageError(
+                f"--role: not a role of team {team_id!r} (roles: {', '.join(state.team.roles)})."
+                f" Got value: {role!r}"
+            )
+        token = new_secret(FEED_TOKEN_PREFIX)
+        kind = "member" if member else "role" if role else "team"
+        store.add_feed_token(
+            token_hash=secret_hash(token),
+            kind=cast(Literal["team", "member", "role"], kind),
+            team_id=None if member else team_id,
+            member_id=member,
+            role=role,
+        )
+    links = feed_links(base, token)
+    _err.print("Subscribe with (shown only now):", markup=False)
+    sys.stdout.write(f"{links.webcal}\n{links.url}\n")
+
+
+@feed_app.command("list")
+def feed_list(
+    team_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TEAM]",
+            help="Only this team's team and role feeds and its members' feeds.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Active feed URLs: id, kind, team, role, member, created and last used (UTC, minutes)."""
+    from rota.calendar.tokens import token_view, tokens_of_team
+    from rota.service import load_team_state
+    from rota.store import Store
+
+    with Store.open(db) as store:
+        tokens = [t for t in store.list_feed_tokens() if t.revoked_at is None]
+        if team_id is not None:
+            members = {m.id for m in load_team_state(store, team_id).team.members}
+            tokens = tokens_of_team(tokens, team_id, members)
+    views = [token_view(t) for t in tokens]
+    if as_json:
+        sys.stdout.write(json.dumps({"feeds": views}, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not views:
+        _err.print("no feeds" + (f" of team {team_id!r}" if team_id else ""), markup=False)
+        return
+    columns = ("id", "kind", "team", "role", "member", "created", "last_used")
+    rows = [[str(v[c]) if v[c] is not None else "-" for c in columns] for v in views]
+    header = ["id", "kind", "team", "role", "member", "created (UTC)", "last used (UTC)"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(columns))]
+    for row in [header, *rows]:
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        _out.print(line.rstrip(), markup=False, highlight=False)
+
+
+@feed_app.command("revoke")
+def feed_revoke(
+    feed_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="Feed id (see `rota feed list`).")
+    ],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Revoke a feed URL: calendars subscribed to it get 404 from then on."""
+    from rota.store import Store
+
+    with Store.open(db) as store:
+        if not store.revoke_feed_token(feed_id):
+            raise UsageError(f"ID: no active feed with id {feed_id} (see `rota feed list`)")
+    _out.print(f"feed {feed_id} revoked", markup=False)
