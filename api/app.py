@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, status
+from anyio import to_thread
+from fastapi import Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
-from api.deps import KeyCache
+from api.deps import KeyCache, known_ids
+from api.logs import redact
 from api.routes import feeds, health, members, overrides, pages, swaps, teams
+from api.routes.feeds import FeedTokenCache
 from api.schemas import ErrorPublic
 from api.settings import Settings
 from rota import __version__
@@ -25,6 +29,10 @@ from rota.errors import (
 from rota.service import TeamStateCache
 from rota.store import Store
 
+_log = logging.getLogger("rota.api")
+"""Errors the client sees only as a status (503); ``rota serve`` logs them through
+:class:`api.logs.RedactSecrets`."""
+
 _STATUS: tuple[tuple[type[RotaError], int, str | None], ...] = (
     (TeamNotFound, status.HTTP_404_NOT_FOUND, None),
     (ScheduleNotFound, status.HTTP_404_NOT_FOUND, None),
@@ -38,11 +46,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in this many threads; see Settings.threads for why so few.
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         opened = store or Store.open(settings.db_url)
         app.state.store = opened
         app.state.states = TeamStateCache(opened, max_age_s=settings.cache_seconds)
         app.state.keys = KeyCache(opened, max_age_s=settings.cache_seconds)
-        app.state.feeds = FeedPublisher(opened, app.state.states)
+        app.state.feeds = FeedPublisher(opened, app.state.states, max_age_s=settings.cache_seconds)
+        app.state.feed_tokens = FeedTokenCache(opened, max_age_s=settings.cache_seconds)
         try:
             yield
         finally:
@@ -60,11 +71,19 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
 
     @app.exception_handler(RotaError)
-    async def rota_error(_request: Request, exc: RotaError) -> JSONResponse:
+    async def rota_error(request: Request, exc: RotaError) -> JSONResponse:
         if isinstance(exc, UsageError):  # same shape as FastAPI's own 422s
             return JSONResponse(
                 {"detail": [{"loc": [], "msg": str(exc), "type": "value_error"}]},
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
+        if isinstance(exc, StoreError):  # the client sees 503; the operator needs the cause
+            _log.error(
+                "%s %s failed in the store: %s (%s)",
+                request.method,
+                redact(request.url.path),
+                redact(str(exc)),
+                type(exc.__cause__).__name__ if exc.__cause__ else "StoreError",
             )
         for kind, code, fixed in _STATUS:
             if isinstance(exc, kind):
@@ -72,5 +91,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return JSONResponse({"detail": "Internal error"}, status_code=500)
 
     for module in (health, teams, overrides, swaps, members, feeds, pages):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(known_ids)])
     return app

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 import typer
 from rich.console import Console
 
+from rota.cli_feed import feed_app
+from rota.cli_io import ID_MAX, write_output
 from rota.cli_report import report
 from rota.errors import (
     ConfigError,
@@ -27,6 +29,7 @@ from rota.errors import (
     TeamNotFound,
     UsageError,
 )
+from rota.text import REASON_MAX, escaped, text_problem
 
 if TYPE_CHECKING:
     from rota.model import Override, Schedule
@@ -148,12 +151,15 @@ def solve(
         str,
         typer.Option(help="cp-sat (fair, keeps every rule) or round-robin (baseline to compare)."),
     ] = "cp-sat",
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same rota).")] = 0,
-    workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**31 - 1, help="Random seed (same seed, same rota).")
+    ] = 0,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")] = 2,
     freeze: Annotated[
         float | None,
         typer.Option(
             min=0,
+            max=8760,
             help="Re-solve: keep shifts starting before now + HOURS as published "
             "(default: rotation.freeze_hours, 48).",
         ),
@@ -169,7 +175,7 @@ def solve(
     re-solve: every shift starting before now + freeze keeps its holders, overrides in force
     stay honoured, and the rest changes as little as fairness allows.
     """
-    from rota.config import load_config
+    from rota.config import load_team_file
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
     from rota.present import loads_table, solve_summary
@@ -179,14 +185,16 @@ def solve(
 
     if strategy not in ("cp-sat", "round-robin"):
         raise UsageError(f"--strategy: expected 'cp-sat' or 'round-robin'. Got value: {strategy!r}")
-    source_text = file.read_text(encoding="utf-8") if file.is_file() else ""
-    cfg = load_config(file)
+    cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
     team = team_from_config(cfg)
     shifts_grid = build_grid(team)
     store = _open_store(db)
     now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
     hours = cfg.rotation.freeze_hours if freeze is None else freeze
+    # Read before what it fingerprints: a change after this point stops the save below.
+    planned_around = store.revision(team.id, missing_ok=True)
     previous, history, overrides = _published(store, team.id, shifts_grid.start)
+    _warn_stored_file(store, previous)
     if not cfg.fairness.history:
         history = None
     baseline = None
@@ -255,8 +263,13 @@ def solve(
                 }
             )
     stored = store.save_schedule(
-        schedule, config_text=source_text, config_name=file.name, meta=meta
+        schedule,
+        config_text=source_text,
+        config_name=file.name,
+        meta=meta,
+        expected_revision=planned_around,
     )
+    meta["warnings"] = [*meta.get("warnings", []), *_suspension_warnings(team, stored, overrides)]
     loads = member_loads(team, stored)
     summary = spreads(team, loads)
     changes = _resolve_changes(previous, stored) if baseline is not None else []
@@ -296,6 +309,18 @@ def solve(
     out.print(loads_table(team, loads, summary))
 
 
+def _suspension_warnings(team: Any, stored: Schedule, overrides: tuple[Override, ...]) -> list[str]:
+    """One warning per override the new version suspends (it no longer fits the team)."""
+    from rota.oncall.suspension import check_overrides
+
+    return [
+        f"override {s.override.id} ({s.override.member_id} as {s.override.role} "
+        f"{_span(s.override.start, s.override.end)}) is suspended: {s.because}; "
+        "the planned holder pages instead (`rota override list` shows it)"
+        for s in check_overrides(team, stored, overrides).suspended
+    ]
+
+
 DIFF_LINES = 5
 """Changes listed after a re-solve (the rest: ``rota diff``)."""
 
@@ -313,6 +338,23 @@ def _published(
         return None, None, ()
     history = history_before(store, team_id, grid_start)
     return latest, history, tuple(store.list_overrides(team_id))
+
+
+def _warn_stored_file(store: Store, previous: Schedule | None) -> None:
+    """Warn when the team file stored with ``previous`` breaks a rule it predates
+    (rota.config.strict); it keeps loading, and this solve stores the new file."""
+    if previous is None or previous.version is None:
+        return
+    from rota.config import strictness_problems
+    from rota.yamlfile import parse_yaml
+
+    name = f"{previous.team_id} (stored v{previous.version})"
+    try:
+        doc = parse_yaml(store.team_config_text(previous.team_id, previous.version), name)
+    except ConfigError:
+        return  # not ours to judge here: it loaded when it was stored
+    for problem in strictness_problems(doc):
+        err.print(f"warning: {problem}", markup=False, highlight=False)
 
 
 def _resolve_changes(previous: Schedule | None, new: Schedule) -> list[Any]:
@@ -337,17 +379,21 @@ def summary_json(summary: Any) -> Any:
 # ----------------------------------------------------------------------------------- show
 
 
-def _parse_day_or_instant(text: str | None, option: str) -> datetime | None:
+def _parse_day_or_instant(text: str | None, option: str, *, exact: bool = False) -> datetime | None:
+    """A date (00:00 UTC) or an ISO 8601 instant (naive means UTC), floored to its second; with
+    ``exact`` (an instant to store) a fraction of a second is refused (see rota.instants)."""
     if text is None:
         return None
+    from rota.instants import SubSecondInstant, exact_second, floor_second
     from rota.views import InstantOutOfRange, parse_instant
 
     try:
         if len(text.strip()) == 10:
             day = date.fromisoformat(text.strip())
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return parse_instant(text)
-    except InstantOutOfRange as exc:
+        value = parse_instant(text)
+        return exact_second(value) if exact else floor_second(value)
+    except (InstantOutOfRange, SubSecondInstant) as exc:
         raise UsageError(f"{option}: {exc}. Got value: {text!r}") from exc
     except ValueError as exc:
         raise UsageError(
@@ -356,10 +402,18 @@ def _parse_day_or_instant(text: str | None, option: str) -> datetime | None:
 
 
 def _required_instant(text: str, option: str) -> datetime:
-    value = _parse_day_or_instant(text, option)
+    """An instant to store or match exactly: whole seconds only."""
+    value = _parse_day_or_instant(text, option, exact=True)
     if value is None:
         raise UsageError(f"{option} is required")
     return value
+
+
+def _check_text(text: str | None, option: str, limit: int) -> None:
+    """Refuse free text that is not one printable line of at most ``limit`` characters."""
+    problem = None if text is None else text_problem(text, limit)
+    if problem is not None:
+        raise UsageError(f"{option}: {problem}. Got value: {text!r}")
 
 
 @app.command()
@@ -369,7 +423,10 @@ def show(
     start: Annotated[str | None, typer.Option("--from", help="Date or instant (UTC).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Date or instant (UTC).")] = None,
     member: Annotated[str | None, typer.Option(help="Only this member's shifts.")] = None,
-    version: Annotated[int | None, typer.Option(help="Schedule version (default: latest).")] = None,
+    version: Annotated[
+        int | None,
+        typer.Option(min=1, max=ID_MAX, help="Schedule version (default: latest)."),
+    ] = None,
     planned: Annotated[
         bool, typer.Option("--planned", help="The solver's schedule without overrides.")
     ] = False,
@@ -481,7 +538,7 @@ def export_ics(
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
     else:
-        output.write_bytes(body)
+        write_output(output, body, "--output")
         err.print(f"wrote {output}", markup=False)
 
 
@@ -507,20 +564,16 @@ def override_add(
 ) -> None:
     """Put MEMBER in ROLE from START to END; it cuts into shifts at any instant."""
     from rota.model import Override
-    from rota.oncall import validate_override
-    from rota.service import load_team_state
+    from rota.service import add_checked_overrides
 
     lo = _required_instant(start, "--start")
     hi = _required_instant(end, "--end")
+    _check_text(reason, "--reason", REASON_MAX)
     store = _open_store(db)
-    state = load_team_state(store, team_id)
     candidate = Override(
         team_id=team_id, role=role, member_id=member, start=lo, end=hi, reason=reason
     )
-    validate_override(state.team, state.index.shifts, candidate)
-    stored = store.add_override(
-        team_id, role=role, member_id=member, start=lo, end=hi, reason=reason, created_by="cli"
-    )
+    (stored,), _state = add_checked_overrides(store, team_id, [candidate], created_by="cli")
     if as_json:
         _print_json(override_json(stored))
         return
@@ -534,27 +587,40 @@ def override_list(
     show_removed: Annotated[bool, typer.Option("--all", help="Include removed ones.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The team's overrides."""
+    """The team's overrides: active, suspended (with why) and, with --all, removed ones."""
+    from rota.service import load_team_state
+
     store = _open_store(db)
-    store.load_schedule(team_id)  # unknown team -> clear error
-    overrides = store.list_overrides(team_id, include_removed=show_removed)
+    state = load_team_state(store, team_id)  # unknown team -> clear error
+    listed: list[tuple[Override, str | None]] = state.listed_overrides()
+    if show_removed:
+        removed = [o for o in store.list_overrides(team_id, include_removed=True) if o.removed_at]
+        listed = sorted([*listed, *((o, None) for o in removed)], key=lambda r: r[0].id or 0)
     if as_json:
-        _print_json([override_json(o) for o in overrides])
+        _print_json([override_json(o, because) for o, because in listed])
         return
-    if not overrides:
+    if not listed:
         out.print(f"{team_id}: no overrides", markup=False)
-    for o in overrides:
-        removed = f" (removed {o.removed_at:%Y-%m-%d %H:%M}Z)" if o.removed_at else ""
-        why = f" — {o.reason}" if o.reason else ""
+    for o, because in listed:
+        if o.removed_at:
+            state_text = f" (removed {o.removed_at:%Y-%m-%d %H:%M}Z)"
+        elif because:
+            state_text = f" [suspended: {because}; the planned holder pages]"
+        else:
+            state_text = ""
+        why = f" — {escaped(o.reason)}" if o.reason else ""  # stored text: no raw controls
         out.print(
-            f"{o.id}: {o.member_id} is {o.role} {_span(o.start, o.end)}{why}{removed}", markup=False
+            f"{o.id}: {o.member_id} is {o.role} {_span(o.start, o.end)}{why}{state_text}",
+            markup=False,
         )
 
 
 @override_app.command("remove")
 def override_remove(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
-    override_id: Annotated[int, typer.Argument(metavar="ID", help="Override id (see list).")],
+    override_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="Override id (see list).")
+    ],
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Remove an override (kept in the history as removed)."""
@@ -565,9 +631,10 @@ def override_remove(
     out.print(f"override {override_id} removed", markup=False)
 
 
-def override_json(o: Any) -> dict[str, Any]:
+def override_json(o: Any, suspended_because: str | None = None) -> dict[str, Any]:
     from rota.views import rfc3339
 
+    state = "removed" if o.removed_at else "suspended" if suspended_because else "active"
     return {
         "id": o.id,
         "team": o.team_id,
@@ -578,6 +645,8 @@ def override_json(o: Any) -> dict[str, Any]:
         "reason": o.reason,
         "created_at": rfc3339(o.created_at) if o.created_at else None,
         "removed_at": rfc3339(o.removed_at) if o.removed_at else None,
+        "state": state,
+        "suspended_because": suspended_because,
     }
 
 
@@ -599,10 +668,13 @@ def key_create(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Create an API key and print it once."""
-    from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
+    from rota.keys import API_KEY_PREFIX, key_name_problem, new_secret, secret_hash
 
     if scope not in ("read", "write"):
         raise UsageError(f"--scope: expected 'read' or 'write'. Got value: {scope!r}")
+    problem = key_name_problem(name)
+    if problem is not None:
+        raise UsageError(f"NAME: {problem}. Got value: {name!r}")
     key = new_secret(API_KEY_PREFIX)
     _open_store(db).add_api_key(
         name, key_hash=secret_hash(key), scope=cast(Literal["read", "write"], scope)
@@ -630,48 +702,7 @@ def key_list(db: DbOption = DEFAULT_DB) -> None:
         out.print(f"{key.name}\t{key.scope}\t{state}", markup=False)
 
 
-feed_app = typer.Typer(help="Calendar feed URLs (secret tokens).", no_args_is_help=True)
-app.add_typer(feed_app, name="feed")
-
-
-@feed_app.command("create")
-def feed_create(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
-    member: Annotated[str | None, typer.Option(help="A member feed instead.")] = None,
-    role: Annotated[str | None, typer.Option(help="A single role of the team.")] = None,
-    base_url: Annotated[
-        str, typer.Option(help="Where `rota serve` is reachable.")
-    ] = "http://127.0.0.1:8080",
-    db: DbOption = DEFAULT_DB,
-) -> None:
-    """Create a subscribable feed URL (printed once; only its hash is stored)."""
-    from api.routes.feeds import feed_urls
-    from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
-    from rota.service import load_team_state
-
-    if member is not None and role is not None:
-        raise UsageError("--member and --role cannot be combined; choose one feed")
-    store = _open_store(db)
-    state = load_team_state(store, team_id)
-    if member is not None and member not in {m.id for m in state.team.members}:
-        raise UsageError(f"--member: no member {member!r} in team {team_id!r}")
-    if role is not None and role not in state.team.roles:
-        raise UsageError(
-            f"--role: not a role of team {team_id!r} (roles: {', '.join(state.team.roles)}). "
-            f"Got value: {role!r}"
-        )
-    token = new_secret(FEED_TOKEN_PREFIX)
-    kind = "member" if member else "role" if role else "team"
-    store.add_feed_token(
-        token_hash=secret_hash(token),
-        kind=cast(Literal["team", "member", "role"], kind),
-        team_id=None if member else team_id,
-        member_id=member,
-        role=role,
-    )
-    urls = feed_urls(base_url, token)
-    err.print("Subscribe with (shown only now):", markup=False)
-    sys.stdout.write(f"{urls.webcal}\n{urls.url}\n")
+app.add_typer(feed_app, name="feed")  # rota/cli_feed.py
 
 
 # ----------------------------------------------------------------------------------- diff
@@ -692,10 +723,14 @@ def diff(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
     db: DbOption = DEFAULT_DB,
     from_version: Annotated[
-        int | None, typer.Option("--from", help="Older version (default: the one before --to).")
+        int | None,
+        typer.Option(
+            "--from", min=1, max=ID_MAX, help="Older version (default: the one before --to)."
+        ),
     ] = None,
     to_version: Annotated[
-        int | None, typer.Option("--to", help="Newer version (default: the latest).")
+        int | None,
+        typer.Option("--to", min=1, max=ID_MAX, help="Newer version (default: the latest)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -748,8 +783,8 @@ def swap(
     as_json: JsonOption = False,
 ) -> None:
     """Who can take a member's shift without breaking a rule, and one-for-one trades."""
-    from rota.service import load_team_state
-    from rota.swap import published_swap_options, swap_view, validated_overrides
+    from rota.service import add_checked_overrides, load_team_state
+    from rota.swap import published_swap_options, swap_view
 
     start = _required_instant(shift, "--shift")
     now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
@@ -758,22 +793,11 @@ def swap(
     store = _open_store(db)
     state = load_team_state(store, team_id)
     options = published_swap_options(store, state, member, start, now)
-    applied = []
+    applied: list[Override] = []
     if apply:
-        new = options.overrides(to)
-        validated_overrides(state.team, state.schedule, state.overrides, new)
-        for o in new:
-            applied.append(
-                store.add_override(
-                    team_id,
-                    role=o.role,
-                    member_id=o.member_id,
-                    start=o.start,
-                    end=o.end,
-                    reason=o.reason,
-                    created_by="cli swap",
-                )
-            )
+        applied, _state = add_checked_overrides(
+            store, team_id, options.overrides(to), created_by="cli swap"
+        )
     if as_json:
         data = swap_view(options)
         if apply:
@@ -825,31 +849,85 @@ def serve(
     public_url: Annotated[
         str | None, typer.Option(help="Base URL for feed links (default: as requested).")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port (e.g. one per core). Each caches on its "
+            "own: a change made through one is seen by the others within a second. Browser "
+            "sessions work across them until the server restarts.",
+        ),
+    ] = 1,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Serve the HTTP API (and web page) with uvicorn."""
-    import uvicorn
-
-    from api.app import create_app
-    from api.logs import log_config
+    from api.serving import serve as run_server
     from api.settings import Settings
+    from rota.calendar.links import checked_base_url
 
+    if public_url is not None:
+        checked_base_url(public_url, "--public-url")
     _open_store(db).close()  # fail fast, with a clear message, on a bad --db
-    app_ = create_app(Settings(db_url=db, public_url=public_url))
-    uvicorn.run(app_, host=host, port=port, log_config=log_config(), proxy_headers=False)
+    run_server(Settings(db_url=db, public_url=public_url), host=host, port=port, workers=workers)
 
 
 def main() -> None:
     """Console-script entry point: run the app, turning rota errors into messages and exit codes.
 
-    Usage errors are typer's (exit 2); a :class:`RotaError` prints its one-line message(s) and
-    exits 1 or 2 (see the module docstring); nothing prints a traceback for a user mistake.
+    A usage error (unknown option, bad or out-of-range value) prints one line naming the
+    command and the option, and exits 2; a :class:`RotaError` prints its one-line message(s) and
+    exits 1 or 2 (see the module docstring); nothing prints a traceback for a user mistake. A
+    reader that closes stdout early (``rota solve FILE | head -1``) is no failure: the work is
+    done when the output starts, so the command exits 0.
     """
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # click's usage errors (typer vendors click)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `rota` alone: the help, as typer does
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            err.print(_usage_line(exc), markup=False, highlight=False)
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
+    except typer.Abort:
+        err.print("Aborted.")
+        raise SystemExit(1) from None
     except RotaError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise SystemExit(_exit_code(exc)) from None
     except KeyboardInterrupt:
         err.print("Interrupted; nothing was stored.")
         raise SystemExit(130) from None
+    except (BrokenPipeError, SystemExit) as exc:
+        if not _closed_stdout(exc):
+            raise
+        raise SystemExit(0) from None
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
+
+
+def _usage_line(exc: Any) -> str:
+    """A click usage error as one line: ``rota show: Invalid value for '--version': ...``."""
+    ctx = getattr(exc, "ctx", None)
+    where = f"{ctx.command_path}: " if ctx is not None else ""
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return where + " ".join(exc.format_message().split()) + hint
+
+
+def _closed_stdout(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a write to a closed stdout pipe (typer
+    and rich turn one into exit 1); stdout then goes to /dev/null so nothing fails at exit."""
+    seen: BaseException | None = exc
+    while seen is not None and not isinstance(seen, BrokenPipeError):
+        seen = seen.__context__
+    if seen is None:
+        return False
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (tests): nothing to silence
+        pass
+    return True
