@@ -142,6 +142,17 @@ class TeamStateCache:
         with self._locks_guard:
             return self._locks.setdefault(team_id, threading.Lock())
 
+    def fresh(self, team_id: str) -> TeamState | None:
+        """The cached state if it is younger than ``max_age_s``, without touching the store.
+
+        An event loop answers from this and hands :meth:`get` (which may query and rebuild) to
+        a thread only when it is None.
+        """
+        cached = self._states.get(team_id)
+        if cached is not None and time.monotonic() - cached[2] < self._max_age_s:
+            return cached[1]
+        return None
+
     def get(self, team_id: str) -> TeamState:
         cached = self._states.get(team_id)
         if cached is not None and time.monotonic() - cached[2] < self._max_age_s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import ReadKey, StatesDep, StoreDep, clock_of, states_of
@@ -67,7 +68,12 @@ async def oncall(
     # The paging hot path: the state cache and the clock are read from the app directly rather
     # than through dependencies (each one FastAPI resolves costs tens of microseconds).
     instant = aware_instant(at, "at") or clock_of(request)()
-    state = states_of(request).get(team)
+    states = states_of(request)
+    # Answered on the event loop from a fresh cached state; a revision check or a rebuild (a
+    # store query, up to a few hundred ms for a large team) runs in a thread, not on the loop.
+    state = states.fresh(team)
+    if state is None:
+        state = await run_in_threadpool(states.get, team)
     try:
         answer = resolve_oncall(state.team, state.index, instant, severity)
     except UsageError as exc:
