@@ -207,7 +207,10 @@ def solve(
                 "re-solving keeps it stable only with --strategy cp-sat"
             )
         baseline = Baseline(
-            previous=previous, frozen_until=now + timedelta(hours=hours), overrides=overrides
+            previous=previous,
+            frozen_until=now + timedelta(hours=hours),
+            overrides=overrides,
+            now=now,
         )
 
     started = datetime.now(UTC)

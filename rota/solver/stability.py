@@ -7,10 +7,11 @@ member joining or leaving) keeps what it can:
   included) keeps the holders it was published with: their ``x`` is fixed to 1. Shifts are
   matched by ``(start, end, role)``. A frozen holder who can no longer hold the shift
   (unavailable now, or no longer eligible) is an error that names the shift and suggests an
-  override; it is never silently broken. A frozen holder who has left the team keeps the shift
-  (nobody else gets a variable there) and the solve warns, so a lead can hand it over with an
-  override. A frozen shift the published schedule covers with other handoffs cannot be kept and
-  is an error.
+  override; it is never silently broken. A frozen shift held by someone who has left the team
+  is not frozen if it ends after *now*: it is planned again (nobody pages a former member) and
+  the solve warns who left which shift; one already over keeps its former holder as history.
+  A frozen shift the published schedule covers with other handoffs cannot be kept and is an
+  error.
 * **Overrides in force.** The overriding member is busy during the override: they get no
   variable for another role in a non-frozen shift overlapping it.
 * **Changes.** A change is a previously published ``(shift, role)`` after the freeze whose holder
@@ -56,11 +57,14 @@ class Baseline:
         previous: the latest published version (planned, without overrides).
         frozen_until: grid shifts starting before this instant keep their published holders.
         overrides: overrides in force; their members are busy while they apply.
+        now: the current instant; frozen shifts of former members ending after it are planned
+            again. None keeps every frozen shift with its published holder.
     """
 
     previous: Schedule
     frozen_until: datetime
     overrides: tuple[Override, ...] = ()
+    now: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,12 @@ def plan_freeze(team: Team, grid: Grid, baseline: Baseline) -> Freeze:
                     continue
                 if holder in members:
                     fixed[cell.index, role] = holder
+                elif baseline.now is not None and cell.end > baseline.now:
+                    before[cell.index, role] = holder  # a forced change
+                    warnings.append(
+                        f"{holder} is no longer in the team: {_span(cell.start, cell.end)} "
+                        f"({role}), before the freeze, is planned again"
+                    )
                 else:
                     outside[cell.index, role] = holder
                     warnings.append(

@@ -45,7 +45,7 @@ def resolve(
     overrides: tuple[Override, ...] = (),
     history: Schedule | None = None,
 ) -> SolveResult:
-    baseline = Baseline(previous, now + timedelta(hours=48), overrides)
+    baseline = Baseline(previous, now + timedelta(hours=48), overrides, now)
     return solve(case.team, case.grid, history, FAST, baseline)
 
 
@@ -100,18 +100,31 @@ def test_past_and_freeze_never_change_even_when_fairness_would(tmp_path: Path) -
     assert case.holders(later.schedule)[:10] == PUBLISHED[:10]
 
 
-def test_leaver_loses_shifts_after_the_freeze_and_keeps_those_before_with_a_warning(
+def test_leaver_keeps_past_shifts_and_loses_every_upcoming_one_frozen_or_not(
     tmp_path: Path,
 ) -> None:
     before = published(Case(tmp_path, doc(people("a", "b", "c", "d")), "before"))
     case = Case(tmp_path, doc(people("a", "b", "c")))  # d left
-    result = resolve(case, before, now=datetime(2027, 1, 5, 10, tzinfo=UTC))  # freeze to Thu 7
+    now = datetime(2027, 1, 7, 12, tzinfo=UTC)  # during d's Thu 7; freeze to Sat 9
+    result = resolve(case, before, now=now)
     after = case.holders(result.schedule)
-    assert after[3] == "d"  # Thu 7, inside the freeze: kept
-    assert "d" not in after[4:]
-    assert any("d is no longer in the team" in w for w in result.warnings)
+    assert PUBLISHED[:4] == ["a", "b", "c", "d"]
+    assert after[:3] == PUBLISHED[:3]  # the past and the frozen shifts of members stay
+    assert "d" not in after[3:]  # Thu 7 is under way and frozen, yet nobody pages d
+    assert any(
+        "d is no longer in the team: " in w and "planned again" in w for w in result.warnings
+    )
     assert result.changed is not None
-    assert result.changed >= 2  # d's Tue 12 and Fri 15
+    assert result.changed >= 3  # d's Thu 7, Tue 12 and Fri 15
+
+
+def test_leaver_keeps_a_shift_already_over_as_history(tmp_path: Path) -> None:
+    before = published(Case(tmp_path, doc(people("a", "b", "c", "d")), "before"))
+    case = Case(tmp_path, doc(people("a", "b", "c")))
+    result = resolve(case, before, now=datetime(2027, 1, 8, 12, tzinfo=UTC))  # after Thu 7
+    after = case.holders(result.schedule)
+    assert after[3] == "d"  # over before now: kept as it was
+    assert any("d is no longer in the team but keeps" in w for w in result.warnings)
 
 
 def test_vacation_inside_the_freeze_fails_and_suggests_an_override(tmp_path: Path) -> None:
