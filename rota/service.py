@@ -142,26 +142,34 @@ class TeamStateCache:
         with self._locks_guard:
             return self._locks.setdefault(team_id, threading.Lock())
 
-    def fresh(self, team_id: str) -> TeamState | None:
-        """The cached state if it is younger than ``max_age_s``, without touching the store.
+    def unchanged(self, team_id: str) -> TeamState | None:
+        """The cached state while it is current, or None when it must be (re)built.
 
-        An event loop answers from this and hands :meth:`get` (which may query and rebuild) to
-        a thread only when it is None.
+        Current means younger than ``max_age_s``, or the store's revision (one small query) is
+        still the one it was built at. An event loop answers from this and hands :meth:`get`,
+        which may rebuild for a few hundred milliseconds, to a thread only when it is None.
+
+        Raises:
+            TeamNotFound: no such team.
         """
         cached = self._states.get(team_id)
-        if cached is not None and time.monotonic() - cached[2] < self._max_age_s:
-            return cached[1]
-        return None
-
-    def get(self, team_id: str) -> TeamState:
-        cached = self._states.get(team_id)
-        if cached is not None and time.monotonic() - cached[2] < self._max_age_s:
+        if cached is None:
+            return None
+        if time.monotonic() - cached[2] < self._max_age_s:
             return cached[1]
         revision = self._store.revision(team_id)
-        if cached is not None and cached[0] == revision:
-            self._states[team_id] = (revision, cached[1], time.monotonic())
-            return cached[1]
+        if cached[0] != revision:
+            return None
+        self._states[team_id] = (revision, cached[1], time.monotonic())
+        return cached[1]
+
+    def get(self, team_id: str) -> TeamState:
+        """The team's current state, rebuilt when the store's revision has changed."""
+        state = self.unchanged(team_id)
+        if state is not None:
+            return state
         with self._lock(team_id):
+            revision = self._store.revision(team_id)
             cached = self._states.get(team_id)
             if cached is not None and cached[0] == revision:
                 return cached[1]

@@ -69,9 +69,9 @@ async def oncall(
     # than through dependencies (each one FastAPI resolves costs tens of microseconds).
     instant = aware_instant(at, "at") or clock_of(request)()
     states = states_of(request)
-    # Answered on the event loop from a fresh cached state; a revision check or a rebuild (a
-    # store query, up to a few hundred ms for a large team) runs in a thread, not on the loop.
-    state = states.fresh(team)
+    # Answered on the event loop while the cached state is current (at most one small revision
+    # query); a rebuild (up to a few hundred ms for a large team) runs in a thread, off the loop.
+    state = states.unchanged(team)
     if state is None:
         state = await run_in_threadpool(states.get, team)
     try:
