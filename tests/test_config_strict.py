@@ -106,3 +106,49 @@ def test_every_problem_is_reported_once(tmp_path: Path) -> None:
         load_config(write(tmp_path, text))
     assert len(caught.value.problems) == 1, caught.value
     assert "lowercase letters" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("zone", "where", "meant"),
+    [
+        ("EST", "members[0].timezone", "a fixed UTC-5 all year, without daylight saving; "
+         "write the place's zone, such as 'America/New_York'"),
+        ("MST", "members[0].timezone", "such as 'America/Phoenix'"),
+        ("HST", "members[0].timezone", "a fixed UTC-10 all year"),
+        ("EST5EDT", "members[0].timezone", "such as 'America/New_York'"),
+        ("CET", "members[0].timezone", "such as 'Europe/Paris'"),
+        ("Etc/GMT+5", "members[0].timezone", "UTC-5 all year: the sign of 'Etc/GMT' names"),
+        ("GMT", "team.timezone", "write 'Europe/London' for the United Kingdom, or 'UTC'"),
+    ],
+)  # fmt: skip
+def test_legacy_and_fixed_offset_zones_are_refused_with_the_place_meant(
+    tmp_path: Path, zone: str, where: str, meant: str
+) -> None:
+    if where == "team.timezone":
+        text = TEAM.replace("name: Ops, timezone: UTC}", f"name: Ops, timezone: {zone}}}")
+    else:
+        text = TEAM.replace(
+            "ann@example.com, timezone: UTC}", f"ann@example.com, timezone: {zone}}}"
+        )
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    [problem] = caught.value.problems
+    assert problem.path == where
+    assert meant in problem.message
+    assert problem.value == zone
+
+
+def test_utc_and_place_zones_stay_valid_and_a_stored_est_keeps_loading(tmp_path: Path) -> None:
+    load_config(
+        write(
+            tmp_path,
+            TEAM.replace(
+                "ann@example.com, timezone: UTC", "ann@example.com, timezone: Asia/Kolkata"
+            ),
+        )
+    )
+    stored = TEAM.replace("ann@example.com, timezone: UTC", "ann@example.com, timezone: EST")
+    doc = parse_yaml(stored, "ops (stored v2)")
+    assert config_from_document(doc).members[0].timezone.key == "EST"
+    [problem] = strictness_problems(doc)
+    assert str(problem).startswith("ops (stored v2): members[0].timezone: a legacy zone name")
