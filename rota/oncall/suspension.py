@@ -20,10 +20,10 @@ Rules, in order, for each override overlapping the version's horizon:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rota.model import Override, Schedule
+from rota.model import Member, Override, Schedule
 from rota.oncall.effective import effective_pieces, priority, span_text
 from rota.team import Team
 
@@ -49,9 +49,10 @@ def check_overrides(team: Team, schedule: Schedule, overrides: Sequence[Override
 
     See the module docstring for the rules. The order of ``active`` is the order given.
     """
+    roster = {member.id: member for member in team.members}
     suspended: dict[int, str] = {}
     for position, override in enumerate(overrides):
-        problem = _static_problem(team, schedule, override)
+        problem = _static_problem(team, roster, schedule, override)
         if problem is not None:
             suspended[position] = problem
     while True:
@@ -69,9 +70,10 @@ def check_overrides(team: Team, schedule: Schedule, overrides: Sequence[Override
     )
 
 
-def _static_problem(team: Team, schedule: Schedule, override: Override) -> str | None:
+def _static_problem(
+    team: Team, roster: Mapping[str, Member], schedule: Schedule, override: Override
+) -> str | None:
     """Rules 1-2 of the module docstring: why ``override`` cannot apply, or None."""
-    roster = {member.id: member for member in team.members}
     member = roster.get(override.member_id)
     if member is None:
         return f"member {override.member_id!r} is no longer in team {team.id!r}"
