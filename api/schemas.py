@@ -82,14 +82,20 @@ class HolderPublic(PersonPublic):
 
 
 class PagedPublic(PersonPublic):
-    via: str = Field(description="The target role that resolved to this member, or 'member'.")
+    via: str = Field(
+        description="The target role that resolved to this person, 'member' for a target naming "
+        "a member, or 'contact' for a target naming a contact (someone outside the rotation)."
+    )
+    phone: str | None = Field(
+        description="A contact's phone number; null for members and contacts without one."
+    )
 
 
 class SkippedPublic(_Public):
     id: str
     reason: str = Field(description="Why the member is not paged, e.g. 'vacation until ...'.")
     until: datetime | None = None
-    via: str | None = None
+    via: str | None = Field(default=None, description="As the paged members' 'via'.")
 
 
 class LevelPublic(_Public):

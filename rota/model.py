@@ -91,6 +91,22 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone outside the rotation (a manager) whom escalation may page; never given shifts.
+
+    The solver, metrics, reports and feeds see only :class:`Member`; contacts appear in
+    escalation levels alone.
+    """
+
+    id: str
+    name: str
+    email: str
+    timezone: ZoneInfo
+    phone: str | None = None
+    unavailable: tuple[Unavailability, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Shift:
     """One cell of the grid: ``[start, end)`` in UTC, every role to be filled."""
 

@@ -187,7 +187,7 @@ def oncall_text(team: Team, answer: OnCallAnswer) -> Text:
     severity = answer.severity or "default"
     text.append(f"escalation ({severity}, walk the chain {answer.repeat}×):\n", style="bold")
     for level in answer.levels:
-        names = ", ".join(f"{p.member.id} (via {p.via_role or 'member'})" for p in level.members)
+        names = ", ".join(f"{p.member.id} (via {p.via})" for p in level.members)
         text.append(f"  {level.number}. {names or 'nobody available'}")
         text.append(f"  — ack within {level.ack_timeout_minutes} min\n")
         for skipped in level.skipped:

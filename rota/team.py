@@ -6,17 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from rota.config import MemberSection, TeamConfig, UnavailableEntry, Window
+from rota.config import ContactSection, MemberSection, TeamConfig, UnavailableEntry, Window
 from rota.localtime import local_midnight_utc, local_to_utc
-from rota.model import DailyWindow, Member, RotationKind, Unavailability
+from rota.model import Contact, DailyWindow, Member, RotationKind, Unavailability
 
 
 @dataclass(frozen=True, slots=True)
 class Team:
-    """A validated team: its config (rules) and its members as domain objects."""
+    """A validated team: its config (rules), its members and its contacts as domain objects.
+
+    ``contacts`` are escalation targets outside the rotation: nothing but escalation reads them.
+    """
 
     config: TeamConfig
     members: tuple[Member, ...]
+    contacts: tuple[Contact, ...] = ()
 
     @property
     def id(self) -> str:
@@ -61,6 +65,10 @@ def unavailability_to_utc(entry: UnavailableEntry, zone: ZoneInfo) -> Unavailabi
     return Unavailability(start=start, end=end, reason=entry.reason)
 
 
+def _unavailable_utc(entries: list[UnavailableEntry], zone: ZoneInfo) -> tuple[Unavailability, ...]:
+    return tuple(sorted((unavailability_to_utc(e, zone) for e in entries), key=lambda u: u.start))
+
+
 def member_from_config(section: MemberSection, cfg: TeamConfig) -> Member:
     zone = section.timezone
     return Member(
@@ -73,17 +81,27 @@ def member_from_config(section: MemberSection, cfg: TeamConfig) -> Member:
         night=to_window(section.night or cfg.night),
         roles=tuple(cfg.member_roles(section)),
         fte=section.fte,
-        unavailable=tuple(
-            sorted(
-                (unavailability_to_utc(e, zone) for e in section.unavailable),
-                key=lambda u: u.start,
-            )
-        ),
+        unavailable=_unavailable_utc(section.unavailable, zone),
+    )
+
+
+def contact_from_config(section: ContactSection) -> Contact:
+    return Contact(
+        id=section.id,
+        name=section.name,
+        email=section.email,
+        timezone=section.timezone,
+        phone=section.phone,
+        unavailable=_unavailable_utc(section.unavailable, section.timezone),
     )
 
 
 def team_from_config(cfg: TeamConfig) -> Team:
-    return Team(config=cfg, members=tuple(member_from_config(m, cfg) for m in cfg.members))
+    return Team(
+        config=cfg,
+        members=tuple(member_from_config(m, cfg) for m in cfg.members),
+        contacts=tuple(contact_from_config(c) for c in cfg.contacts),
+    )
 
 
 __all__ = ["Team", "team_from_config"]

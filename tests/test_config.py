@@ -535,7 +535,7 @@ MISTAKES = [
     (
         "escalation target that is neither role nor member",
         {"escalation": "{levels: [{targets: [primary]}, {targets: [alcie]}]}"},
-        r"escalation\.levels\[1\]\.targets\[0\]: not a role or member id "
+        r"escalation\.levels\[1\]\.targets\[0\]: not a role, member or contact id "
         r"\(did you mean 'alice'\?\)\. Got value: 'alcie'",
     ),
     (

@@ -543,6 +543,7 @@ def test_oncall_view(platform: Team, split_index: OnCallIndex) -> None:
                         "email": None,
                         "timezone": "Asia/Kolkata",
                         "via": "primary",
+                        "phone": None,
                     },
                     {
                         "id": "carol",
@@ -550,6 +551,7 @@ def test_oncall_view(platform: Team, split_index: OnCallIndex) -> None:
                         "email": None,
                         "timezone": "America/New_York",
                         "via": "secondary",
+                        "phone": None,
                     },
                 ],
                 "skipped": [],
@@ -564,6 +566,7 @@ def test_oncall_view(platform: Team, split_index: OnCallIndex) -> None:
                         "email": None,
                         "timezone": "America/New_York",
                         "via": "member",
+                        "phone": None,
                     }
                 ],
                 "skipped": [],

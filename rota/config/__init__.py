@@ -28,6 +28,7 @@ from rota.config.checks import CrossProblem
 from rota.config.load import config_from_document, load_config, load_team_file
 from rota.config.models import (
     AckTimeout,
+    ContactSection,
     EscalationLevel,
     EscalationSection,
     FairnessSection,
@@ -68,6 +69,7 @@ __all__ = [
     "STANDARD_SEVERITIES",
     "WEEKDAYS",
     "AckTimeout",
+    "ContactSection",
     "CrossProblem",
     "EscalationLevel",
     "EscalationSection",

@@ -134,12 +134,56 @@ def _cross_checks(data: dict[str, Any]) -> list[CrossProblem]:
                 )
             )
 
+    contact_ids, contact_problems = _contact_checks(data, ids, roles)
+    problems += contact_problems
     if roles is not None:
         known_ids = set(ids) | {
             m["id"] for m in members if isinstance(m, dict) and isinstance(m.get("id"), str)
         }
-        problems += _escalation_checks(data, set(roles) | known_ids)
+        problems += _escalation_checks(data, set(roles) | known_ids | contact_ids)
     return problems
+
+
+def _contact_checks(
+    data: dict[str, Any], member_ids: dict[str, int], roles: list[str] | None
+) -> tuple[set[str], list[CrossProblem]]:
+    """Contact ids: unique among contacts, and none equal to a member id or a role name."""
+    problems: list[CrossProblem] = []
+    contacts = _raw(data, "contacts")
+    seen: dict[str, int] = {}
+    for i, contact in enumerate(contacts if isinstance(contacts, list) else []):
+        contact_id = _read(_id, _raw(contact, "id"))
+        if contact_id is None:
+            continue
+        path: YamlPath = ("contacts", i, "id")
+        if contact_id in seen:
+            problems.append(
+                (path, f"duplicate contact id (also contacts[{seen[contact_id]}].id)", contact_id)
+            )
+            continue
+        seen[contact_id] = i
+        if contact_id in member_ids:
+            problems.append(
+                (
+                    path,
+                    f"the same id as members[{member_ids[contact_id]}].id; ids are unique across "
+                    "members and contacts (escalation targets name either)",
+                    contact_id,
+                )
+            )
+        if roles and contact_id in roles:
+            raw_roles = _raw(data, "rotation", "roles")
+            index = f"[{roles.index(contact_id)}]" if isinstance(raw_roles, list) else ""
+            role_path = f"rotation.roles{index}"
+            problems.append(
+                (
+                    path,
+                    f"the same name as the role {role_path}; a contact id must differ from every "
+                    "role name (escalation targets name either)",
+                    contact_id,
+                )
+            )
+    return set(seen), problems
 
 
 def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list[CrossProblem]:
@@ -307,7 +351,7 @@ def _escalation_checks(data: dict[str, Any], known: set[str]) -> list[CrossProbl
                     problems.append(
                         (
                             _item_path((*base, li, "targets"), raw_targets, ti),
-                            "not a role or member id" + _hint(target, sorted(known)),
+                            "not a role, member or contact id" + _hint(target, sorted(known)),
                             target,
                         )
                     )

@@ -35,6 +35,7 @@ from rota.config.scalars import (
     _names_check,
     _number,
     _one_or_many,
+    _phone,
     _text,
     _values,
     _zone,
@@ -303,7 +304,24 @@ class MemberSection(_Strict):
         return [] if value is None else value
 
 
+class ContactSection(_Strict):
+    """Someone outside the rotation (a manager) whom escalation may page; never given shifts."""
+
+    id: Id
+    name: Text
+    email: Annotated[str, BeforeValidator(_email)]
+    timezone: Zone
+    phone: Annotated[str, BeforeValidator(_phone)] | None = None
+    unavailable: list[UnavailableEntry] = []
+
+    @field_validator("unavailable", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
 _OPTIONAL_SECTIONS = (
+    "contacts",
     "working_hours",
     "night",
     "weekends",
@@ -326,6 +344,7 @@ class TeamConfig(_Strict):
     fairness: FairnessSection = FairnessSection()
     escalation: EscalationSection = EscalationSection()
     members: list[MemberSection]
+    contacts: list[ContactSection] = []
 
     @model_validator(mode="before")
     @classmethod

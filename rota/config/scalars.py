@@ -317,6 +317,14 @@ def _email(value: Any) -> str:
     return value.strip()
 
 
+def _phone(value: Any) -> str:
+    """A phone number as people write it: digits, optionally ``+`` first, spaces, ``-().``."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not re.fullmatch(r"\+?[0-9][0-9 ().-]{2,30}", text):
+        _fail("phone", "not a phone number (expected e.g. '+48 601 234 567')")
+    return text
+
+
 _DATE_HINT = "expected a date as YYYY-MM-DD (e.g. 2026-12-07)"
 
 

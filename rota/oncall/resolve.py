@@ -4,11 +4,12 @@ Definitions:
 
 * The shift is the effective piece ``[start, end)`` holding the instant (overrides applied), so
   its bounds may be override bounds rather than planned handoffs.
-* A level's targets are role names (resolved to the holder of that role at the instant) or member
-  ids (that member); a name that is both a role and a member id is read as the role. Within one
-  level a member is paged once, under the first target that named them. A member unavailable at
-  the instant is skipped with the reason and the end of that unavailability (touching or
-  overlapping blocks joined). A level whose targets are all skipped stays in the chain, empty, so
+* A level's targets are role names (resolved to the holder of that role at the instant), member
+  ids (that member) or contact ids (that contact: someone outside the rotation, such as a
+  manager); a name that is both a role and an id is read as the role. Within one level a person is
+  paged once, under the first target that named them. A person unavailable at the instant is
+  skipped with the reason and the end of that unavailability (touching or overlapping blocks
+  joined). A level whose targets are all skipped stays in the chain, empty, so
   level numbers and timeouts do not shift.
 * The next handoff is the first instant after ``at`` when any role's holder changes; boundaries
   where nobody changes (an override piece with the planned holder, two planned shifts with the same
@@ -26,10 +27,19 @@ from enum import StrEnum
 
 from rota.config import EscalationLevel
 from rota.errors import UsageError
-from rota.model import DailyWindow, Interval, Member
+from rota.model import Contact, DailyWindow, Interval, Member
 from rota.oncall.index import OnCallIndex
 from rota.team import Team
 from rota.views import rfc3339
+
+Person = Member | Contact
+"""Whom a level pages: a member of the rotation or a contact outside it."""
+
+
+def _via(person: Person, via_role: str | None) -> str:
+    if via_role is not None:
+        return via_role
+    return "contact" if isinstance(person, Contact) else "member"
 
 
 class HolderSource(StrEnum):
@@ -49,20 +59,30 @@ class Holder:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A member to page in a level; ``via_role`` is the target role, None for a member target."""
+    """A person to page in a level; ``via_role`` is the target role, None for an id target."""
 
-    member: Member
+    member: Person
     via_role: str | None
+
+    @property
+    def via(self) -> str:
+        """The target role, ``"member"`` for a member id, ``"contact"`` for a contact id."""
+        return _via(self.member, self.via_role)
 
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A target not paged because the member is unavailable at the instant asked."""
+    """A target not paged because the person is unavailable at the instant asked."""
 
-    member: Member
+    member: Person
     via_role: str | None
     reason: str
     until: datetime
+
+    @property
+    def via(self) -> str:
+        """As :attr:`Page.via`."""
+        return _via(self.member, self.via_role)
 
     @property
     def text(self) -> str:
@@ -134,13 +154,17 @@ def escalation_chain(team: Team, severity: str | None) -> list[EscalationLevel]:
 
 
 class _Roster:
-    """Member id -> :class:`Member` for one resolution (built once per call: O(1) lookups)."""
+    """Member id -> :class:`Member` for one resolution (built once per call: O(1) lookups).
 
-    __slots__ = ("by_id", "team")
+    ``contacts`` maps contact ids to the team's contacts, for escalation targets that name one.
+    """
+
+    __slots__ = ("by_id", "contacts", "team")
 
     def __init__(self, team: Team) -> None:
         self.team = team
         self.by_id = {member.id: member for member in team.members}
+        self.contacts = {contact.id: contact for contact in team.contacts}
 
     def __call__(self, member_id: str) -> Member:
         found = self.by_id.get(member_id)
@@ -163,8 +187,11 @@ def _unknown_member(team: Team, member_id: str) -> Member:
     )
 
 
-def unavailable_at(member: Member, at: datetime) -> Skipped | None:
-    """Why ``member`` cannot be paged at ``at`` and until when, or None when available."""
+def unavailable_at(member: Person, at: datetime) -> Skipped | None:
+    """Why ``member`` (a member or a contact) cannot be paged at ``at`` and until when.
+
+    None when available.
+    """
     blocks = sorted(member.unavailable, key=lambda b: b.start)
     current = next((b for b in blocks if b.start <= at < b.end), None)
     if current is None:
@@ -249,7 +276,11 @@ def _resolve_level(
         if member_id is None or member_id in seen:
             continue
         seen.add(member_id)
-        member = member_of(member_id)
+        member: Person
+        if via is None and member_id in member_of.contacts:
+            member = member_of.contacts[member_id]
+        else:
+            member = member_of(member_id)
         away = unavailable_at(member, at)
         if away is None:
             pages.append(Page(member=member, via_role=via))

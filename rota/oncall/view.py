@@ -6,11 +6,13 @@ Shape (times RFC 3339 UTC; ``at`` keeps microseconds when it has any)::
      "holders": {role: {"id", "name", "email", "timezone", "source", "override_id"}},
      "severity", "repeat",
      "levels": [{"level", "ack_timeout_minutes",
-                 "members": [{"id", "name", "email", "timezone", "via"}],
+                 "members": [{"id", "name", "email", "timezone", "via", "phone"}],
                  "skipped": [{"id", "reason", "until", "via"}]}],
      "next_handoff": {"at", "changes": {role: {"from", "to"}}} | null}
 
-``via`` is the target role, or ``"member"`` for a target naming the member; ``reason`` reads
+``via`` is the target role, ``"member"`` for a target naming the member, or ``"contact"`` for a
+target naming a contact (someone outside the rotation); ``phone`` is a contact's phone number,
+null for members and for contacts without one; ``reason`` reads
 ``"vacation until 2027-01-03T23:00:00Z"`` and ``until`` repeats the instant on its own. ``source``
 is ``"planned"`` or ``"override"``; ``from``/``to`` are member ids.
 """
@@ -19,13 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rota.model import Member
+from rota.model import Contact
 from rota.oncall.index import instant_text
-from rota.oncall.resolve import Level, OnCallAnswer
+from rota.oncall.resolve import Level, OnCallAnswer, Page, Person
 from rota.views import rfc3339
 
 
-def person_view(member: Member) -> dict[str, Any]:
+def person_view(member: Person) -> dict[str, Any]:
     return {
         "id": member.id,
         "name": member.name,
@@ -34,19 +36,22 @@ def person_view(member: Member) -> dict[str, Any]:
     }
 
 
+def page_view(page: Page) -> dict[str, Any]:
+    phone = page.member.phone if isinstance(page.member, Contact) else None
+    return {**person_view(page.member), "via": page.via, "phone": phone}
+
+
 def level_view(level: Level) -> dict[str, Any]:
     return {
         "level": level.number,
         "ack_timeout_minutes": level.ack_timeout_minutes,
-        "members": [
-            {**person_view(page.member), "via": page.via_role or "member"} for page in level.members
-        ],
+        "members": [page_view(page) for page in level.members],
         "skipped": [
             {
                 "id": skip.member.id,
                 "reason": skip.text,
                 "until": rfc3339(skip.until),
-                "via": skip.via_role or "member",
+                "via": skip.via,
             }
             for skip in level.skipped
         ],
