@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 import typer
 from rich.console import Console
 
+from rota.cli_check import check
 from rota.cli_feed import feed_app
 from rota.cli_io import ID_MAX, write_output
 from rota.cli_report import report
@@ -840,6 +841,7 @@ def swap(
 # ----------------------------------------------------------------------------------- report
 
 app.command()(report)
+app.command()(check)
 
 
 # ----------------------------------------------------------------------------------- serve
