@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, insert
+
 from rota.keys import API_KEY_PREFIX, new_secret, secret_hash
 from rota.model import Schedule, ScheduledShift
 from rota.store import Store
+from rota.store.schema import OverrideRow
 
 DATA = Path(__file__).resolve().parent / "data"
 TEAM_FILE = DATA / "oncall_team.yaml"
@@ -60,3 +63,22 @@ def make_key(store: Store, name: str, scope: str) -> str:
     key = new_secret(API_KEY_PREFIX)
     store.add_api_key(name, key_hash=secret_hash(key), scope=scope)  # type: ignore[arg-type]
     return key
+
+
+def store_sub_second_override(path: Path, end: datetime | None = None) -> None:
+    """Write, as rota did before instants had to be whole seconds, an override of the ``ops``
+    team in the SQLite store at ``path``: dan primary from Mon 2027-01-04 13:00:00.000001 UTC to
+    ``end`` (default 18:00)."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(
+            insert(OverrideRow).values(
+                team_id="ops",
+                role="primary",
+                member_id="dan",
+                starts_at=datetime(2027, 1, 4, 13, 0, 0, 1, tzinfo=UTC),
+                ends_at=end or datetime(2027, 1, 4, 18, tzinfo=UTC),
+                created_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+        )
+    engine.dispose()

@@ -4,15 +4,12 @@ team (``tests/data/oncall_team.yaml``, stored by ``tests.ops_team.ops_store``)."
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import create_engine, insert
 
-from rota.store.schema import OverrideRow
-from tests.ops_team import TEAM_FILE, ops_schedule, ops_store
+from tests.ops_team import TEAM_FILE, ops_schedule, ops_store, store_sub_second_override
 from tests.test_cli import run
 
 
@@ -103,19 +100,7 @@ def test_export_survives_a_sub_second_override_and_odd_names(
     text = TEAM_FILE.read_text().replace("name: Ann Lee", 'name: "Ann\\nLee"')
     store.save_schedule(ops_schedule(), config_text=text, config_name="ops.yaml", meta={})
     store.close()
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:  # as an older rota stored it
-        connection.execute(
-            insert(OverrideRow).values(
-                team_id="ops",
-                role="primary",
-                member_id="dan",
-                starts_at=datetime(2027, 1, 4, 13, 0, 0, 1, tzinfo=UTC),
-                ends_at=datetime(2027, 1, 4, 18, tzinfo=UTC),
-                created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            )
-        )
-    engine.dispose()
+    store_sub_second_override(path)
     out_file = tmp_path / "ops.ics"
     for extra in ([], ["--member", "ann"], ["--role", "primary"]):
         code, _, err = run(

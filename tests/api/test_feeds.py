@@ -4,21 +4,19 @@ URLs, and feeds that serve despite odd stored rows. The store holds the ``ops`` 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
-from sqlalchemy import create_engine, insert
 
 from api.app import create_app
 from api.settings import Settings
 from rota.calendar.feed import feed_bytes
 from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
 from rota.store import Store
-from rota.store.schema import OverrideRow
-from tests.ops_team import NOW, TEAM_FILE, ops_schedule, ops_store
+from tests.ops_team import NOW, TEAM_FILE, ops_schedule, ops_store, store_sub_second_override
 
 
 def new_feed(store: Store, kind: str = "team", **where: str) -> tuple[int, str]:
@@ -236,19 +234,7 @@ def test_feeds_serve_despite_a_sub_second_override_and_odd_names(
     )
     store = ops_store(tmp_path / "odd.db")
     store.save_schedule(ops_schedule(), config_text=text, config_name="ops.yaml", meta={})
-    engine = create_engine(f"sqlite:///{tmp_path / 'odd.db'}")
-    with engine.begin() as connection:  # as an older rota stored it
-        connection.execute(
-            insert(OverrideRow).values(
-                team_id="ops",
-                role="primary",
-                member_id="dan",
-                starts_at=datetime(2027, 1, 4, 13, 0, 0, 1, tzinfo=UTC),
-                ends_at=datetime(2027, 1, 4, 18, tzinfo=UTC),
-                created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            )
-        )
-    engine.dispose()
+    store_sub_second_override(tmp_path / "odd.db")
     app = create_app(Settings(db_url="unused", now=lambda: NOW), store=store)
     with TestClient(app) as client:
         feeds = [

@@ -10,12 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from api.app import create_app
 from api.logs import redact
-from api.settings import Settings
 from rota.errors import StoreError
 from rota.store import Store
-from tests.ops_team import NOW, TEAM_FILE, make_key, ops_schedule
+from tests.ops_team import TEAM_FILE, make_key, ops_schedule
 
 OVERRIDE = {
     "member": "ann",
@@ -33,13 +31,6 @@ def store(url: str) -> Iterator[Store]:
             ops_schedule(), config_text=TEAM_FILE.read_text(), config_name="ops.yaml", meta={}
         )
         yield opened
-
-
-@pytest.fixture
-def client(store: Store) -> Iterator[TestClient]:
-    app = create_app(Settings(db_url="unused", now=lambda: NOW), store=store)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture

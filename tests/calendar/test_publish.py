@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import create_engine, insert
 
 from rota.calendar.publish import FeedPublisher
 from rota.model import Override
 from rota.store import Store
-from rota.store.schema import OverrideRow
-from tests.ops_team import DAYS, TEAM_FILE, ops_schedule, ops_store
+from tests.ops_team import DAYS, TEAM_FILE, ops_schedule, ops_store, store_sub_second_override
 
 
 @pytest.fixture
@@ -105,19 +103,9 @@ def test_sequence_rises_again_when_an_override_is_removed(store: Store) -> None:
 
 def test_a_stored_sub_second_override_is_floored_in_the_feed(store: Store, tmp_path: Path) -> None:
     # Written as an older rota stored it: 13:00:00.000001 .. 18:00:00.5.
-    engine = create_engine(f"sqlite:///{tmp_path / 'feeds.db'}")
-    with engine.begin() as connection:
-        connection.execute(
-            insert(OverrideRow).values(
-                team_id="ops",
-                role="primary",
-                member_id="dan",
-                starts_at=datetime(2027, 1, 4, 13, 0, 0, 1, tzinfo=UTC),
-                ends_at=datetime(2027, 1, 4, 18, 0, 0, 500_000, tzinfo=UTC),
-                created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            )
-        )
-    engine.dispose()
+    store_sub_second_override(
+        tmp_path / "feeds.db", end=datetime(2027, 1, 4, 18, 0, 0, 500_000, tzinfo=UTC)
+    )
 
     publisher = FeedPublisher(store)
     events = published(publisher.team_feed("ops"))
