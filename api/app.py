@@ -41,6 +41,10 @@ _STATUS: tuple[tuple[type[RotaError], int, str | None], ...] = (
 )
 
 
+RETRY_AFTER_S = "2"
+"""Seconds a client is asked to wait after a 503 (the store did not answer) before trying again."""
+
+
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """The API app. ``store`` may be given (tests); otherwise it is opened from settings."""
 
@@ -87,7 +91,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             )
         for kind, code, fixed in _STATUS:
             if isinstance(exc, kind):
-                return JSONResponse({"detail": fixed or str(exc)}, status_code=code)
+                retry = {"Retry-After": RETRY_AFTER_S} if code == 503 else None
+                return JSONResponse({"detail": fixed or str(exc)}, status_code=code, headers=retry)
         return JSONResponse({"detail": "Internal error"}, status_code=500)
 
     for module in (health, teams, overrides, swaps, members, feeds, pages):

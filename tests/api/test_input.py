@@ -210,6 +210,7 @@ def test_an_unexpected_store_error_is_logged_with_its_cause(
         response = client.get("/v1/teams", headers=headers)
     assert response.status_code == 503
     assert response.json() == {"detail": "Store unavailable"}
+    assert response.headers["retry-after"] == "2"
     logged = [r.getMessage() for r in caplog.records if r.name == "rota.api"]
     assert len(logged) == 1, logged
     assert "GET /v1/teams" in logged[0]
