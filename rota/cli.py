@@ -6,19 +6,30 @@ Exit codes: 0 success; 1 the work failed (no feasible rota, no schedule at that 
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
-from rich.console import Console
 
 from rota.cli_check import check
 from rota.cli_feed import feed_app
-from rota.cli_io import ID_MAX, write_output
+from rota.cli_io import (
+    DEFAULT_DB,
+    ID_MAX,
+    DbOption,
+    JsonOption,
+    err,
+    open_store,
+    out,
+    parse_day_or_instant,
+    print_json,
+    required_instant,
+    span,
+    write_output,
+)
+from rota.cli_override import override_app, override_json
 from rota.cli_report import report
 from rota.errors import (
     ConfigError,
@@ -30,13 +41,10 @@ from rota.errors import (
     TeamNotFound,
     UsageError,
 )
-from rota.text import REASON_MAX, escaped, text_problem
 
 if TYPE_CHECKING:
     from rota.model import Override, Schedule
     from rota.store import Store
-
-DEFAULT_DB = "sqlite:///rota.db"
 
 app = typer.Typer(
     name="rota",
@@ -46,21 +54,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-@dataclass(slots=True)
-class Context:
-    db: str
-
-
-DbOption = Annotated[
-    str,
-    typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
 
 def _exit_code(exc: RotaError) -> int:
     if isinstance(exc, InfeasibleRotaError | ScheduleNotFound):
@@ -68,16 +61,6 @@ def _exit_code(exc: RotaError) -> int:
     if isinstance(exc, ConfigError | UsageError | TeamNotFound | StoreError | FeedError):
         return 2
     return 1
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def _open_store(db: str) -> Store:
-    from rota.store import Store
-
-    return Store.open(db)
 
 
 # ----------------------------------------------------------------------------------- validate
@@ -131,7 +114,7 @@ def grid(
     if as_json:
         from rota.views import grid_view
 
-        _print_json(grid_view(shifts_grid, eligible))
+        print_json(grid_view(shifts_grid, eligible))
         return
     from rota.present import grid_table
 
@@ -189,8 +172,8 @@ def solve(
     cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
     team = team_from_config(cfg)
     shifts_grid = build_grid(team)
-    store = _open_store(db)
-    now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
+    store = open_store(db)
+    now = parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
     hours = cfg.rotation.freeze_hours if freeze is None else freeze
     # Read before what it fingerprints: a change after this point stops the save below.
     planned_around = store.revision(team.id, missing_ok=True)
@@ -290,7 +273,7 @@ def solve(
         }
         if baseline is not None:
             data["changes"] = [c.sentence() for c in changes]
-        _print_json(data)
+        print_json(data)
         return
     for warning in meta.get("warnings", []):
         err.print(f"warning: {warning}", markup=False, highlight=False)
@@ -319,7 +302,7 @@ def _suspension_warnings(team: Any, stored: Schedule, overrides: tuple[Override,
 
     return [
         f"override {s.override.id} ({s.override.member_id} as {s.override.role} "
-        f"{_span(s.override.start, s.override.end)}) is suspended: {s.because}; "
+        f"{span(s.override.start, s.override.end)}) is suspended: {s.because}; "
         "the planned holder pages instead (`rota override list` shows it)"
         for s in check_overrides(team, stored, overrides).suspended
     ]
@@ -383,43 +366,6 @@ def summary_json(summary: Any) -> Any:
 # ----------------------------------------------------------------------------------- show
 
 
-def _parse_day_or_instant(text: str | None, option: str, *, exact: bool = False) -> datetime | None:
-    """A date (00:00 UTC) or an ISO 8601 instant (naive means UTC), floored to its second; with
-    ``exact`` (an instant to store) a fraction of a second is refused (see rota.instants)."""
-    if text is None:
-        return None
-    from rota.instants import SubSecondInstant, exact_second, floor_second
-    from rota.views import InstantOutOfRange, parse_instant
-
-    try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip())
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        value = parse_instant(text)
-        return exact_second(value) if exact else floor_second(value)
-    except (InstantOutOfRange, SubSecondInstant) as exc:
-        raise UsageError(f"{option}: {exc}. Got value: {text!r}") from exc
-    except ValueError as exc:
-        raise UsageError(
-            f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
-        ) from exc
-
-
-def _required_instant(text: str, option: str) -> datetime:
-    """An instant to store or match exactly: whole seconds only."""
-    value = _parse_day_or_instant(text, option, exact=True)
-    if value is None:
-        raise UsageError(f"{option} is required")
-    return value
-
-
-def _check_text(text: str | None, option: str, limit: int) -> None:
-    """Refuse free text that is not one printable line of at most ``limit`` characters."""
-    problem = None if text is None else text_problem(text, limit)
-    if problem is not None:
-        raise UsageError(f"{option}: {problem}. Got value: {text!r}")
-
-
 @app.command()
 def show(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
@@ -440,12 +386,12 @@ def show(
     from rota.service import load_team_state
     from rota.views import schedule_view
 
-    lo = _parse_day_or_instant(start, "--from")
-    hi = _parse_day_or_instant(end, "--to")
+    lo = parse_day_or_instant(start, "--from")
+    hi = parse_day_or_instant(end, "--to")
     if lo is not None and hi is not None and hi <= lo:
         raise UsageError(f"--to must be after --from. Got value: {end!r}")
     try:
-        state = load_team_state(_open_store(db), team_id, version)
+        state = load_team_state(open_store(db), team_id, version)
     except ScheduleNotFound as exc:
         if version is None:
             raise
@@ -464,7 +410,7 @@ def show(
         and (member is None or member in s.assignments.values())
     ]
     if as_json:
-        _print_json(schedule_view(state.schedule, shifts))
+        print_json(schedule_view(state.schedule, shifts))
         return
     from rota.present import schedule_table
 
@@ -490,12 +436,12 @@ def who(
     from rota.oncall import oncall_view, resolve_oncall
     from rota.service import load_team_state
 
-    instant = _parse_day_or_instant(at, "--at") or datetime.now(UTC)
-    state = load_team_state(_open_store(db), team_id)
+    instant = parse_day_or_instant(at, "--at") or datetime.now(UTC)
+    state = load_team_state(open_store(db), team_id)
     answer = resolve_oncall(state.team, state.index, instant, severity)
     view = oncall_view(answer)
     if as_json:
-        _print_json(view)
+        print_json(view)
         return
     from rota.present import oncall_text
 
@@ -526,7 +472,7 @@ def export_ics(
 
     if member is not None and role is not None:
         raise UsageError("--member and --role cannot be combined; choose one feed")
-    store = _open_store(db)
+    store = open_store(db)
     publisher = FeedPublisher(store)
     if member is not None:
         state, _events = publisher.team_events(team_id)
@@ -546,123 +492,12 @@ def export_ics(
         err.print(f"wrote {output}", markup=False)
 
 
-# ----------------------------------------------------------------------------------- overrides
-
-
-override_app = typer.Typer(
-    help="Manual changes on top of the solved schedule.", no_args_is_help=True
-)
-app.add_typer(override_app, name="override")
-
-
-@override_app.command("add")
-def override_add(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
-    member: Annotated[str, typer.Option(help="Member who takes the role.")],
-    role: Annotated[str, typer.Option(help="Role to take.")],
-    start: Annotated[str, typer.Option(help="ISO 8601 instant; naive means UTC.")],
-    end: Annotated[str, typer.Option(help="ISO 8601 instant; naive means UTC.")],
-    reason: Annotated[str | None, typer.Option(help="Why (shown in listings).")] = None,
-    db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
-) -> None:
-    """Put MEMBER in ROLE from START to END; it cuts into shifts at any instant."""
-    from rota.model import Override
-    from rota.service import add_checked_overrides
-
-    lo = _required_instant(start, "--start")
-    hi = _required_instant(end, "--end")
-    _check_text(reason, "--reason", REASON_MAX)
-    store = _open_store(db)
-    candidate = Override(
-        team_id=team_id, role=role, member_id=member, start=lo, end=hi, reason=reason
-    )
-    (stored,), _state = add_checked_overrides(store, team_id, [candidate], created_by="cli")
-    if as_json:
-        _print_json(override_json(stored))
-        return
-    out.print(f"override {stored.id}: {member} is {role} {_span(lo, hi)}", markup=False)
-
-
-@override_app.command("list")
-def override_list(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
-    db: DbOption = DEFAULT_DB,
-    show_removed: Annotated[bool, typer.Option("--all", help="Include removed ones.")] = False,
-    as_json: JsonOption = False,
-) -> None:
-    """The team's overrides: active, suspended (with why) and, with --all, removed ones."""
-    from rota.service import load_team_state
-
-    store = _open_store(db)
-    state = load_team_state(store, team_id)  # unknown team -> clear error
-    listed: list[tuple[Override, str | None]] = state.listed_overrides()
-    if show_removed:
-        removed = [o for o in store.list_overrides(team_id, include_removed=True) if o.removed_at]
-        listed = sorted([*listed, *((o, None) for o in removed)], key=lambda r: r[0].id or 0)
-    if as_json:
-        _print_json([override_json(o, because) for o, because in listed])
-        return
-    if not listed:
-        out.print(f"{team_id}: no overrides", markup=False)
-    for o, because in listed:
-        if o.removed_at:
-            state_text = f" (removed {o.removed_at:%Y-%m-%d %H:%M}Z)"
-        elif because:
-            state_text = f" [suspended: {because}; the planned holder pages]"
-        else:
-            state_text = ""
-        why = f" — {escaped(o.reason)}" if o.reason else ""  # stored text: no raw controls
-        out.print(
-            f"{o.id}: {o.member_id} is {o.role} {_span(o.start, o.end)}{why}{state_text}",
-            markup=False,
-        )
-
-
-@override_app.command("remove")
-def override_remove(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
-    override_id: Annotated[
-        int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="Override id (see list).")
-    ],
-    db: DbOption = DEFAULT_DB,
-) -> None:
-    """Remove an override (kept in the history as removed)."""
-    store = _open_store(db)
-    store.load_schedule(team_id)
-    if store.remove_override(team_id, override_id) is None:
-        raise UsageError(f"no active override {override_id} in team {team_id!r}")
-    out.print(f"override {override_id} removed", markup=False)
-
-
-def override_json(o: Any, suspended_because: str | None = None) -> dict[str, Any]:
-    from rota.views import rfc3339
-
-    state = "removed" if o.removed_at else "suspended" if suspended_because else "active"
-    return {
-        "id": o.id,
-        "team": o.team_id,
-        "role": o.role,
-        "member": o.member_id,
-        "start": rfc3339(o.start),
-        "end": rfc3339(o.end),
-        "reason": o.reason,
-        "created_at": rfc3339(o.created_at) if o.created_at else None,
-        "removed_at": rfc3339(o.removed_at) if o.removed_at else None,
-        "state": state,
-        "suspended_because": suspended_because,
-    }
-
-
-def _span(start: datetime, end: datetime) -> str:
-    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
-
-
 # ----------------------------------------------------------------------------------- keys, feeds
 
 
 key_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
 app.add_typer(key_app, name="key")
+app.add_typer(override_app, name="override")  # rota/cli_override.py
 
 
 @key_app.command("create")
@@ -680,7 +515,7 @@ def key_create(
     if problem is not None:
         raise UsageError(f"NAME: {problem}. Got value: {name!r}")
     key = new_secret(API_KEY_PREFIX)
-    _open_store(db).add_api_key(
+    open_store(db).add_api_key(
         name, key_hash=secret_hash(key), scope=cast(Literal["read", "write"], scope)
     )
     err.print(f"API key {name!r} ({scope}); it is shown only now:", markup=False)
@@ -693,7 +528,7 @@ def key_revoke(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Revoke an API key."""
-    if not _open_store(db).revoke_api_key(name):
+    if not open_store(db).revoke_api_key(name):
         raise UsageError(f"no active API key named {name!r}")
     out.print(f"API key {name!r} revoked", markup=False)
 
@@ -701,7 +536,7 @@ def key_revoke(
 @key_app.command("list")
 def key_list(db: DbOption = DEFAULT_DB) -> None:
     """API keys by name and scope (never the keys themselves)."""
-    for key in _open_store(db).list_api_keys():
+    for key in open_store(db).list_api_keys():
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         out.print(f"{key.name}\t{key.scope}\t{state}", markup=False)
 
@@ -741,7 +576,7 @@ def diff(
     """What changed between two schedule versions, per shift and per member."""
     from rota.diff import diff_schedules, diff_view, member_deltas
 
-    store = _open_store(db)
+    store = open_store(db)
     new = _load_version(store, team_id, to_version)
     assert new.version is not None
     older = from_version if from_version is not None else new.version - 1
@@ -752,7 +587,7 @@ def diff(
     old = _load_version(store, team_id, older)
     changes = diff_schedules(old, new)
     if as_json:
-        _print_json(diff_view(old, new, changes))
+        print_json(diff_view(old, new, changes))
         return
     out.print(
         f"{team_id}: version {old.version} -> {new.version}: {len(changes)} change(s)",
@@ -790,26 +625,26 @@ def swap(
     from rota.service import add_checked_overrides, load_team_state
     from rota.swap import published_swap_options, swap_view
 
-    start = _required_instant(shift, "--shift")
-    now = _parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
+    start = required_instant(shift, "--shift")
+    now = parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
     if to is not None and not apply:
         raise UsageError("--to is only used with --apply")
-    store = _open_store(db)
+    store = open_store(db)
     state = load_team_state(store, team_id)
     options = published_swap_options(store, state, member, start, now)
     applied: list[Override] = []
     if apply:
-        applied, _state = add_checked_overrides(
+        applied = add_checked_overrides(
             store, team_id, options.overrides(to), created_by="cli swap"
         )
     if as_json:
         data = swap_view(options)
         if apply:
             data["applied"] = [override_json(o) for o in applied]
-        _print_json(data)
+        print_json(data)
         return
     out.print(
-        f"{team_id}: {member}'s {options.role} shift {_span(options.start, options.end)}",
+        f"{team_id}: {member}'s {options.role} shift {span(options.start, options.end)}",
         markup=False,
     )
     if options.candidates:
@@ -828,13 +663,13 @@ def swap(
         for t in options.trades:
             out.print(
                 f"  {t.member_id} takes it, {member} takes {t.member_id}'s {t.role} "
-                f"{_span(t.start, t.end)} (weekends moved {t.weekends_moved}, "
+                f"{span(t.start, t.end)} (weekends moved {t.weekends_moved}, "
                 f"off-hours {t.off_hours_added:+g} h)",
                 markup=False,
             )
     for o in applied:
         out.print(
-            f"override {o.id}: {o.member_id} is {o.role} {_span(o.start, o.end)}", markup=False
+            f"override {o.id}: {o.member_id} is {o.role} {span(o.start, o.end)}", markup=False
         )
 
 
@@ -873,7 +708,7 @@ def serve(
 
     if public_url is not None:
         checked_base_url(public_url, "--public-url")
-    _open_store(db).close()  # fail fast, with a clear message, on a bad --db
+    open_store(db).close()  # fail fast, with a clear message, on a bad --db
     run_server(Settings(db_url=db, public_url=public_url), host=host, port=port, workers=workers)
 
 

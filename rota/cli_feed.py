@@ -8,26 +8,15 @@ message and exit code 2.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated, Literal, cast
 
 import typer
-from rich.console import Console
 
-from rota.cli_io import ID_MAX
+from rota.cli_io import DEFAULT_DB, ID_MAX, DbOption, JsonOption, err, out, print_json
 from rota.errors import UsageError
 
 feed_app = typer.Typer(help="Calendar feed URLs (secret tokens).", no_args_is_help=True)
-
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
-
-DbOption = Annotated[
-    str,
-    typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
-]
-DEFAULT_DB = "sqlite:///rota.db"
 
 
 @feed_app.command("create")
@@ -68,7 +57,7 @@ def feed_create(
             role=role,
         )
     links = feed_links(base, token)
-    _err.print("Subscribe with (shown only now):", markup=False)
+    err.print("Subscribe with (shown only now):", markup=False)
     sys.stdout.write(f"{links.webcal}\n{links.url}\n")
 
 
@@ -82,7 +71,7 @@ def feed_list(
             show_default=False,
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Active feed URLs: id, kind, team, role, member, created and last used (UTC, minutes)."""
@@ -97,10 +86,10 @@ def feed_list(
             tokens = tokens_of_team(tokens, team_id, members)
     views = [token_view(t) for t in tokens]
     if as_json:
-        sys.stdout.write(json.dumps({"feeds": views}, indent=2, ensure_ascii=False) + "\n")
+        print_json({"feeds": views})
         return
     if not views:
-        _err.print("no feeds" + (f" of team {team_id!r}" if team_id else ""), markup=False)
+        err.print("no feeds" + (f" of team {team_id!r}" if team_id else ""), markup=False)
         return
     columns = ("id", "kind", "team", "role", "member", "created", "last_used")
     rows = [[str(v[c]) if v[c] is not None else "-" for c in columns] for v in views]
@@ -108,7 +97,7 @@ def feed_list(
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(columns))]
     for row in [header, *rows]:
         line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        _out.print(line.rstrip(), markup=False, highlight=False)
+        out.print(line.rstrip(), markup=False, highlight=False)
 
 
 @feed_app.command("revoke")
@@ -124,4 +113,4 @@ def feed_revoke(
     with Store.open(db) as store:
         if not store.revoke_feed_token(feed_id):
             raise UsageError(f"ID: no active feed with id {feed_id} (see `rota feed list`)")
-    _out.print(f"feed {feed_id} revoked", markup=False)
+    out.print(f"feed {feed_id} revoked", markup=False)

@@ -22,7 +22,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from rota.cli_io import write_output
+from rota.cli_io import DEFAULT_DB, DbOption, write_output
 from rota.errors import UsageError
 from rota.instants import floor_second
 from rota.localtime import local_midnight_utc
@@ -108,10 +108,7 @@ def report_table(report: Report) -> Group:
 
 def report(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
-    db: Annotated[
-        str,
-        typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
-    ] = "sqlite:///rota.db",
+    db: DbOption = DEFAULT_DB,
     start: Annotated[
         str | None,
         typer.Option(

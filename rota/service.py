@@ -90,7 +90,7 @@ def add_checked_overrides(
     new: Sequence[Override],
     *,
     created_by: str | None,
-) -> tuple[list[Override], TeamState]:
+) -> list[Override]:
     """Check ``new`` against the team as stored now and store them, all or none.
 
     The check and the write are tied by the team's revision: if a solve or another override
@@ -98,7 +98,7 @@ def add_checked_overrides(
     an override is never stored on the strength of a schedule that is no longer current.
 
     Returns:
-        The stored overrides, and the team's state after the write.
+        The stored overrides.
 
     Raises:
         UsageError: an override does not fit (the message says why).
@@ -118,7 +118,7 @@ def add_checked_overrides(
             if attempt == WRITE_ATTEMPTS:
                 raise
             continue
-        return stored, load_team_state(store, team_id)
+        return stored
     raise AssertionError("unreachable")
 
 

@@ -69,18 +69,16 @@ def add_override(
         reason=body.reason,
     )
     try:
-        (stored,), state = add_checked_overrides(
+        (stored,) = add_checked_overrides(
             store, team, [candidate], created_by=api_key_actor(key.name)
         )
-    except DuplicateOverride as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
-    except ConcurrentChange as exc:
+    except (DuplicateOverride, ConcurrentChange) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     except UsageError as exc:
         raise invalid("body", "override", str(exc), body.member) from exc
     finally:
         states.invalidate(team)
-    return override_public(stored, state.suspension_of(stored))
+    return override_public(stored, states.get(team).suspension_of(stored))
 
 
 @router.delete(

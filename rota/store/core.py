@@ -44,8 +44,13 @@ class StoreCore:
                 f"store {self.url}: {_reason(exc, self._engine.url.password)}"
             ) from exc
 
-    def _require_team(self, connection: Connection, team_id: str) -> None:
-        if connection.scalar(select(TeamRow.id).where(TeamRow.id == team_id)) is None:
+    def _require_team(self, connection: Connection, team_id: str, *, lock: bool = False) -> None:
+        """Raise :class:`TeamNotFound` unless the team exists; with ``lock``, also lock its row
+        until the transaction ends (PostgreSQL; on SQLite a write transaction holds the lock)."""
+        query = select(TeamRow.id).where(TeamRow.id == team_id)
+        if lock and connection.dialect.name != "sqlite":
+            query = query.with_for_update()
+        if connection.scalar(query) is None:
             known = connection.scalars(select(TeamRow.id).order_by(TeamRow.id)).all()
             listed = ", ".join(known) if known else "none; run `rota solve` first"
             raise TeamNotFound(f"unknown team {team_id!r} (teams in the store: {listed})")
@@ -84,19 +89,6 @@ def _require_revision(connection: Connection, team_id: str, expected: Revision |
         f"team {team_id!r} changed while this command ran ({what}); nothing was stored. "
         "Run it again to work from the current schedule"
     )
-
-
-def _lock_team(connection: Connection, team_id: str) -> None:
-    """Lock the team row until the transaction ends (PostgreSQL; SQLite's writer lock is held).
-
-    Raises:
-        TeamNotFound: no such team.
-    """
-    query = select(TeamRow.id).where(TeamRow.id == team_id)
-    if connection.dialect.name != "sqlite":
-        query = query.with_for_update()
-    if connection.scalar(query) is None:
-        raise TeamNotFound(f"unknown team {team_id!r}")
 
 
 def _utc(value: datetime, what: str) -> datetime:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Row
 
 from rota.errors import DuplicateOverride
 from rota.model import Override
-from rota.store.core import Revision, StoreCore, _lock_team, _require_revision, _utc
+from rota.store.core import Revision, StoreCore, _require_revision, _utc
 from rota.store.schema import OverrideRow
 from rota.views import rfc3339
 
@@ -64,7 +64,7 @@ class OverrideStore(StoreCore):
             rows.append((override, start, end))
         stored: list[Override] = []
         with self._transaction(write=True) as connection:
-            _lock_team(connection, team_id)
+            self._require_team(connection, team_id, lock=True)
             _require_revision(connection, team_id, expected_revision)
             for override, start, end in rows:
                 _refuse_duplicate(
@@ -111,7 +111,7 @@ class OverrideStore(StoreCore):
     def remove_override(self, team_id: str, override_id: int) -> Override | None:
         """Mark an active override removed; None when the team has no such active override."""
         with self._transaction(write=True) as connection:
-            _lock_team(connection, team_id)
+            self._require_team(connection, team_id, lock=True)
             row = connection.execute(
                 update(OverrideRow)
                 .where(

@@ -191,7 +191,7 @@ def test_invariants_hold_after_any_interleaving(
             new = Override(team_id, role, member, start, start + timedelta(hours=length))
             try:
                 if checked:
-                    stored, _ = add_checked_overrides(store, team_id, [new], created_by="test")
+                    stored = add_checked_overrides(store, team_id, [new], created_by="test")
                 else:
                     stored = store.add_overrides(team_id, [new], created_by="stale check")
             except UsageError:
