@@ -11,20 +11,10 @@ import pytest
 
 from rota.store import Store
 from tests.ops_team import ops_store
+from tests.test_cli import SMALL_TEAM
 from tests.test_store import daily
 from tests.trust.cli_runner import ROTA, Result, assert_clean_failure, run_cli
 
-SMALL_TEAM = """\
-team: {id: tiny, timezone: Europe/Warsaw}
-horizon: {start: 2027-03-22, weeks: 1}
-rotation: {kind: daily, roles: [primary], handoff: "09:00"}
-weekends: {split: whole, max: 1, per_weeks: 1}
-members:
-  - {id: ann, timezone: Europe/Warsaw}
-  - {id: bob, timezone: Europe/Warsaw}
-  - {id: cat, timezone: Europe/Warsaw}
-  - {id: dan, timezone: Europe/Warsaw}
-"""
 HUGE = "99999999999999999999999"
 
 
