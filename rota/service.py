@@ -75,7 +75,7 @@ def load_team_state(store: Store, team_id: str, version: int | None = None) -> T
         team=team,
         schedule=schedule,
         overrides=checked.active,
-        index=OnCallIndex.from_schedule(schedule, checked.active),
+        index=OnCallIndex.from_pieces(team_id, checked.pieces),
         suspended=checked.suspended,
     )
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rota.model import Member, Override, Schedule
-from rota.oncall.effective import effective_pieces, priority, span_text
+from rota.oncall.effective import EffectivePiece, effective_pieces, priority, span_text
 from rota.team import Team
 
 
@@ -38,10 +38,12 @@ class SuspendedOverride:
 
 @dataclass(frozen=True, slots=True)
 class OverrideCheck:
-    """The overrides of one version split into those applied and those suspended."""
+    """The overrides of one version split into those applied and those suspended, and the
+    effective schedule with the applied ones (what :class:`~rota.oncall.OnCallIndex` indexes)."""
 
     active: tuple[Override, ...]
     suspended: tuple[SuspendedOverride, ...]
+    pieces: tuple[EffectivePiece, ...]
 
 
 def check_overrides(team: Team, schedule: Schedule, overrides: Sequence[Override]) -> OverrideCheck:
@@ -56,17 +58,19 @@ def check_overrides(team: Team, schedule: Schedule, overrides: Sequence[Override
         if problem is not None:
             suspended[position] = problem
     while True:
-        kept = [o for p, o in enumerate(overrides) if p not in suspended]
-        clash = _first_double_role(schedule, kept)
+        kept = tuple(o for p, o in enumerate(overrides) if p not in suspended)
+        pieces = effective_pieces(schedule, kept)
+        clash = _first_double_role(pieces, kept)
         if clash is None:
             break
         loser, because = clash
         suspended[next(p for p, o in enumerate(overrides) if o is loser)] = because
     return OverrideCheck(
-        active=tuple(o for p, o in enumerate(overrides) if p not in suspended),
+        active=kept,
         suspended=tuple(
             SuspendedOverride(overrides[p], because) for p, because in sorted(suspended.items())
         ),
+        pieces=pieces,
     )
 
 
@@ -94,11 +98,12 @@ def _static_problem(
 
 
 def _first_double_role(
-    schedule: Schedule, overrides: Sequence[Override]
+    pieces: Sequence[EffectivePiece], overrides: Sequence[Override]
 ) -> tuple[Override, str] | None:
-    """Rule 3: the first override that puts its member in two roles at once, and why."""
+    """Rule 3: the first override that puts its member in two roles at once in ``pieces`` (the
+    effective schedule with ``overrides`` applied), and why."""
     rank = {id(o): n for n, o in enumerate(priority(overrides))}
-    for piece in effective_pieces(schedule, overrides):
+    for piece in pieces:
         if not piece.overrides:
             continue
         roles_of: dict[str, list[str]] = {}
