@@ -14,8 +14,11 @@ from api.deps import KeyCache, known_ids
 from api.logs import redact
 from api.routes import feeds, health, members, overrides, pages, swaps, teams
 from api.routes.feeds import FeedTokenCache
+from api.routes.health import RETRY_AFTER_S
 from api.schemas import ErrorPublic
 from api.settings import Settings
+from api.stale import LastFeeds
+from api.telemetry import RequestObserver, Telemetry, add_metrics_route
 from rota import __version__
 from rota.calendar.publish import FeedPublisher
 from rota.errors import (
@@ -41,10 +44,6 @@ _STATUS: tuple[tuple[type[RotaError], int, str | None], ...] = (
 )
 
 
-RETRY_AFTER_S = "2"
-"""Seconds a client is asked to wait after a 503 (the store did not answer) before trying again."""
-
-
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """The API app. ``store`` may be given (tests); otherwise it is opened from settings."""
 
@@ -55,9 +54,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         opened = store or Store.open(settings.db_url)
         app.state.store = opened
         app.state.states = TeamStateCache(opened, max_age_s=settings.cache_seconds)
-        app.state.keys = KeyCache(opened, max_age_s=settings.cache_seconds)
+        app.state.keys = KeyCache(
+            opened, max_age_s=settings.cache_seconds, stale_s=settings.stale_seconds
+        )
         app.state.feeds = FeedPublisher(opened, app.state.states, max_age_s=settings.cache_seconds)
         app.state.feed_tokens = FeedTokenCache(opened, max_age_s=settings.cache_seconds)
+        app.state.last_feeds = LastFeeds()
         try:
             yield
         finally:
@@ -97,4 +99,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     for module in (health, teams, overrides, swaps, members, feeds, pages):
         app.include_router(module.router, dependencies=[Depends(known_ids)])
+    telemetry = Telemetry(app) if settings.metrics else None
+    if telemetry is not None:
+        add_metrics_route(app, telemetry)
+    if telemetry is not None or settings.log_format == "json":
+        app.add_middleware(
+            RequestObserver, telemetry=telemetry, log_requests=settings.log_format == "json"
+        )
     return app

@@ -12,7 +12,7 @@ from fastapi.security import HTTPBearer
 
 from rota.calendar.publish import FeedPublisher
 from rota.config import is_id
-from rota.errors import TeamNotFound
+from rota.errors import StoreError, TeamNotFound
 from rota.keys import secret_hash, secret_matches
 from rota.service import TeamStateCache
 from rota.store import ApiKey, Store
@@ -72,12 +72,15 @@ def _unauthorized(detail: str) -> HTTPException:
 class KeyCache:
     """Recent answers of the key table by hash, so a busy server does not query it per request.
 
-    A revoked key stops working within ``max_age_s`` seconds.
+    A revoked key stops working within ``max_age_s`` seconds. While the store does not answer,
+    the last answer for a key is used for up to ``stale_s`` seconds after it was read (so paging
+    lookups keep working through an outage: ``api/stale.py``).
     """
 
-    def __init__(self, store: Store, max_age_s: float) -> None:
+    def __init__(self, store: Store, max_age_s: float, stale_s: float = 0.0) -> None:
         self._store = store
         self._max_age_s = max_age_s
+        self._stale_s = stale_s
         self._answers: dict[str, tuple[ApiKey | None, float]] = {}
 
     def find(self, key_hash: str) -> ApiKey | None:
@@ -85,7 +88,12 @@ class KeyCache:
         cached = self._answers.get(key_hash)
         if cached is not None and now - cached[1] < self._max_age_s:
             return cached[0]
-        found = self._store.find_api_key(key_hash)
+        try:
+            found = self._store.find_api_key(key_hash)
+        except StoreError:
+            if cached is not None and now - cached[1] < self._stale_s:
+                return cached[0]
+            raise
         if len(self._answers) > 10_000:  # bound memory against floods of random keys
             self._answers.clear()
         self._answers[key_hash] = (found, now)

@@ -1,4 +1,4 @@
-"""Logging for ``rota serve``: uvicorn's access log without secrets.
+"""Logging for ``rota serve``: uvicorn's access log without secrets, as text or JSON lines.
 
 Feed URLs carry their token in the path; the access log shows ``/feeds/<redacted>.ics``
 instead. API keys travel in the Authorization header, which uvicorn never logs; a key or token
@@ -8,8 +8,10 @@ upper or lower case), since uvicorn logs query strings as they arrive.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 _FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+")
@@ -59,8 +61,29 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's default logging config with :class:`RedactSecrets` on every handler."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, and for a request
+    (``rota.request``, see :mod:`api.telemetry`) its method, route, path, status and duration."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        request = getattr(record, "request", None)
+        if isinstance(request, dict):
+            entry.update(request)
+        if record.exc_info:
+            entry["error"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def log_config(log_format: str = "text") -> dict[str, Any]:
+    """uvicorn's default logging config with :class:`RedactSecrets` on every handler; with
+    ``json``, every line is a JSON object and requests are logged by ``rota.request`` (with
+    route template and duration) instead of uvicorn's access log."""
     from uvicorn.config import LOGGING_CONFIG
 
     config: dict[str, Any] = {**LOGGING_CONFIG}
@@ -73,4 +96,7 @@ def log_config() -> dict[str, Any]:
         **LOGGING_CONFIG["loggers"],
         "rota": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
+    if log_format == "json":
+        json_lines = {"()": "api.logs.JsonFormatter"}
+        config["formatters"] = {"default": json_lines, "access": json_lines}
     return config

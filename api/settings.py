@@ -1,10 +1,26 @@
-"""Settings of the HTTP API, passed to :func:`api.app.create_app` (no import-time globals)."""
+"""Settings of the HTTP API: :class:`ServeSettings` read from ``ROTA_*`` variables and flags,
+and :class:`Settings`, what :func:`api.app.create_app` is given (no import-time globals).
+
+Every ``rota serve`` option has a variable (the table in ``docs/operations.md``); a flag given
+on the command line wins over its variable.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rota.errors import UsageError
+
+LogFormat = Literal["text", "json"]
+
+SESSION_SECRET_MIN = 32
+"""Characters a configured session secret must have at least (e.g. ``openssl rand -hex 32``)."""
 
 
 def utc_now() -> datetime:
@@ -29,8 +45,13 @@ class Settings:
             lock: with anyio's default of 40, a flood of feed requests held paging lookups for
             tens of milliseconds.
         session_secret: the key that signs browser session cookies; None means a random one
-            per process (restarting the server signs everyone out). ``rota serve --workers N``
-            gives its workers one shared secret.
+            per process (restarting the server signs everyone out). ``rota serve --processes N``
+            gives its processes one shared secret.
+        stale_seconds: while the store is down, ``oncall`` and feeds are answered from the
+            last state this process confirmed, for at most this many seconds after it was
+            confirmed (0: never; see ``docs/operations.md``).
+        metrics: serve ``/metrics`` (Prometheus text format).
+        log_format: ``json`` logs one JSON object per request (and per message).
     """
 
     db_url: str
@@ -39,3 +60,74 @@ class Settings:
     cache_seconds: float = 1.0
     threads: int = 4
     session_secret: str | None = None
+    stale_seconds: float = 86_400.0
+    metrics: bool = True
+    log_format: LogFormat = "text"
+
+
+class ServeSettings(BaseSettings):
+    """``rota serve``'s options: from flags, else ``ROTA_<NAME>`` variables, else defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="ROTA_", extra="ignore", frozen=True)
+
+    db: str = "sqlite:///rota.db"
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    processes: int = Field(1, ge=1, le=64)
+    public_url: str | None = None
+    session_secret: SecretStr | None = None
+    cache_seconds: float = Field(1.0, ge=0, le=3600)
+    threads: int = Field(4, ge=1, le=256)
+    stale_seconds: float = Field(86_400.0, ge=0)
+    metrics: bool = True
+    log_format: LogFormat = "text"
+    shutdown_seconds: int = Field(30, ge=1, le=3600)
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < SESSION_SECRET_MIN:
+            raise ValueError(
+                f"must have at least {SESSION_SECRET_MIN} characters "
+                "(e.g. the output of `openssl rand -hex 32`)"
+            )
+        return value
+
+    @field_validator("public_url", "session_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    def api_settings(self) -> Settings:
+        """The settings of one server process."""
+        secret = self.session_secret.get_secret_value() if self.session_secret else None
+        return Settings(
+            db_url=self.db,
+            public_url=self.public_url,
+            cache_seconds=self.cache_seconds,
+            threads=self.threads,
+            session_secret=secret,
+            stale_seconds=self.stale_seconds,
+            metrics=self.metrics,
+            log_format=self.log_format,
+        )
+
+
+def serve_settings(flags: dict[str, Any]) -> ServeSettings:
+    """The settings from ``flags`` (None: not given) over the ``ROTA_*`` variables.
+
+    Raises:
+        UsageError: a value is invalid; the message names the flag or the variable it came from
+            and never shows a secret.
+    """
+    given = {name: value for name, value in flags.items() if value is not None}
+    try:
+        return ServeSettings(**given)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "?"
+            where = "--" + name.replace("_", "-") if name in given else f"ROTA_{name.upper()}"
+            shown = "" if name == "session_secret" else f". Got value: {error.get('input')!r}"
+            problems.append(f"rota serve: {where}: {error['msg']}{shown}")
+        raise UsageError("\n".join(problems)) from None

@@ -31,6 +31,7 @@ from rota.cli_io import (
 )
 from rota.cli_override import override_app, override_json
 from rota.cli_report import report
+from rota.cli_serve import db_app, serve
 from rota.errors import (
     ConfigError,
     FeedError,
@@ -681,35 +682,8 @@ app.command()(check)
 
 # ----------------------------------------------------------------------------------- serve
 
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8080,
-    public_url: Annotated[
-        str | None, typer.Option(help="Base URL for feed links (default: as requested).")
-    ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            max=64,
-            help="Server processes sharing the port (e.g. one per core). Each caches on its "
-            "own: a change made through one is seen by the others within a second. Browser "
-            "sessions work across them until the server restarts.",
-        ),
-    ] = 1,
-    db: DbOption = DEFAULT_DB,
-) -> None:
-    """Serve the HTTP API (and web page) with uvicorn."""
-    from api.serving import serve as run_server
-    from api.settings import Settings
-    from rota.calendar.links import checked_base_url
-
-    if public_url is not None:
-        checked_base_url(public_url, "--public-url")
-    open_store(db).close()  # fail fast, with a clear message, on a bad --db
-    run_server(Settings(db_url=db, public_url=public_url), host=host, port=port, workers=workers)
+app.command()(serve)  # rota/cli_serve.py
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:

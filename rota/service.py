@@ -137,6 +137,8 @@ class TeamStateCache:
         self._locks_guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._states: dict[str, tuple[tuple[object, ...], TeamState, float]] = {}
+        self.hits = 0  # answers from memory (read by the API's /metrics)
+        self.misses = 0  # states (re)built from the store
 
     def _lock(self, team_id: str) -> threading.Lock:
         with self._locks_guard:
@@ -156,12 +158,30 @@ class TeamStateCache:
         if cached is None:
             return None
         if time.monotonic() - cached[2] < self._max_age_s:
+            self.hits += 1
             return cached[1]
         revision = self._store.revision(team_id)
         if cached[0] != revision:
             return None
         self._states[team_id] = (revision, cached[1], time.monotonic())
+        self.hits += 1
         return cached[1]
+
+    def fresh(self, team_id: str) -> TeamState | None:
+        """The cached state while younger than ``max_age_s`` (no store access), else None."""
+        cached = self._states.get(team_id)
+        if cached is None or time.monotonic() - cached[2] >= self._max_age_s:
+            return None
+        self.hits += 1
+        return cached[1]
+
+    def last_known(self, team_id: str) -> tuple[TeamState, float] | None:
+        """The state last built or confirmed current, with the seconds since, or None.
+
+        For answering while the store is unavailable (the caller decides how old is too old).
+        """
+        cached = self._states.get(team_id)
+        return None if cached is None else (cached[1], time.monotonic() - cached[2])
 
     def get(self, team_id: str) -> TeamState:
         """The team's current state, rebuilt when the store's revision has changed."""
@@ -172,8 +192,10 @@ class TeamStateCache:
             revision = self._store.revision(team_id)
             cached = self._states.get(team_id)
             if cached is not None and cached[0] == revision:
+                self._states[team_id] = (revision, cached[1], time.monotonic())
                 return cached[1]
             state = load_team_state(self._store, team_id)
+            self.misses += 1
             self._states[team_id] = (revision, state, time.monotonic())
             return state
 

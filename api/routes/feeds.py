@@ -33,8 +33,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import FeedsDep, StatesDep, StoreDep, WriteKey
 from api.routes.params import invalid
 from api.schemas import ErrorPublic, TeamId
+from api.stale import LastFeeds, stale_headers, stale_limit
 from rota.calendar.links import base_url_problem, feed_links
-from rota.calendar.publish import PublishedFeed
+from rota.calendar.publish import FeedPublisher, PublishedFeed
 from rota.calendar.tokens import minute_text, tokens_of_team
 from rota.errors import FeedError, StoreError
 from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
@@ -284,8 +285,38 @@ def revoke_token(request: Request, store: Store, feed_id: int) -> None:
 )
 def feed(token: str, request: Request, feeds: FeedsDep, background: BackgroundTasks) -> Response:
     """The iCalendar feed of a token (subscribe with ``webcal://``)."""
-    tokens = feed_tokens_of(request)
     token_hash = secret_hash(token)
+    last_feeds: LastFeeds = request.app.state.last_feeds
+    try:
+        published = _published(token_hash, request, feeds, background)
+    except StoreError:
+        last = last_feeds.recall(token_hash, stale_limit(request))
+        if last is None:
+            raise
+        published, stale = last[0], stale_headers(last[1])
+    else:
+        last_feeds.remember(token_hash, published)
+        stale = {}
+    headers = {
+        "ETag": published.etag,
+        "Last-Modified": format_datetime(published.last_modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": "private, max-age=300",
+        **stale,
+    }
+    if not_modified(request, published):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(
+        content=published.body,
+        media_type=CALENDAR_TYPE,
+        headers={**headers, "Content-Disposition": "inline"},
+    )
+
+
+def _published(
+    token_hash: str, request: Request, feeds: FeedPublisher, background: BackgroundTasks
+) -> PublishedFeed:
+    """The current feed of the token (its use recorded after the response), or 404."""
+    tokens = feed_tokens_of(request)
     found = tokens.find(token_hash)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Unknown feed")
@@ -303,18 +334,7 @@ def feed(token: str, request: Request, feeds: FeedsDep, background: BackgroundTa
     now: datetime = request.app.state.settings.now()
     if tokens.use_due(token_hash, found, now):
         background.add_task(_record_use, request.app.state.store, found.id, now)
-    headers = {
-        "ETag": published.etag,
-        "Last-Modified": format_datetime(published.last_modified.astimezone(UTC), usegmt=True),
-        "Cache-Control": "private, max-age=300",
-    }
-    if not_modified(request, published):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(
-        content=published.body,
-        media_type=CALENDAR_TYPE,
-        headers={**headers, "Content-Disposition": "inline"},
-    )
+    return published
 
 
 def not_modified(request: Request, published: PublishedFeed) -> bool:

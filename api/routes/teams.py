@@ -18,7 +18,8 @@ from api.schemas import (
     TeamPublic,
     TeamsPublic,
 )
-from rota.errors import UsageError
+from api.stale import stale_headers, stale_limit
+from rota.errors import StoreError, UsageError
 from rota.oncall import oncall_view, resolve_oncall
 from rota.views import schedule_view
 
@@ -69,18 +70,26 @@ async def oncall(
     # than through dependencies (each one FastAPI resolves costs tens of microseconds).
     instant = aware_instant(at, "at") or clock_of(request)()
     states = states_of(request)
-    # Answered on the event loop while the cached state is current (at most one small revision
-    # query); a rebuild (up to a few hundred ms for a large team) runs in a thread, off the loop.
-    state = states.unchanged(team)
+    # Answered on the event loop while the cached state is fresh (no store access); checking
+    # the revision or rebuilding (up to a few hundred ms for a large team) runs in a thread, so
+    # a slow or unreachable store never holds up the loop.
+    headers: dict[str, str] | None = None
+    state = states.fresh(team)
     if state is None:
-        state = await run_in_threadpool(states.get, team)
+        try:
+            state = await run_in_threadpool(states.get, team)
+        except StoreError:
+            last = states.last_known(team)
+            if last is None or last[1] >= stale_limit(request):
+                raise
+            state, headers = last[0], stale_headers(last[1])
     try:
         answer = resolve_oncall(state.team, state.index, instant, severity)
     except UsageError as exc:
         raise invalid("query", "severity", str(exc), severity) from exc
     # The view is already plain JSON data of the documented shape (tests check it against the
     # schema); skipping a second validation pass keeps the hot path of paging code short.
-    return JSONResponse(oncall_view(answer))
+    return JSONResponse(oncall_view(answer), headers=headers)
 
 
 @router.get("/{team}/schedule", response_model=SchedulePublic)

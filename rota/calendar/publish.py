@@ -107,6 +107,8 @@ class FeedPublisher:
         self._feeds = OrderedDict()
         self._feed_bytes = 0
         self._teams: tuple[list[TeamInfo], float] | None = None
+        self.hits = 0  # feeds answered from the cached bytes (read by the API's /metrics)
+        self.builds = 0  # feeds whose bytes were built
 
     # ----------------------------------------------------------------------------- events
 
@@ -296,6 +298,7 @@ class FeedPublisher:
             ):
                 return None
             self._feeds.move_to_end(cache_key)
+            self.hits += 1
             return found[1]
 
     def _keep(
@@ -305,6 +308,7 @@ class FeedPublisher:
         feed: PublishedFeed,
     ) -> PublishedFeed:
         with self._feeds_lock:
+            self.builds += 1
             replaced = self._feeds.pop(cache_key, None)
             if replaced is not None:
                 self._feed_bytes -= len(replaced[1].body)

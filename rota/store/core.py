@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,6 +19,11 @@ Revision = tuple[object, ...]
 """A fingerprint of what a team's effective schedule depends on (see ``revision``)."""
 
 
+RECONNECT_S = 0.5
+"""After a failed connection to a server database, requests fail at once for this long instead
+of each waiting for its own connection attempt; then the next one tries again."""
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -29,12 +35,25 @@ class StoreCore:
         self._engine = engine
         self.url = url  # redacted, for messages
         self._now = now
+        self._unreachable_until = 0.0
+
+    def _connect(self) -> Connection:
+        """A connection from the pool; a server database that just failed to connect is not
+        asked again for :data:`RECONNECT_S` (a store outage then costs requests nothing)."""
+        if time.monotonic() < self._unreachable_until:
+            raise StoreError(f"store {self.url}: unreachable (trying again shortly)")
+        try:
+            return self._engine.connect()
+        except SQLAlchemyError:
+            if self._engine.dialect.name != "sqlite":  # SQLite's errors here are the file's
+                self._unreachable_until = time.monotonic() + RECONNECT_S
+            raise
 
     @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
         """One transaction; SQLAlchemy errors become :class:`StoreError`, rota errors pass."""
         try:
-            with self._engine.connect() as connection:
+            with self._connect() as connection:
                 if write:
                     connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
                 with connection.begin():

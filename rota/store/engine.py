@@ -15,6 +15,11 @@ from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///rota.db"
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 2
+"""Seconds a PostgreSQL connection attempt may take (libpq's minimum): a store that went away
+is then an error within about this long, never a hang. A ``connect_timeout`` in the URL wins."""
+POOL_TIMEOUT_S = 2.0
+"""Seconds a request waits for a pooled connection before the store counts as unavailable."""
 
 _BEGIN_OPTION = "rota_sqlite_begin"  # execution option: "IMMEDIATE" for write transactions
 
@@ -40,7 +45,19 @@ def make_engine(url: str) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            # keepalives: a connection whose server vanished fails in seconds, not hours
+            connect_args = {
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 2,
+            }
+        return create_engine(
+            parsed, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args
+        )
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

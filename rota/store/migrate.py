@@ -63,6 +63,21 @@ def migrate(engine: Engine, url: str) -> None:
         raise StoreError(f"cannot open store {url}: {reason}") from exc
 
 
+def schema_revisions(engine: Engine, url: str) -> tuple[tuple[str, ...], str | None]:
+    """The database's current revision(s) and the newest one this rota ships.
+
+    Raises:
+        StoreError: the database does not answer.
+    """
+    script = ScriptDirectory.from_config(_alembic_config())
+    try:
+        with engine.connect() as connection, connection.begin():
+            current = MigrationContext.configure(connection).get_current_heads()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"store {url}: {_reason(exc, engine.url.password)}") from exc
+    return tuple(current), script.get_current_head()
+
+
 def _check_upgradable(connection: Connection, script: ScriptDirectory, url: str) -> None:
     known = {revision.revision for revision in script.walk_revisions()}
     current = MigrationContext.configure(connection).get_current_heads()

@@ -27,7 +27,7 @@ from rota.store.api_keys import ApiKeyStore
 from rota.store.core import StoreCore, _utc_now
 from rota.store.engine import DEFAULT_URL, make_engine, redact_url
 from rota.store.feed_tokens import FeedTokenStore
-from rota.store.migrate import migrate
+from rota.store.migrate import migrate, schema_revisions
 from rota.store.overrides import OverrideStore
 from rota.store.schedules import ScheduleStore
 
@@ -82,6 +82,20 @@ class Store(ScheduleStore, OverrideStore, ApiKeyStore, FeedTokenStore, StoreCore
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def schema_revision(self) -> str:
+        """The schema revision the database is at (``none`` before the first migration)."""
+        current, _ = schema_revisions(self._engine, self.url)
+        return ", ".join(current) or "none"
+
+    def schema_current(self) -> bool:
+        """Whether the database is at the newest revision this rota ships (one small query).
+
+        Raises:
+            StoreError: the database does not answer.
+        """
+        current, head = schema_revisions(self._engine, self.url)
+        return current == (head,)
 
     def _migrate(self) -> None:
         migrate(self._engine, self.url)

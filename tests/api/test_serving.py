@@ -69,7 +69,7 @@ def test_a_worker_needs_the_settings_of_rota_serve(monkeypatch: pytest.MonkeyPat
 def test_serve_refuses_zero_workers(capsys: pytest.CaptureFixture[str], db: str) -> None:
     code, _, err = run(capsys, "serve", "--workers", "0", "--db", db)
     assert code == 2
-    assert "--workers" in err
+    assert "--processes" in err
 
 
 def test_sync_routes_run_in_few_threads(db: str) -> None:
