@@ -172,7 +172,9 @@ def check_case(case: OpenApiCase, seeded: Seeded) -> None:
         for secret in seeded.secrets:
             assert secret not in body, f"a secret in the body of {case.method} {case.path}"
         if auth == "none" and response.status_code < 400:
-            assert case.path in ("/healthz", "/openapi.json") or case.path.startswith("/feeds/"), (
+            assert case.path in ("/healthz", "/readyz", "/openapi.json") or case.path.startswith(
+                "/feeds/"
+            ), (
                 case.method,
                 case.path,
                 response.status_code,
