@@ -7,9 +7,10 @@ Exit codes: 0 success; 1 the work failed (no feasible rota, no schedule at that 
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -20,14 +21,16 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    TzOption,
     err,
+    instant_option,
     open_store,
     out,
-    parse_day_or_instant,
     print_json,
     required_instant,
     span,
     write_output,
+    zone_option,
 )
 from rota.cli_override import override_app, override_json
 from rota.cli_report import report
@@ -42,10 +45,13 @@ from rota.errors import (
     TeamNotFound,
     UsageError,
 )
+from rota.instants import local_text
 
 if TYPE_CHECKING:
     from rota.model import Override, Schedule
+    from rota.service import TeamState
     from rota.store import Store
+    from rota.swap import SwapOptions
 
 app = typer.Typer(
     name="rota",
@@ -101,14 +107,23 @@ def validate(
 @app.command()
 def grid(
     file: Annotated[Path, typer.Argument(help="Team file.")],
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="Zone of the first time column (default: UTC); the team's zones follow.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the shift grid in UTC and local times, with who can cover each shift."""
+    """Show the shift grid in UTC (or --tz) and local times, with who can cover each shift."""
     from rota.config import load_config
     from rota.coverage import eligible_members
     from rota.horizon import build_grid
     from rota.team import team_from_config
 
+    first = zone_option(tz) or ZoneInfo("UTC")
     team = team_from_config(load_config(file))
     shifts_grid = build_grid(team)
     eligible = [eligible_members(team, s.start, s.end) for s in shifts_grid.shifts]
@@ -119,7 +134,7 @@ def grid(
         return
     from rota.present import grid_table
 
-    out.print(grid_table(team, shifts_grid, eligible))
+    out.print(grid_table(team, shifts_grid, eligible, first))
 
 
 # ----------------------------------------------------------------------------------- solve
@@ -152,6 +167,7 @@ def solve(
     now_text: Annotated[
         str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
     ] = None,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Solve a rota for the team file and store it as a new schedule version.
@@ -170,11 +186,13 @@ def solve(
 
     if strategy not in ("cp-sat", "round-robin"):
         raise UsageError(f"--strategy: expected 'cp-sat' or 'round-robin'. Got value: {strategy!r}")
+    chosen_zone = zone_option(tz)
     cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
     team = team_from_config(cfg)
+    zone = chosen_zone or team.zone
     shifts_grid = build_grid(team)
     store = open_store(db)
-    now = parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
+    now = instant_option(now_text, "--now", zone) or datetime.now(UTC)
     hours = cfg.rotation.freeze_hours if freeze is None else freeze
     # Read before what it fingerprints: a change after this point stops the save below.
     planned_around = store.revision(team.id, missing_ok=True)
@@ -257,7 +275,10 @@ def solve(
         meta=meta,
         expected_revision=planned_around,
     )
-    meta["warnings"] = [*meta.get("warnings", []), *_suspension_warnings(team, stored, overrides)]
+    meta["warnings"] = [
+        *meta.get("warnings", []),
+        *_suspension_warnings(team, stored, overrides, zone),
+    ]
     loads = member_loads(team, stored)
     summary = spreads(team, loads)
     changes = _resolve_changes(previous, stored) if baseline is not None else []
@@ -278,16 +299,16 @@ def solve(
         return
     for warning in meta.get("warnings", []):
         err.print(f"warning: {warning}", markup=False, highlight=False)
-    out.print(solve_summary(team, stored, meta))
+    out.print(solve_summary(team, stored, meta, zone))
     if baseline is not None and previous is not None:
         out.print(
             f"re-solved from version {previous.version}: {meta['frozen_shifts']} shift(s) frozen "
-            f"before {baseline.frozen_until:%Y-%m-%d %H:%M} UTC, "
+            f"before {local_text(baseline.frozen_until, zone)} ({zone.key}), "
             f"{meta['changed_assignments']} assignment(s) changed after it",
             markup=False,
         )
         for change in changes[:DIFF_LINES]:
-            out.print(f"  {change.sentence()}", markup=False, highlight=False)
+            out.print(f"  {change.sentence(zone)}", markup=False, highlight=False)
         if len(changes) > DIFF_LINES:
             out.print(
                 f"  ... and {len(changes) - DIFF_LINES} more "
@@ -297,13 +318,15 @@ def solve(
     out.print(loads_table(team, loads, summary))
 
 
-def _suspension_warnings(team: Any, stored: Schedule, overrides: tuple[Override, ...]) -> list[str]:
+def _suspension_warnings(
+    team: Any, stored: Schedule, overrides: tuple[Override, ...], zone: ZoneInfo
+) -> list[str]:
     """One warning per override the new version suspends (it no longer fits the team)."""
     from rota.oncall.suspension import check_overrides
 
     return [
         f"override {s.override.id} ({s.override.member_id} as {s.override.role} "
-        f"{span(s.override.start, s.override.end)}) is suspended: {s.because}; "
+        f"{span(s.override.start, s.override.end, zone)}) is suspended: {s.because}; "
         "the planned holder pages instead (`rota override list` shows it)"
         for s in check_overrides(team, stored, overrides).suspended
     ]
@@ -371,8 +394,14 @@ def summary_json(summary: Any) -> Any:
 def show(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
     db: DbOption = DEFAULT_DB,
-    start: Annotated[str | None, typer.Option("--from", help="Date or instant (UTC).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Date or instant (UTC).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="Date or date-time (in --tz unless it has an offset)."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="First instant not shown (as --from): a date means its 00:00."),
+    ] = None,
     member: Annotated[str | None, typer.Option(help="Only this member's shifts.")] = None,
     version: Annotated[
         int | None,
@@ -381,22 +410,25 @@ def show(
     planned: Annotated[
         bool, typer.Option("--planned", help="The solver's schedule without overrides.")
     ] = False,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the team's effective schedule (overrides applied; --planned: without them)."""
     from rota.service import load_team_state
     from rota.views import schedule_view
 
-    lo = parse_day_or_instant(start, "--from")
-    hi = parse_day_or_instant(end, "--to")
-    if lo is not None and hi is not None and hi <= lo:
-        raise UsageError(f"--to must be after --from. Got value: {end!r}")
+    chosen_zone = zone_option(tz)
     try:
         state = load_team_state(open_store(db), team_id, version)
     except ScheduleNotFound as exc:
         if version is None:
             raise
         raise UsageError(str(exc)) from exc
+    zone = chosen_zone or state.team.zone
+    lo = instant_option(start, "--from", zone)
+    hi = instant_option(end, "--to", zone)
+    if lo is not None and hi is not None and hi <= lo:
+        raise UsageError(f"--to must be after --from. Got value: {end!r}")
     all_shifts = state.schedule.shifts if planned else state.index.shifts
     if member is not None and member not in {m.id for m in state.team.members}:
         raise UsageError(
@@ -415,7 +447,7 @@ def show(
         return
     from rota.present import schedule_table
 
-    out.print(schedule_table(state.schedule, shifts))
+    out.print(schedule_table(state.schedule, shifts, zone))
 
 
 # ----------------------------------------------------------------------------------- who
@@ -426,19 +458,23 @@ def who(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
     db: DbOption = DEFAULT_DB,
     at: Annotated[
-        str | None, typer.Option(help="ISO 8601 instant (default: now); naive means UTC.")
+        str | None,
+        typer.Option(help="Date or date-time (in --tz unless it has an offset; default: now)."),
     ] = None,
     severity: Annotated[
         str | None, typer.Option(help="Severity whose escalation chain to resolve.")
     ] = None,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who is on call at an instant, and the escalation chain to page (same answer as the API)."""
     from rota.oncall import oncall_view, resolve_oncall
     from rota.service import load_team_state
 
-    instant = parse_day_or_instant(at, "--at") or datetime.now(UTC)
+    chosen_zone = zone_option(tz)
     state = load_team_state(open_store(db), team_id)
+    zone = chosen_zone or state.team.zone
+    instant = instant_option(at, "--at", zone) or datetime.now(UTC)
     answer = resolve_oncall(state.team, state.index, instant, severity)
     view = oncall_view(answer)
     if as_json:
@@ -446,7 +482,7 @@ def who(
         return
     from rota.present import oncall_text
 
-    out.print(oncall_text(state.team, answer))
+    out.print(oncall_text(state.team, answer, zone))
 
 
 # ----------------------------------------------------------------------------------- export
@@ -558,6 +594,15 @@ def _load_version(store: Store, team_id: str, version: int | None) -> Schedule:
         raise UsageError(str(exc)) from exc
 
 
+def _stored_zone(store: Store, schedule: Schedule) -> ZoneInfo:
+    """The zone of the team file stored with ``schedule``."""
+    from rota.service import config_from_text
+
+    assert schedule.version is not None
+    text = store.team_config_text(schedule.team_id, schedule.version)
+    return config_from_text(text, f"{schedule.team_id} (stored v{schedule.version})").team.timezone
+
+
 @app.command()
 def diff(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
@@ -572,11 +617,13 @@ def diff(
         int | None,
         typer.Option("--to", min=1, max=ID_MAX, help="Newer version (default: the latest)."),
     ] = None,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """What changed between two schedule versions, per shift and per member."""
     from rota.diff import diff_schedules, diff_view, member_deltas
 
+    chosen_zone = zone_option(tz)
     store = open_store(db)
     new = _load_version(store, team_id, to_version)
     assert new.version is not None
@@ -590,12 +637,14 @@ def diff(
     if as_json:
         print_json(diff_view(old, new, changes))
         return
+    zone = chosen_zone or _stored_zone(store, new)
     out.print(
-        f"{team_id}: version {old.version} -> {new.version}: {len(changes)} change(s)",
+        f"{team_id}: version {old.version} -> {new.version}: {len(changes)} change(s) "
+        f"(times in {zone.key})",
         markup=False,
     )
     for change in changes:
-        out.print(f"  {change.sentence()}", markup=False, highlight=False)
+        out.print(f"  {change.sentence(zone)}", markup=False, highlight=False)
     for delta in member_deltas(changes):
         out.print(
             f"  {delta.member_id}: {delta.net_hours:+g} h "
@@ -611,7 +660,13 @@ def diff(
 def swap(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
     member: Annotated[str, typer.Option(help="The member giving the shift away.")],
-    shift: Annotated[str, typer.Option(help="Start instant of their shift (ISO 8601, UTC).")],
+    shift: Annotated[
+        str,
+        typer.Option(
+            help="Start of their shift (date-time, in --tz unless it has an offset), or a "
+            "date: each of their shifts starting that local day."
+        ),
+    ],
     apply: Annotated[bool, typer.Option("--apply", help="Record the swap as override(s).")] = False,
     to: Annotated[
         str | None, typer.Option("--to", help="With --apply: this member (else the best).")
@@ -620,32 +675,85 @@ def swap(
     now_text: Annotated[
         str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
     ] = None,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who can take a member's shift without breaking a rule, and one-for-one trades."""
     from rota.service import add_checked_overrides, load_team_state
     from rota.swap import published_swap_options, swap_view
 
-    start = required_instant(shift, "--shift")
-    now = parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
+    chosen_zone = zone_option(tz)
     if to is not None and not apply:
         raise UsageError("--to is only used with --apply")
     store = open_store(db)
     state = load_team_state(store, team_id)
-    options = published_swap_options(store, state, member, start, now)
+    zone = chosen_zone or state.team.zone
+    typed = required_instant(shift, "--shift", zone)
+    now = instant_option(now_text, "--now", zone) or datetime.now(UTC)
+    starts = [typed.at] if typed.day is None else _starts_on(state, member, typed.day, zone)
+    if apply and len(starts) > 1:
+        # Each shift's best taker is checked alone; several taken at once could break a rule
+        # together (rest, hours a day), so they are recorded one at a time.
+        raise UsageError(
+            f"--shift: {member} holds {len(starts)} shifts starting on {typed.day} ({zone.key}); "
+            "--apply records one swap at a time: give the start of one, "
+            f"e.g. --shift {local_text(starts[0], zone).replace(' ', 'T')}"
+        )
+    every = [published_swap_options(store, state, member, start, now) for start in starts]
     applied: list[Override] = []
     if apply:
         applied = add_checked_overrides(
-            store, team_id, options.overrides(to), created_by="cli swap"
+            store, team_id, every[0].overrides(to), created_by="cli swap"
         )
     if as_json:
-        data = swap_view(options)
+        views = [swap_view(options) for options in every]
+        data: dict[str, Any] = (
+            views[0]
+            if typed.day is None
+            else {"team": team_id, "member": member, "day": typed.day.isoformat(), "shifts": views}
+        )
         if apply:
             data["applied"] = [override_json(o) for o in applied]
         print_json(data)
         return
+    for options in every:
+        _print_swap_options(options, zone)
+    for o in applied:
+        out.print(
+            f"override {o.id}: {o.member_id} is {o.role} {span(o.start, o.end, zone)}",
+            markup=False,
+        )
+
+
+def _starts_on(state: TeamState, member: str, day: date, zone: ZoneInfo) -> list[datetime]:
+    """Starts of ``member``'s effective shifts that begin on local ``day`` in ``zone``.
+
+    Raises:
+        UsageError: they hold none (naming the day, the zone and their next shifts).
+    """
+    from rota.localtime import local_day_bounds
+
+    bounds = local_day_bounds(day, zone)
+    held = [s.start for s in state.index.shifts if member in s.assignments.values()]
+    starts = [t for t in held if bounds.start <= t < bounds.end]
+    if not starts:
+        later = [local_text(t, zone) for t in held if t >= bounds.end][:3]
+        ids = [m.id for m in state.team.members]
+        hint = (
+            f"no member {member!r} in team {state.team.id!r} (members: {', '.join(ids)})"
+            if member not in ids
+            else f"member {member!r} holds no shift starting on {day} ({zone.key})"
+            + (f"; their next shifts start {', '.join(later)}" if later else "")
+        )
+        raise UsageError(f"--shift: {hint}")
+    return starts
+
+
+def _print_swap_options(options: SwapOptions, zone: ZoneInfo) -> None:
+    """One shift's candidates and trades, times in ``zone``."""
     out.print(
-        f"{team_id}: {member}'s {options.role} shift {span(options.start, options.end)}",
+        f"{options.team_id}: {options.member_id}'s {options.role} shift "
+        f"{span(options.start, options.end, zone)}",
         markup=False,
     )
     if options.candidates:
@@ -663,15 +771,11 @@ def swap(
         out.print("one-for-one trades (nobody's hours change):", markup=False)
         for t in options.trades:
             out.print(
-                f"  {t.member_id} takes it, {member} takes {t.member_id}'s {t.role} "
-                f"{span(t.start, t.end)} (weekends moved {t.weekends_moved}, "
+                f"  {t.member_id} takes it, {options.member_id} takes {t.member_id}'s {t.role} "
+                f"{span(t.start, t.end, zone)} (weekends moved {t.weekends_moved}, "
                 f"off-hours {t.off_hours_added:+g} h)",
                 markup=False,
             )
-    for o in applied:
-        out.print(
-            f"override {o.id}: {o.member_id} is {o.role} {span(o.start, o.end)}", markup=False
-        )
 
 
 # ----------------------------------------------------------------------------------- report

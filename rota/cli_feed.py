@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import sys
 from typing import Annotated, Literal, cast
+from zoneinfo import ZoneInfo
 
 import typer
 
-from rota.cli_io import DEFAULT_DB, ID_MAX, DbOption, JsonOption, err, out, print_json
+from rota.cli_io import (
+    DEFAULT_DB,
+    ID_MAX,
+    DbOption,
+    JsonOption,
+    TzOption,
+    err,
+    out,
+    print_json,
+    zone_option,
+)
 from rota.errors import UsageError
+from rota.instants import local_text
 
 feed_app = typer.Typer(help="Calendar feed URLs (secret tokens).", no_args_is_help=True)
 
@@ -73,17 +85,22 @@ def feed_list(
     ] = None,
     as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
+    tz: TzOption = None,
 ) -> None:
-    """Active feed URLs: id, kind, team, role, member, created and last used (UTC, minutes)."""
+    """Active feed URLs: id, kind, team, role, member, created and last used (to the minute;
+    in --tz, by default the team's zone with TEAM, else UTC)."""
     from rota.calendar.tokens import token_view, tokens_of_team
     from rota.service import load_team_state
     from rota.store import Store
 
+    chosen = zone_option(tz)
+    zone = chosen or ZoneInfo("UTC")
     with Store.open(db) as store:
         tokens = [t for t in store.list_feed_tokens() if t.revoked_at is None]
         if team_id is not None:
-            members = {m.id for m in load_team_state(store, team_id).team.members}
-            tokens = tokens_of_team(tokens, team_id, members)
+            team = load_team_state(store, team_id).team
+            zone = chosen or team.zone
+            tokens = tokens_of_team(tokens, team_id, {m.id for m in team.members})
     views = [token_view(t) for t in tokens]
     if as_json:
         print_json({"feeds": views})
@@ -91,10 +108,27 @@ def feed_list(
     if not views:
         err.print("no feeds" + (f" of team {team_id!r}" if team_id else ""), markup=False)
         return
-    columns = ("id", "kind", "team", "role", "member", "created", "last_used")
-    rows = [[str(v[c]) if v[c] is not None else "-" for c in columns] for v in views]
-    header = ["id", "kind", "team", "role", "member", "created (UTC)", "last used (UTC)"]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(columns))]
+    columns = ("id", "kind", "team", "role", "member")
+    rows = [
+        [
+            *(str(v[c]) if v[c] is not None else "-" for c in columns),
+            *(
+                "-" if at is None else local_text(at.replace(second=0, microsecond=0), zone)
+                for at in (t.created_at, t.last_used_at)
+            ),
+        ]
+        for v, t in zip(views, tokens, strict=True)
+    ]
+    header = [
+        "id",
+        "kind",
+        "team",
+        "role",
+        "member",
+        f"created ({zone.key})",
+        f"last used ({zone.key})",
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         out.print(line.rstrip(), markup=False, highlight=False)

@@ -1,5 +1,5 @@
 """What every module of the command line shares: the store option, the terminal, JSON, reading
-instants and free text from arguments, and output files (``-o``).
+instants (in the ``--tz`` zone) and free text from arguments, and output files (``-o``).
 
 Kept apart from :mod:`rota.cli` so that the command modules (``cli_report``, ``cli_feed``,
 ``cli_override``, ...) use it without an import cycle.
@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 
 from rota.errors import UsageError
+from rota.instants import (
+    LocalTimeGap,
+    SubSecondInstant,
+    TypedInstant,
+    exact_second,
+    floor_second,
+    local_span,
+    parse_local_instant,
+)
 from rota.text import text_problem
 
 if TYPE_CHECKING:
@@ -29,6 +39,15 @@ DbOption = Annotated[
     typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        metavar="ZONE",
+        help="Time zone of the times you type (without an offset) and read, an IANA name such "
+        "as Europe/Berlin. Default: the team's zone.",
+    ),
+]
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -66,39 +85,72 @@ def open_store(db: str) -> Store:
     return Store.open(db)
 
 
-def span(start: datetime, end: datetime) -> str:
-    """``2027-01-04 13:00–2027-01-04 18:00 UTC``."""
-    return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
+def zone_option(text: str | None) -> ZoneInfo | None:
+    """The zone ``--tz`` names (None when not given: the caller's default applies).
 
-
-def parse_day_or_instant(text: str | None, option: str, *, exact: bool = False) -> datetime | None:
-    """A date (00:00 UTC) or an ISO 8601 instant (naive means UTC), floored to its second; with
-    ``exact`` (an instant to store) a fraction of a second is refused (see rota.instants)."""
+    Raises:
+        UsageError: an unknown zone, or a legacy or fixed-offset name (with the zone people
+            usually mean), as a team file's ``timezone`` is checked.
+    """
     if text is None:
         return None
-    from rota.instants import SubSecondInstant, exact_second, floor_second
-    from rota.views import InstantOutOfRange, parse_instant
+    from rota.config import named_zone
 
     try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip())
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        value = parse_instant(text)
-        return exact_second(value) if exact else floor_second(value)
-    except (InstantOutOfRange, SubSecondInstant) as exc:
+        return named_zone(text)
+    except ValueError as exc:
+        raise UsageError(f"--tz: {exc}. Got value: {text!r}") from exc
+
+
+def typed_instant(
+    text: str | None, option: str, zone: ZoneInfo, *, exact: bool = False
+) -> TypedInstant | None:
+    """What the person typed for ``option``, read in ``zone`` by :func:`parse_local_instant`
+    (the command line's one rule for instants), floored to its second; with ``exact`` (an
+    instant to store or match) a fraction of a second is refused. A wall-clock time that occurs
+    twice is its first occurrence, and a note on stderr says so.
+
+    Raises:
+        UsageError: not a date or date-time, a time the clocks skip, out of range, or (with
+            ``exact``) a fraction of a second; the message names ``option``.
+    """
+    if text is None:
+        return None
+    from rota.views import InstantOutOfRange
+
+    try:
+        typed = parse_local_instant(text, zone)
+        at = exact_second(typed.at) if exact else floor_second(typed.at)
+    except (InstantOutOfRange, SubSecondInstant, LocalTimeGap) as exc:
         raise UsageError(f"{option}: {exc}. Got value: {text!r}") from exc
     except ValueError as exc:
         raise UsageError(
-            f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
+            f"{option}: expected a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM, "
+            f"in {zone.key} unless it has an offset). Got value: {text!r}"
         ) from exc
+    note = typed.repeat_note(option, zone)
+    if note is not None:
+        err.print(f"note: {note}", markup=False, highlight=False)
+    return TypedInstant(at, typed.day, typed.repeated)
 
 
-def required_instant(text: str, option: str) -> datetime:
-    """An instant to store or match exactly: whole seconds only."""
-    value = parse_day_or_instant(text, option, exact=True)
-    if value is None:
-        raise UsageError(f"{option} is required")
-    return value
+def instant_option(text: str | None, option: str, zone: ZoneInfo) -> datetime | None:
+    """An instant to look up (``--from``, ``--to``, ``--at``): :func:`typed_instant`'s."""
+    typed = typed_instant(text, option, zone)
+    return None if typed is None else typed.at
+
+
+def required_instant(text: str, option: str, zone: ZoneInfo) -> TypedInstant:
+    """An instant to store or match exactly (``--start``, ``--end``, ``--shift``)."""
+    typed = typed_instant(text, option, zone, exact=True)
+    assert typed is not None
+    return typed
+
+
+def span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """``2026-12-07 12:00+01:00 – 20:00+01:00 (Europe/Berlin)``: how every command shows a
+    period."""
+    return local_span(start, end, zone)
 
 
 def check_text(text: str | None, option: str, limit: int) -> None:

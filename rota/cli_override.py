@@ -16,14 +16,17 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    TzOption,
     check_text,
     open_store,
     out,
     print_json,
     required_instant,
     span,
+    zone_option,
 )
 from rota.errors import UsageError
+from rota.instants import local_text
 from rota.text import REASON_MAX, escaped
 
 if TYPE_CHECKING:
@@ -39,20 +42,25 @@ def override_add(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
     member: Annotated[str, typer.Option(help="Member who takes the role.")],
     role: Annotated[str, typer.Option(help="Role to take.")],
-    start: Annotated[str, typer.Option(help="ISO 8601 instant; naive means UTC.")],
-    end: Annotated[str, typer.Option(help="ISO 8601 instant; naive means UTC.")],
+    start: Annotated[str, typer.Option(help="Date or date-time, in --tz unless it has an offset.")],
+    end: Annotated[
+        str, typer.Option(help="First instant not covered (as --start): a date means its 00:00.")
+    ],
     reason: Annotated[str | None, typer.Option(help="Why (shown in listings).")] = None,
     db: DbOption = DEFAULT_DB,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Put MEMBER in ROLE from START to END; it cuts into shifts at any instant."""
     from rota.model import Override
-    from rota.service import add_checked_overrides
+    from rota.service import add_checked_overrides, load_team_state
 
-    lo = required_instant(start, "--start")
-    hi = required_instant(end, "--end")
+    chosen_zone = zone_option(tz)
     check_text(reason, "--reason", REASON_MAX)
     store = open_store(db)
+    zone = chosen_zone or load_team_state(store, team_id).team.zone
+    lo = required_instant(start, "--start", zone).at
+    hi = required_instant(end, "--end", zone).at
     candidate = Override(
         team_id=team_id, role=role, member_id=member, start=lo, end=hi, reason=reason
     )
@@ -60,7 +68,7 @@ def override_add(
     if as_json:
         print_json(override_json(stored))
         return
-    out.print(f"override {stored.id}: {member} is {role} {span(lo, hi)}", markup=False)
+    out.print(f"override {stored.id}: {member} is {role} {span(lo, hi, zone)}", markup=False)
 
 
 @override_app.command("list")
@@ -68,13 +76,16 @@ def override_list(
     team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
     db: DbOption = DEFAULT_DB,
     show_removed: Annotated[bool, typer.Option("--all", help="Include removed ones.")] = False,
+    tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The team's overrides: active, suspended (with why) and, with --all, removed ones."""
     from rota.service import load_team_state
 
+    chosen_zone = zone_option(tz)
     store = open_store(db)
     state = load_team_state(store, team_id)  # unknown team -> clear error
+    zone = chosen_zone or state.team.zone
     listed: list[tuple[Override, str | None]] = state.listed_overrides()
     if show_removed:
         removed = [o for o in store.list_overrides(team_id, include_removed=True) if o.removed_at]
@@ -86,14 +97,14 @@ def override_list(
         out.print(f"{team_id}: no overrides", markup=False)
     for o, because in listed:
         if o.removed_at:
-            state_text = f" (removed {o.removed_at:%Y-%m-%d %H:%M}Z)"
+            state_text = f" (removed {local_text(o.removed_at, zone)})"
         elif because:
             state_text = f" [suspended: {because}; the planned holder pages]"
         else:
             state_text = ""
         why = f" — {escaped(o.reason)}" if o.reason else ""  # stored text: no raw controls
         out.print(
-            f"{o.id}: {o.member_id} is {o.role} {span(o.start, o.end)}{why}{state_text}",
+            f"{o.id}: {o.member_id} is {o.role} {span(o.start, o.end, zone)}{why}{state_text}",
             markup=False,
         )
 

@@ -11,22 +11,17 @@ import io
 import json
 import sys
 from dataclasses import replace
-from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from rota.cli_io import DEFAULT_DB, DbOption, write_output
-from rota.errors import UsageError
-from rota.instants import floor_second
-from rota.localtime import local_midnight_utc
-from rota.views import InstantOutOfRange, parse_instant
+from rota.cli_io import DEFAULT_DB, DbOption, TzOption, instant_option, write_output, zone_option
+from rota.instants import local_text
 
 if TYPE_CHECKING:  # the report (jinja2, holidays) is imported when the command runs
     from rota.report import Report
@@ -37,29 +32,6 @@ class ReportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
     HTML = "html"
-
-
-def parse_bound(text: str | None, option: str, zone: ZoneInfo) -> datetime | None:
-    """A date (midnight in the team's ``zone``) or an ISO 8601 instant (naive means UTC).
-
-    >>> parse_bound("2026-12-24", "--from", ZoneInfo("Europe/Warsaw")).isoformat()
-    '2026-12-23T23:00:00+00:00'
-    >>> parse_bound("2026-12-24T08:00:00+01:00", "--to", ZoneInfo("UTC")).isoformat()
-    '2026-12-24T07:00:00+00:00'
-    """
-    if text is None:
-        return None
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            return local_midnight_utc(date.fromisoformat(value), zone)
-        return floor_second(parse_instant(value))  # a lookup: see rota.instants
-    except (InstantOutOfRange, OverflowError) as exc:  # a day's midnight too, east of UTC
-        raise UsageError(f"{option}: {InstantOutOfRange()}. Got value: {text!r}") from exc
-    except ValueError as exc:
-        raise UsageError(
-            f"{option}: expected a date (YYYY-MM-DD) or an ISO 8601 instant. Got value: {text!r}"
-        ) from exc
 
 
 def report_table(report: Report) -> Group:
@@ -113,8 +85,8 @@ def report(
         str | None,
         typer.Option(
             "--from",
-            help="First instant counted: a date (midnight in the team's zone) or an ISO 8601 "
-            "instant. Default: the schedule's start.",
+            help="First instant counted: a date (its 00:00) or a date-time, in --tz unless it "
+            "has an offset. Default: the schedule's start.",
         ),
     ] = None,
     end: Annotated[
@@ -127,6 +99,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
+    tz: TzOption = None,
 ) -> None:
     """Fairness and on-call pay numbers per member: hours, off-hours, night, weekend, holiday."""
     from rota.report import build_report, report_csv, report_html, report_json
@@ -134,14 +107,16 @@ def report(
     from rota.store import Store
     from rota.swap import history_before
 
+    chosen_zone = zone_option(tz)
     store = Store.open(db)
     try:
         state = load_team_state(store, team_id)
         history = history_before(store, team_id, state.schedule.horizon_start)
     finally:
         store.close()
-    lo = parse_bound(start, "--from", state.team.zone)
-    hi = parse_bound(end, "--to", state.team.zone)
+    zone = chosen_zone or state.team.zone
+    lo = instant_option(start, "--from", zone)
+    hi = instant_option(end, "--to", zone)
     result = build_report(state.team, state.schedule, state.index.shifts, start=lo, end=hi)
     with_history = None
     if history is not None and lo is None:
@@ -154,13 +129,16 @@ def report(
         with_history = build_report(
             state.team, combined, (*history.shifts, *state.index.shifts), end=hi
         )
+    if fmt is not ReportFormat.JSON:  # people read these: the period in --tz
+        result = replace(result, zone=zone)
+        with_history = with_history and replace(with_history, zone=zone)
     if fmt is ReportFormat.TABLE:
         tables: list[Group | Text] = [report_table(result)]
         if with_history is not None:
             tables.append(
                 Text(
                     "\nIncluding history: every published shift since "
-                    f"{with_history.start:%Y-%m-%d %H:%M} UTC",
+                    f"{local_text(with_history.start, zone)} ({zone.key})",
                     style="bold",
                 )
             )

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
+from rota.instants import local_span
 from rota.model import Schedule, ScheduledShift
 from rota.views import rfc3339
 
@@ -32,9 +34,13 @@ class Change:
     def hours(self) -> float:
         return (self.end - self.start).total_seconds() / 3600
 
-    def sentence(self) -> str:
-        """``alice no longer on call 2026-12-24 08:00-14:00 UTC (primary), now bob``."""
-        span = _span(self.start, self.end)
+    def sentence(self, zone: ZoneInfo | None = None) -> str:
+        """``alice no longer on call 2026-12-24 08:00-14:00 UTC (primary), now bob``; with a
+        ``zone`` (the command line's text), ``2026-12-24 09:00+01:00 – 15:00+01:00
+        (Europe/Berlin)``."""
+        span = (
+            _span(self.start, self.end) if zone is None else local_span(self.start, self.end, zone)
+        )
         if self.before is None:
             return f"{self.after} now on call {span} ({self.role}), newly scheduled"
         if self.after is None:

@@ -1,6 +1,8 @@
 """Rich tables and text for people: the grid, a solve summary, loads and schedules.
 
-Times are shown in UTC and in local zones here, and only here (plus the API's edges).
+Times are shown in UTC and in local zones here, and only here (plus the API's edges); the
+commands' own tables and text show them in the ``--tz`` zone with offsets
+(:func:`rota.instants.local_text`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from rota.instants import local_span, local_text
 from rota.metrics import FairnessSummary, MemberLoad
 from rota.model import Grid, Schedule, ScheduledShift
 from rota.oncall import OnCallAnswer
@@ -33,14 +36,17 @@ def _short(zone: ZoneInfo) -> str:
     return zone.key.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def grid_table(team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]]) -> Group:
-    """The grid, one row per shift: UTC, each zone's local time, and who can cover it."""
-    zones = _zones(team)
+def grid_table(
+    team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]], first: ZoneInfo
+) -> Group:
+    """The grid, one row per shift: its dates and times in ``first`` (UTC unless ``--tz``),
+    each other zone's local time, and who can cover it."""
+    zones = [z for z in _zones(team) if z.key != first.key]
     table = Table(
         title=f"{team.id}: {len(grid.shifts)} shifts, {team.kind.value}", show_lines=False
     )
     table.add_column("#", justify="right")
-    table.add_column("UTC")
+    table.add_column(first.key)
     for zone in zones:
         table.add_column(_short(zone))
     table.add_column("h", justify="right")
@@ -50,7 +56,8 @@ def grid_table(team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]])
     holes = 0
     notes: list[str] = []
     for shift in grid.shifts:
-        cells = [str(shift.index), f"{shift.start:%a %m-%d %H:%M}–{shift.end:%H:%M}"]
+        lo, hi = shift.start.astimezone(first), shift.end.astimezone(first)
+        cells = [str(shift.index), f"{lo:%a %m-%d %H:%M}–{hi:%H:%M}"]
         for zone in zones:
             lo, hi = shift.start.astimezone(zone), shift.end.astimezone(zone)
             cells.append(f"{lo:%a %H:%M}–{hi:%H:%M}")
@@ -74,7 +81,7 @@ def grid_table(team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]])
             holes += 1
         table.add_row(*cells)
     footer = Text()
-    footer.append(f"horizon {grid.start:%Y-%m-%d %H:%M}Z – {grid.end:%Y-%m-%d %H:%M}Z. ")
+    footer.append(f"horizon {local_span(grid.start, grid.end, first)}. ")
     if holes:
         footer.append(
             f"{holes} shift(s) lie outside the working hours of enough members for all roles "
@@ -88,12 +95,13 @@ def grid_table(team: Team, grid: Grid, eligible: Sequence[dict[str, list[str]]])
     return Group(*parts)
 
 
-def solve_summary(team: Team, schedule: Schedule, meta: dict[str, Any]) -> Text:
+def solve_summary(team: Team, schedule: Schedule, meta: dict[str, Any], zone: ZoneInfo) -> Text:
+    """``rota solve``'s first lines: the version stored, its horizon in ``zone``, the search."""
     text = Text()
     status = str(meta.get("status", "?"))
     text.append(f"{team.id}: stored version {schedule.version} ", style="bold")
-    text.append(f"({len(schedule.shifts)} shifts, {schedule.horizon_start:%Y-%m-%d} – ")
-    text.append(f"{schedule.horizon_end:%Y-%m-%d}, strategy {meta.get('strategy')})\n")
+    horizon = local_span(schedule.horizon_start, schedule.horizon_end, zone)
+    text.append(f"({len(schedule.shifts)} shifts, {horizon}, strategy {meta.get('strategy')})\n")
     text.append(f"status {status}", style="green" if status == "optimal" else "yellow")
     if "objective" in meta:
         text.append(
@@ -147,35 +155,36 @@ def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSumma
     return Group(table, spread_text)
 
 
-def schedule_table(schedule: Schedule, shifts: Sequence[ScheduledShift]) -> Table:
+def schedule_table(schedule: Schedule, shifts: Sequence[ScheduledShift], zone: ZoneInfo) -> Table:
+    """``rota show``: one row per shift, its bounds in ``zone`` with their offsets."""
     roles: list[str] = []
     for shift in shifts:
         for role in shift.assignments:
             if role not in roles:
                 roles.append(role)
-    table = Table(title=f"{schedule.team_id} v{schedule.version}: {len(shifts)} shifts (UTC)")
-    table.add_column("start")
-    table.add_column("end")
+    table = Table(
+        title=f"{schedule.team_id} v{schedule.version}: {len(shifts)} shifts ({zone.key})"
+    )
+    table.add_column("start", no_wrap=True)
+    table.add_column("end", no_wrap=True)
     for role in roles:
         table.add_column(role)
     for shift in shifts:
         table.add_row(
-            f"{shift.start:%a %Y-%m-%d %H:%M}",
-            f"{shift.end:%a %Y-%m-%d %H:%M}",
+            f"{shift.start.astimezone(zone):%a} {local_text(shift.start, zone)}",
+            f"{shift.end.astimezone(zone):%a} {local_text(shift.end, zone)}",
             *(shift.assignments.get(role, "—") for role in roles),
         )
     return table
 
 
-def oncall_text(team: Team, answer: OnCallAnswer) -> Text:
-    """``rota who``: holders, the escalation chain level by level, and the next handoff."""
+def oncall_text(team: Team, answer: OnCallAnswer, zone: ZoneInfo) -> Text:
+    """``rota who``: holders, the escalation chain level by level, and the next handoff; times
+    in ``zone`` (each holder's own time too)."""
     text = Text()
-    zone = team.zone
     text.append(f"{team.config.team_name} ({team.id}) at ", style="bold")
-    text.append(f"{answer.at:%Y-%m-%d %H:%M:%S} UTC ({answer.at.astimezone(zone):%H:%M %Z})\n")
-    text.append(
-        f"shift {answer.shift.start:%Y-%m-%d %H:%M} – {answer.shift.end:%Y-%m-%d %H:%M} UTC\n"
-    )
+    text.append(f"{local_text(answer.at, zone)} ({zone.key})\n")
+    text.append(f"shift {local_span(answer.shift.start, answer.shift.end, zone)}\n")
     for holder in answer.holders:
         local = answer.at.astimezone(holder.member.timezone)
         source = " (override)" if holder.source.value == "override" else ""
@@ -199,5 +208,5 @@ def oncall_text(team: Team, answer: OnCallAnswer) -> Text:
             f"{c.role}: {c.before.id if c.before else '—'} → {c.after.id if c.after else '—'}"
             for c in answer.next_handoff.changes
         )
-        text.append(f"next handoff {answer.next_handoff.at:%Y-%m-%d %H:%M} UTC: {changes}")
+        text.append(f"next handoff {local_text(answer.next_handoff.at, zone)}: {changes}")
     return text

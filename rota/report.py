@@ -21,6 +21,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from rota.errors import UsageError
+from rota.instants import local_span
 from rota.metrics import FairnessSummary, MemberLoad, member_loads, spreads
 from rota.model import Schedule, ScheduledShift
 from rota.team import Team
@@ -334,7 +335,7 @@ th:first-child,td:first-child{text-align:left}
 </head>
 <body>
 <h1>{{ report.team_name }} ({{ report.team_id }})</h1>
-<p>On-call report for {{ period }} ({{ report.zone.key }}), schedule version
+<p>On-call report for {{ period }}, schedule version
 {{ report.version }}. Hours are counted from the effective schedule (overrides applied).</p>
 <div class="table-wrap"><table>
 <thead><tr><th>member</th><th>fte</th><th>shifts</th><th>hours</th><th>fair share</th>
@@ -360,9 +361,9 @@ available): {{ report.summary.comparable|join(", ") }}.</p>
 
 
 def period_text(report: Report) -> str:
-    """``2026-12-21 09:00 – 2026-12-28 09:00 CET`` in the team's zone."""
-    lo, hi = report.start.astimezone(report.zone), report.end.astimezone(report.zone)
-    return f"{lo:%Y-%m-%d %H:%M} – {hi:%Y-%m-%d %H:%M %Z}"
+    """``2026-12-21 09:00+01:00 – 2026-12-28 09:00+01:00 (Europe/Berlin)``, in the report's
+    zone."""
+    return local_span(report.start, report.end, report.zone)
 
 
 def report_html(report: Report) -> str:

@@ -30,15 +30,6 @@ def in_utc(value: datetime) -> datetime:
         raise InstantOutOfRange from None
 
 
-def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; a naive value is read as UTC. Raises ValueError when malformed,
-    :class:`InstantOutOfRange` when outside the UTC calendar."""
-    value = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return in_utc(value)
-
-
 def shift_view(shift: ScheduledShift) -> dict[str, Any]:
     return {
         "start": rfc3339(shift.start),

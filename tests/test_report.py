@@ -33,7 +33,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from rota.cli_report import parse_bound, report
+from rota.cli_io import instant_option
+from rota.cli_report import report
 from rota.model import Override, Schedule, ScheduledShift
 from rota.oncall import OnCallIndex
 from rota.report import CSV_COLUMNS, build_report, report_csv, report_html, report_json
@@ -149,8 +150,8 @@ def test_any_period_matches_an_independent_count(
     team: Team, start: str | None, end: str | None
 ) -> None:
     schedule = christmas_schedule()
-    lo = parse_bound(start, "--from", team.zone) or schedule.horizon_start
-    hi = parse_bound(end, "--to", team.zone) or schedule.horizon_end
+    lo = instant_option(start, "--from", team.zone) or schedule.horizon_start
+    hi = instant_option(end, "--to", team.zone) or schedule.horizon_end
     expected = count_by_quarter_hours(team, schedule.shifts, lo, hi)
     got = numbers(team, schedule, start=lo, end=hi)
     for member_id, tally in expected.items():
@@ -158,8 +159,8 @@ def test_any_period_matches_an_independent_count(
 
 
 def test_holidays_cut_by_the_period(team: Team) -> None:
-    lo = parse_bound("2026-12-24", "--from", team.zone)
-    hi = parse_bound("2026-12-26", "--to", team.zone)
+    lo = instant_option("2026-12-24", "--from", team.zone)
+    hi = instant_option("2026-12-26", "--to", team.zone)
     assert lo is not None
     assert hi is not None
     got = numbers(team, christmas_schedule(), start=lo, end=hi)

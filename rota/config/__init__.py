@@ -62,7 +62,7 @@ from rota.config.scalars import (
     parse_time_of_day,
     supported_countries,
 )
-from rota.config.strict import strictness_problems
+from rota.config.strict import named_zone, strictness_problems
 
 __all__ = [
     "ID_PATTERN",
@@ -99,6 +99,7 @@ __all__ = [
     "is_id",
     "load_config",
     "load_team_file",
+    "named_zone",
     "parse_time_of_day",
     "strictness_problems",
     "supported_countries",

@@ -252,6 +252,15 @@ def _zone_hint(value: str) -> str:
     return " (expected an IANA name such as 'Europe/Warsaw')"
 
 
+def unknown_zone_problem(name: str) -> str | None:
+    """Why tzdata has no zone ``name`` (with a "did you mean"), or None.
+
+    >>> unknown_zone_problem("Europe/Berlin") is None, unknown_zone_problem("berlin")
+    (True, "unknown time zone (did you mean 'Europe/Berlin'?)")
+    """
+    return None if name in _all_zones() else f"unknown time zone{_zone_hint(name)}"
+
+
 def _zone(value: Any) -> ZoneInfo:
     if isinstance(value, ZoneInfo):
         return value

@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rota.config.messages import _problem
+from rota.config.scalars import unknown_zone_problem
 from rota.errors import Problem
 from rota.text import EMAIL_MAX, NAME_MAX, REASON_MAX, text_problem
 from rota.yamlfile import YamlDocument, YamlPath
@@ -103,6 +104,22 @@ def zone_problem(name: str) -> str | None:
             "or 'UTC'"
         )
     return None
+
+
+def named_zone(name: str) -> ZoneInfo:
+    """The zone a person names outside a team file (``rota ... --tz``), by the rules a new team
+    file follows: known to tzdata, and a place's zone (or ``UTC``).
+
+    >>> named_zone("Asia/Kolkata").key
+    'Asia/Kolkata'
+
+    Raises:
+        ValueError: why not, with the zone people usually mean.
+    """
+    problem = unknown_zone_problem(name) or zone_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
+    return ZoneInfo(name)
 
 
 def _fixed_offset_text(name: str) -> str | None:
