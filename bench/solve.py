@@ -1,16 +1,17 @@
-"""Solver benchmark: CP-SAT against the round-robin baseline on generated teams, in one run.
+"""Solver benchmark: tidy and irregular teams, CP-SAT next to round-robin, in one run.
 
 Usage::
 
-    .venv/bin/python -m bench.solve                 # all sizes, writes docs/benchmarks.md section
-    .venv/bin/python -m bench.solve --only 12m-3z-fts-8w --time-limit 30
-    .venv/bin/python -m bench.solve --only 30m-3z-fts-12w --seeds 4   # run-to-run spread
+    .venv/bin/python -m bench.solve                          # every team, seed 0
+    .venv/bin/python -m bench.solve --irregular --seeds 3     # the irregular teams, 3 seeds
+    .venv/bin/python -m bench.solve --only irregular-60m-16w-fts --seeds 3 --reference 10
 
-For each team: variables, time to the first valid rota, time to the final answer, the gap, and
-the fairness spreads (max - min among comparable members) of the CP-SAT rota next to
-round-robin's on the same team, plus how many hard-rule violations each has according to the
-independent checker in ``tests/checker.py``. Figures are from one machine in one run: compare
-rows against each other (ratios), not against another machine.
+For each run: time to the first valid rota, the final status and gap, off-hours and night-hours
+totals, the fairness spreads, the largest night load of a part-timer against the most-loaded
+full-timer of their zone, peak memory (each solve runs in its own process) and the independent
+checker's verdict (``tests/checker.py``) on the rota. ``--reference F`` solves each team again
+with F times the limit and reports the totals' ratio. Figures are from one machine in one run:
+compare rows against each other, not against another machine.
 """
 
 from __future__ import annotations
@@ -21,143 +22,189 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.teams import SPECS, TeamSpec, team_config, team_yaml
+from bench.irregular import SIZES, irregular_yaml
+from bench.teams import SPECS, team_yaml
 from rota.horizon import build_grid
-from rota.metrics import FairnessSummary, member_loads, spreads
+from rota.metrics import MemberLoad, member_loads, spreads
 from rota.model import Schedule
+from rota.service import config_from_text
 from rota.solver import Progress, SolveOptions, solve
 from rota.solver.roundrobin import round_robin
 from rota.team import Team, team_from_config
 from rota.views import schedule_view
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LIMITS = {
-    "6m-1z-daily-4w": 30.0,
-    "12m-3z-fts-8w": 30.0,
-    "30m-3z-fts-12w": 30.0,
-    "100m-5z-fts-26w": 120.0,
-}
 
 
-def _violations(spec: TeamSpec, schedule: Schedule) -> int:
+@dataclass(frozen=True, slots=True)
+class BenchTeam:
+    name: str
+    seed: int
+    text: str
+    limit: float
+
+
+def _limit(members: int) -> float:
+    """The limit a team of this size is benchmarked at (the targets in docs/benchmarks.md)."""
+    if members <= 30:
+        return 60.0
+    if members <= 100:
+        return 120.0
+    return 300.0
+
+
+def bench_teams(tidy: bool, irregular: bool, seeds: int) -> Iterator[BenchTeam]:
+    for seed in range(seeds):
+        if tidy:
+            for spec in SPECS:
+                limit = 120.0 if spec.members >= 100 else 30.0
+                yield BenchTeam(spec.name, seed, team_yaml(spec), limit)
+        if irregular:
+            for size in SIZES:
+                yield BenchTeam(size.name, seed, irregular_yaml(size, seed), _limit(size.members))
+
+
+def _violations(text: str, schedule: Schedule) -> int:
     sys.path.insert(0, str(ROOT))
     from tests.checker import check_schedule
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{spec.name}.yaml"
-        path.write_text(team_yaml(spec), encoding="utf-8")
+        path = Path(tmp) / "team.yaml"
+        path.write_text(text, encoding="utf-8")
         return len(check_schedule(path, schedule_view(schedule)))
 
 
-def _spread_dict(summary: FairnessSummary) -> dict[str, Any]:
-    from dataclasses import asdict
+def part_time_night_excess(team: Team, loads: dict[str, MemberLoad]) -> float:
+    """Largest night hours of a part-timer minus the most-loaded full-timer of their zone
+    (<= 0 when no part-timer carries more nights than every full-timer beside them)."""
+    excess = float("-inf")
+    for member in team.members:
+        if member.fte >= 1:
+            continue
+        peers = [
+            loads[m.id].night_hours
+            for m in team.members
+            if m.fte >= 1 and m.timezone.key == member.timezone.key
+        ]
+        if peers:
+            excess = max(excess, loads[member.id].night_hours - max(peers))
+    return 0.0 if excess == float("-inf") else excess
 
-    return asdict(summary)
+
+def _figures(team: Team, schedule: Schedule, text: str) -> dict[str, Any]:
+    loads = member_loads(team, schedule)
+    summary = spreads(team, loads)
+    return {
+        "off_hours": round(sum(x.off_hours for x in loads.values()), 2),
+        "night_hours": round(sum(x.night_hours for x in loads.values()), 2),
+        "hours_spread": summary.hours,
+        "weekend_spread": summary.weekends_worked,
+        "night_spread": summary.night_hours,
+        "part_time_night_excess": round(part_time_night_excess(team, loads), 2),
+        "violations": _violations(text, schedule),
+    }
 
 
-def _total_off_hours(team: Team, schedule: Schedule) -> float:
-    """Hours all members hold outside their working windows (what the ``humane`` stage cuts)."""
-    return sum(load.off_hours for load in member_loads(team, schedule).values())
-
-
-def run_one(spec: TeamSpec, time_limit: float, seed: int = 0) -> dict[str, Any]:
-    team = team_from_config(team_config(spec))
-    t0 = time.perf_counter()
+def run_one(bench: BenchTeam, limit: float) -> dict[str, Any]:
+    """Solve one team (in a fresh process when called through :func:`run_isolated`)."""
+    team = team_from_config(config_from_text(bench.text, f"{bench.name}.yaml"))
     grid = build_grid(team)
-    grid_s = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    baseline = round_robin(team, grid)
-    rr_s = time.perf_counter() - t0
-
     first: list[float] = []
 
     def on_progress(progress: Progress) -> None:
         if not first:
             first.append(progress.elapsed_s)
 
-    result = solve(
-        team,
-        grid,
-        None,
-        SolveOptions(time_limit_s=time_limit, workers=2, seed=seed, on_progress=on_progress),
-    )
+    started = time.perf_counter()
+    options = SolveOptions(time_limit_s=limit, workers=2, seed=bench.seed, on_progress=on_progress)
+    result = solve(team, grid, None, options)
     row: dict[str, Any] = {
-        "team": spec.name,
-        "seed": seed,
-        "members": spec.members,
-        "zones": len(spec.zones),
-        "weeks": spec.weeks,
+        "team": bench.name,
+        "seed": bench.seed,
+        "limit_s": limit,
+        "members": len(team.members),
         "shifts": len(grid.shifts),
-        "grid_s": round(grid_s, 3),
         "variables": result.num_variables,
-        "first_solution_s": result.first_solution_s,
-        "wall_s": round(result.wall_s, 2),
+        "first_valid_s": result.first_solution_s,
+        "wall_s": round(time.perf_counter() - started, 2),
         "status": result.status,
         "gap": result.gap,
-        "windows": result.windows,
-        "round_robin_s": round(rr_s, 3),
-        "cp_sat": _spread_dict(spreads(team, member_loads(team, result.schedule))),
-        "round_robin": _spread_dict(spreads(team, member_loads(team, baseline))),
-        "off_hours_cp_sat": _total_off_hours(team, result.schedule),
-        "off_hours_round_robin": _total_off_hours(team, baseline),
-        "violations_cp_sat": _violations(spec, result.schedule),
-        "violations_round_robin": _violations(spec, baseline),
+        "cp_sat": _figures(team, result.schedule, bench.text),
+        "round_robin": _figures(team, round_robin(team, grid), bench.text),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     return row
 
 
+def run_isolated(bench: BenchTeam, limit: float) -> dict[str, Any]:
+    """:func:`run_one` in a process of its own, so that ``peak_rss_mb`` is this solve's."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run_one, bench, limit).result()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", help="team name(s) to run")
-    parser.add_argument("--time-limit", type=float, help="override the per-team time limit")
-    parser.add_argument("--json", type=Path, help="write raw rows to this file")
+    parser.add_argument("--tidy", action="store_true", help="only the tidy teams")
+    parser.add_argument("--irregular", action="store_true", help="only the irregular teams")
+    parser.add_argument("--seeds", type=int, default=1, help="seeds 0..N-1 (team and solver)")
+    parser.add_argument("--time-limit", type=float, help="override every team's time limit")
     parser.add_argument(
-        "--seeds", type=int, default=1, help="solve each team with seeds 0..N-1 (one row each)"
+        "--reference", type=float, help="also solve with this many times the limit (ratios)"
     )
+    parser.add_argument("--json", type=Path, help="write raw rows to this file")
     args = parser.parse_args(argv)
+    both = not args.tidy and not args.irregular
     rows = []
-    for spec in SPECS:
-        if args.only and spec.name not in args.only:
+    for bench in bench_teams(args.tidy or both, args.irregular or both, args.seeds):
+        if args.only and bench.name not in args.only:
             continue
-        limit = args.time_limit or DEFAULT_LIMITS[spec.name]
-        for seed in range(args.seeds):
-            print(
-                f"solving {spec.name} (limit {limit:g} s, seed {seed}) ...",
-                file=sys.stderr,
-                flush=True,
-            )
-            row = run_one(spec, limit, seed)
-            rows.append(row)
-            print(json.dumps(row), file=sys.stderr, flush=True)
+        limit = args.time_limit or bench.limit
+        print(f"solving {bench.name} seed {bench.seed} ({limit:g} s) ...", file=sys.stderr)
+        row = run_isolated(bench, limit)
+        if args.reference:
+            reference = run_isolated(bench, limit * args.reference)
+            row["reference"] = {"limit_s": reference["limit_s"], **reference["cp_sat"]}
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     print(markdown(rows))
 
 
+def _ratio(value: float, reference: float) -> str:
+    return "-" if reference <= 0 else f"{value / reference:.2f}"
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| team | shifts | variables | first valid (s) | final (s) | status | gap "
-        "| hours spread cp-sat / rr | weekend spread cp-sat / rr | off-hours spread cp-sat / rr "
-        "| off-hours total cp-sat / rr | rule violations cp-sat / rr |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| team | seed | limit (s) | first valid (s) | status | gap | off-hours (h) cp-sat / rr "
+        "| night (h) cp-sat / rr | hours spread | weekend spread | part-timer night excess (h) "
+        "| peak MB | violations cp-sat / rr | vs reference off / night |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         cp, rr = r["cp_sat"], r["round_robin"]
-        first = "-" if r["first_solution_s"] is None else f"{r['first_solution_s']:.1f}"
-        team = r["team"] if not r.get("seed") else f"{r['team']} (seed {r['seed']})"
+        first = "-" if r["first_valid_s"] is None else f"{r['first_valid_s']:.1f}"
+        ref = r.get("reference")
+        versus = (
+            f"{_ratio(cp['off_hours'], ref['off_hours'])} / "
+            f"{_ratio(cp['night_hours'], ref['night_hours'])}"
+            if ref
+            else "-"
+        )
         lines.append(
-            f"| {team} | {r['shifts']} | {r['variables']:,} | {first} | {r['wall_s']:.1f} "
-            f"| {r['status']} | {r['gap']:.2%} "
-            f"| {cp.get('hours', 0):.1f} / {rr.get('hours', 0):.1f} "
-            f"| {cp.get('weekends_worked', 0):g} / {rr.get('weekends_worked', 0):g} "
-            f"| {cp.get('off_hours', 0):.1f} / {rr.get('off_hours', 0):.1f} "
-            f"| {r.get('off_hours_cp_sat', 0):,.1f} / {r.get('off_hours_round_robin', 0):,.1f} "
-            f"| {r['violations_cp_sat']} / {r['violations_round_robin']} |"
+            f"| {r['team']} | {r['seed']} | {r['limit_s']:g} | {first} | {r['status']} "
+            f"| {r['gap']:.1%} | {cp['off_hours']:,.1f} / {rr['off_hours']:,.1f} "
+            f"| {cp['night_hours']:,.1f} / {rr['night_hours']:,.1f} | {cp['hours_spread']:.1f} "
+            f"| {cp['weekend_spread']} | {cp['part_time_night_excess']:.1f} | {r['peak_rss_mb']:,} "
+            f"| {cp['violations']} / {rr['violations']} | {versus} |"
         )
     return "\n".join(lines)
 

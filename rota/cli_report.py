@@ -1,4 +1,4 @@
-"""``rota report TEAM``: fairness and on-call compensation per member (SPEC §5).
+"""``rota report TEAM``: fairness and on-call pay per member (docs/report.md).
 
 Registered on the main app by ``rota/cli.py`` with ``app.command()(report)``. Kept apart from
 ``rota.cli`` (no import of it, so no import cycle); errors are :class:`~rota.errors.RotaError`
@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # the report (jinja2, holidays) is imported when the command 
     from rota.report import Report
 
 
+class ReportSplit(StrEnum):
+    MONTH = "month"
+
+
 class ReportFormat(StrEnum):
     TABLE = "table"
     CSV = "csv"
@@ -38,11 +42,15 @@ def report_table(report: Report) -> Group:
     """The report for a terminal: one row per member, then the spreads."""
     from rota.report import period_text
 
-    table = Table(title=f"{report.team_name} ({report.team_id}): {period_text(report)}")
+    table = Table(
+        title=f"{report.team_name} ({report.team_id}): {period_text(report)}",
+        caption="Fairness figures: off-hours, night, weekend and holiday hours overlap (one hour "
+        "may count in several); --pay puts every hour in exactly one category.",
+    )
     headers = (
         "member",
         "fte",
-        "shifts",
+        "blocks",
         "hours",
         "fair share",
         "off-hours",
@@ -58,7 +66,7 @@ def report_table(report: Report) -> Group:
         table.add_row(
             row.member_id,
             f"{row.fte:g}",
-            str(load.shifts),
+            str(load.blocks),
             f"{load.hours:.1f}",
             f"{load.fair_share_hours:.1f}",
             f"{load.off_hours:.1f}",
@@ -100,9 +108,29 @@ def report(
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
     tz: TzOption = None,
+    pay: Annotated[
+        bool,
+        typer.Option(
+            "--pay",
+            help="Pay: every on-call hour in one category (holiday > weekend > night > "
+            "off-hours > working) at the team file's pay: rates, stipends and totals; CSV "
+            "becomes payroll lines per member, month and category.",
+        ),
+    ] = False,
+    by: Annotated[
+        ReportSplit | None,
+        typer.Option("--by", help="month: split pay by calendar month (team zone); implies --pay."),
+    ] = None,
 ) -> None:
     """Fairness and on-call pay numbers per member: hours, off-hours, night, weekend, holiday."""
-    from rota.report import build_report, report_csv, report_html, report_json
+    from rota.pay.render import pay_csv, pay_tables
+    from rota.report import (
+        build_report,
+        report_csv,
+        report_html,
+        report_json,
+        unscheduled_notes,
+    )
     from rota.service import load_team_state
     from rota.store import Store
     from rota.swap import history_before
@@ -117,7 +145,9 @@ def report(
     zone = chosen_zone or state.team.zone
     lo = instant_option(start, "--from", zone)
     hi = instant_option(end, "--to", zone)
-    result = build_report(state.team, state.schedule, state.index.shifts, start=lo, end=hi)
+    by_month = by is ReportSplit.MONTH
+    pay = pay or by_month
+    result = build_report(state.team, state.schedule, state.index.shifts, start=lo, end=hi, pay=pay)
     with_history = None
     if history is not None and lo is None:
         # Earlier published horizons: what fairness.history evens out in the next rota.
@@ -133,7 +163,12 @@ def report(
         result = replace(result, zone=zone)
         with_history = with_history and replace(with_history, zone=zone)
     if fmt is ReportFormat.TABLE:
-        tables: list[Group | Text] = [report_table(result)]
+        tables: list[Group | Text | Table] = [report_table(result)]
+        tables += [Text(note) for note in unscheduled_notes(result)]
+        if result.pay is not None:
+            tables += pay_tables(result.pay, by_month=by_month)
+            if result.pay.currency is None:
+                tables.append(Text("The team file has no pay: section, so every rate is 0."))
         if with_history is not None:
             tables.append(
                 Text(
@@ -144,20 +179,22 @@ def report(
             )
             tables.append(report_table(with_history))
         if output is None:
-            Console(soft_wrap=True).print(*tables)
+            # A pipe or a file gets every column whole (a terminal keeps its own width).
+            width = None if sys.stdout.isatty() else 160
+            Console(soft_wrap=True, width=width).print(*tables)
             return
         buffer = io.StringIO()
         Console(file=buffer, width=120, no_color=True).print(*tables)
         text = buffer.getvalue()
     elif fmt is ReportFormat.CSV:
-        text = report_csv(result)
+        text = pay_csv(result.pay) if result.pay is not None else report_csv(result)
     elif fmt is ReportFormat.JSON:
-        data = report_json(result)
+        data = report_json(result, by_month=by_month)
         if with_history is not None:
             data["including_history"] = report_json(with_history)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = report_html(result)
+        text = report_html(result, by_month=by_month)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -22,7 +22,7 @@ rounding is left to whoever displays the numbers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Protocol
@@ -51,7 +51,8 @@ class MemberLoad:
     """What one member carries in a period; every ``*_hours`` figure is in (unrounded) hours."""
 
     member_id: str
-    shifts: int
+    blocks: int
+    """On-call blocks: the member's shifts in the period, consecutive ones joined."""
     hours: float
     off_hours: float
     night_hours: float
@@ -200,9 +201,28 @@ def fair_shares(team: Team, shifts: Sequence[TimeSpan]) -> dict[str, float]:
 # Loads
 
 
+def on_call_blocks(spans: Iterable[Interval]) -> list[Interval]:
+    """Spans joined where they touch or overlap: a member's continuous on-call blocks.
+
+    >>> from datetime import UTC
+    >>> t = lambda h: datetime(2026, 12, 7, h, tzinfo=UTC)
+    >>> [(b.start.hour, b.end.hour) for b in on_call_blocks(
+    ...     [Interval(t(8), t(12)), Interval(t(18), t(20)), Interval(t(12), t(16))])]
+    [(8, 16), (18, 20)]
+    """
+    blocks: list[Interval] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if blocks and span.start <= blocks[-1].end:
+            last = blocks[-1]
+            blocks[-1] = Interval(last.start, max(last.end, span.end))
+        else:
+            blocks.append(span)
+    return blocks
+
+
 @dataclass(slots=True)
 class _Tally:
-    shifts: int = 0
+    spans: list[Interval] = field(default_factory=list)
     seconds: int = 0
     off: int = 0
     night: int = 0
@@ -227,10 +247,10 @@ def member_loads(
 ) -> dict[str, MemberLoad]:
     """Every member's load in ``schedule`` (optionally only the part inside ``[start, end)``).
 
-    Only shifts overlapping the bounds count, and only their overlapping part; a shift counts
-    once toward ``shifts`` and, when it is a weekend shift, its weekend toward ``weekends_worked``
-    even when cut by the bounds. Members of the team who hold nothing get zeros; member ids in the
-    schedule that are no longer in the team are ignored.
+    Only shifts overlapping the bounds count, and only their overlapping part; consecutive
+    shifts of a member form one of their ``blocks``; a weekend shift counts its weekend toward
+    ``weekends_worked`` even when cut by the bounds. Members of the team who hold nothing get
+    zeros; member ids in the schedule that are no longer in the team are ignored.
 
     Returns:
         member id -> :class:`MemberLoad`, in team-file order.
@@ -251,7 +271,7 @@ def member_loads(
                 continue
             tally = tallies[member_id]
             seconds = int((hi - lo).total_seconds())
-            tally.shifts += 1
+            tally.spans.append(Interval(lo, hi))
             tally.seconds += seconds
             working = window_intervals(member.working_hours, member.timezone, lo, hi)
             tally.off += seconds - int(overlap_seconds(working, lo, hi))
@@ -269,7 +289,7 @@ def member_loads(
         unavailable = period - available_seconds(members[member_id], clipped)
         result[member_id] = MemberLoad(
             member_id=member_id,
-            shifts=tally.shifts,
+            blocks=len(on_call_blocks(tally.spans)),
             hours=tally.seconds / _HOUR,
             off_hours=tally.off / _HOUR,
             night_hours=tally.night / _HOUR,
@@ -342,6 +362,7 @@ __all__ = [
     "holiday_dates",
     "is_holiday",
     "member_loads",
+    "on_call_blocks",
     "spreads",
     "weekend_of",
 ]

@@ -126,7 +126,7 @@ def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSumma
     for header in (
         "member",
         "fte",
-        "shifts",
+        "blocks",
         "h",
         "share",
         "off",
@@ -140,7 +140,7 @@ def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSumma
         table.add_row(
             member.id,
             f"{member.fte:g}",
-            str(load.shifts),
+            str(load.blocks),
             f"{load.hours:.1f}",
             f"{load.fair_share_hours:.1f}",
             f"{load.off_hours:.1f}",

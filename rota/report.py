@@ -2,16 +2,15 @@
 
 The numbers come from :func:`rota.metrics.member_loads` (the one place loads are counted), over
 the *effective* schedule: overrides applied, since pay follows who actually held the pager. This
-module only picks the period, orders the rows and renders them: CSV and JSON for finance and
-scripts, and the fairness charts shared by ``rota report --format html`` and the web page
-(:func:`fairness_charts`, inline SVG and CSS, no script).
+module only picks the period, orders the rows and renders them as CSV, JSON and HTML; the pay
+figures come from :mod:`rota.pay`, the charts from :mod:`rota.charts` (docs/report.md).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,10 +19,13 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment
 from markupsafe import Markup
 
+from rota.charts import CHART_CSS, fairness_charts
 from rota.errors import UsageError
-from rota.instants import local_span
+from rota.instants import local_span, local_text
 from rota.metrics import FairnessSummary, MemberLoad, member_loads, spreads
-from rota.model import Schedule, ScheduledShift
+from rota.model import Interval, Schedule, ScheduledShift
+from rota.pay import PayLedger, pay_ledger
+from rota.pay.render import pay_html, pay_member_json
 from rota.team import Team
 from rota.timeline import Colour, member_colours
 from rota.views import rfc3339
@@ -57,6 +59,12 @@ class Report:
     end: datetime
     rows: tuple[ReportRow, ...]
     summary: FairnessSummary
+    horizon: Interval
+    """The stored schedule's horizon."""
+    unscheduled: tuple[Interval, ...] = ()
+    """Parts of the period outside the horizon: nothing is counted there."""
+    pay: PayLedger | None = None
+    """Pay by category, month and member (``rota report --pay``)."""
 
 
 def build_report(
@@ -66,6 +74,7 @@ def build_report(
     *,
     start: datetime | None = None,
     end: datetime | None = None,
+    pay: bool = False,
 ) -> Report:
     """Count every member's load in ``[start, end)`` (default: the schedule's horizon).
 
@@ -75,6 +84,7 @@ def build_report(
         effective: its effective shifts (overrides applied); default: the planned shifts.
         start: first instant counted (aware).
         end: first instant not counted (aware).
+        pay: also count pay categories, amounts and months (:mod:`rota.pay`).
 
     Raises:
         UsageError: ``end`` is not after ``start``.
@@ -87,6 +97,11 @@ def build_report(
         )
     counted = schedule if effective is None else replace(schedule, shifts=tuple(effective))
     loads = member_loads(team, counted, start=lo, end=hi)
+    ledger = None
+    if pay:
+        ledger = pay_ledger(
+            team, counted.shifts, start=lo, end=hi, weeks_from=schedule.horizon_start
+        )
     colours = member_colours(m.id for m in team.members)
     rows = tuple(ReportRow(m.id, m.name, m.fte, colours[m.id], loads[m.id]) for m in team.members)
     return Report(
@@ -98,7 +113,20 @@ def build_report(
         end=hi,
         rows=rows,
         summary=spreads(team, loads),
+        horizon=Interval(schedule.horizon_start, schedule.horizon_end),
+        unscheduled=_outside(lo, hi, schedule.horizon_start, schedule.horizon_end),
+        pay=ledger,
     )
+
+
+def _outside(lo: datetime, hi: datetime, first: datetime, last: datetime) -> tuple[Interval, ...]:
+    """The parts of ``[lo, hi)`` outside ``[first, last)``."""
+    parts = []
+    if lo < first:
+        parts.append(Interval(lo, min(hi, first)))
+    if hi > last:
+        parts.append(Interval(max(lo, last), hi))
+    return tuple(parts)
 
 
 # --------------------------------------------------------------------------------- CSV / JSON
@@ -107,7 +135,7 @@ CSV_COLUMNS = (
     "member",
     "name",
     "fte",
-    "shifts",
+    "blocks",
     "hours",
     "fair_share_hours",
     "deviation_hours",
@@ -131,7 +159,7 @@ def member_json(row: ReportRow) -> dict[str, Any]:
         "member": row.member_id,
         "name": row.name,
         "fte": row.fte,
-        "shifts": load.shifts,
+        "blocks": load.blocks,
         "hours": _hours(load.hours),
         "fair_share_hours": _hours(load.fair_share_hours),
         "deviation_hours": _hours(row.deviation_hours),
@@ -144,16 +172,29 @@ def member_json(row: ReportRow) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report) -> dict[str, Any]:
+OVERLAPPING = ("off_hours", "night_hours", "weekend_hours", "holiday_hours")
+"""The fairness figures that overlap: one hour may count in several (pay categories do not)."""
+
+
+def report_json(report: Report, *, by_month: bool = False) -> dict[str, Any]:
     """The JSON document of ``rota report --format json`` (hours rounded to 4 decimals)."""
     summary = report.summary
-    return {
+    members = [member_json(row) for row in report.rows]
+    data: dict[str, Any] = {
         "team": report.team_id,
         "name": report.team_name,
         "timezone": report.zone.key,
         "version": report.version,
-        "period": {"start": rfc3339(report.start), "end": rfc3339(report.end)},
-        "members": [member_json(row) for row in report.rows],
+        "period": {
+            "start": rfc3339(report.start),
+            "end": rfc3339(report.end),
+            "unscheduled": [
+                {"start": rfc3339(part.start), "end": rfc3339(part.end)}
+                for part in report.unscheduled
+            ],
+        },
+        "overlapping": list(OVERLAPPING),
+        "members": members,
         "spreads": {
             "comparable": list(summary.comparable),
             "hours": _hours(summary.hours),
@@ -165,6 +206,11 @@ def report_json(report: Report) -> dict[str, Any]:
             "fair_share_deviation": _hours(summary.fair_share_deviation),
         },
     }
+    if report.pay is not None:
+        data["currency"] = report.pay.currency
+        for entry, line in zip(members, report.pay.members, strict=True):
+            entry.update(pay_member_json(line, by_month=by_month))
+    return data
 
 
 def report_csv(report: Report) -> str:
@@ -178,140 +224,7 @@ def report_csv(report: Report) -> str:
     return buffer.getvalue()
 
 
-# --------------------------------------------------------------------------------- charts
-
-CHART_CSS = """
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,21rem),1fr));gap:1rem}
-.chart{border:1px solid #d0d4da;border-radius:.5rem;padding:.6rem .8rem;background:#fff}
-.chart h3{font-size:1rem;margin:0 0 .4rem}
-.bar-row{display:grid;grid-template-columns:6.5rem minmax(2rem,1fr) 6.5rem;gap:.4rem;
-  align-items:center;margin:.2rem 0;font-size:.85rem}
-.bar-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.bar{width:100%;height:14px;display:block;background:#f0f2f5;border-radius:2px}
-.bar-value{font-variant-numeric:tabular-nums;white-space:nowrap;color:#333;text-align:right}
-.chart .note{font-size:.8rem;color:#555;margin:.4rem 0 0}
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class _Metric:
-    key: str
-    title: str
-    value: Callable[[ReportRow], float]
-    text: Callable[[ReportRow], str]
-    spread: Callable[[FairnessSummary], float]
-    fair_share: bool = False
-
-
-def _h(value: float) -> str:
-    return f"{value:.1f} h"
-
-
-METRICS: tuple[_Metric, ...] = (
-    _Metric(
-        "hours",
-        "On-call hours (line: fair share)",
-        lambda r: r.load.hours,
-        lambda r: f"{_h(r.load.hours)} / {r.load.fair_share_hours:.1f}",
-        lambda s: s.hours,
-        fair_share=True,
-    ),
-    _Metric(
-        "off_hours",
-        "Off-hours",
-        lambda r: r.load.off_hours,
-        lambda r: _h(r.load.off_hours),
-        lambda s: s.off_hours,
-    ),
-    _Metric(
-        "night_hours",
-        "Night hours",
-        lambda r: r.load.night_hours,
-        lambda r: _h(r.load.night_hours),
-        lambda s: s.night_hours,
-    ),
-    _Metric(
-        "weekend_hours",
-        "Weekend hours (weekends worked)",
-        lambda r: r.load.weekend_hours,
-        lambda r: f"{_h(r.load.weekend_hours)} ({r.load.weekends_worked})",
-        lambda s: s.weekend_hours,
-    ),
-    _Metric(
-        "holiday_hours",
-        "Public-holiday hours",
-        lambda r: r.load.holiday_hours,
-        lambda r: _h(r.load.holiday_hours),
-        lambda s: s.holiday_hours,
-    ),
-)
-
-_CHARTS = """\
-<div class="charts">
-{%- for chart in charts %}
-<section class="chart" data-metric="{{ chart.key }}">
-<h3>{{ chart.title }}</h3>
-{%- for bar in chart.bars %}
-<div class="bar-row" data-member="{{ bar.member }}">
-<span class="bar-label" title="{{ bar.name }}">{{ bar.name }}</span>
-<svg class="bar" role="img" aria-label="{{ bar.name }}: {{ bar.text }}" height="14">
-<rect x="0" y="0" height="14" width="{{ bar.width }}%" fill="{{ bar.fill }}"/>
-{%- if bar.marker is not none %}
-<line x1="{{ bar.marker }}%" x2="{{ bar.marker }}%" y1="0" y2="14" stroke="#111" stroke-width="2"/>
-{%- endif %}
-</svg>
-<span class="bar-value">{{ bar.text }}</span>
-</div>
-{%- endfor %}
-<p class="note">Spread among comparable members: {{ chart.spread }}</p>
-</section>
-{%- endfor %}
-</div>
-"""
-
 _ENV = Environment(autoescape=True, keep_trailing_newline=True)
-
-
-def _percent(value: float, scale: float) -> str:
-    return f"{min(max(value / scale, 0.0), 1.0) * 100:.2f}" if scale > 0 else "0"
-
-
-def fairness_charts(report: Report) -> Markup:
-    """The fairness bars, one small chart per metric, as HTML with inline SVG (no script).
-
-    Each chart is scaled to its largest value (for hours: value or fair share); style it with
-    :data:`CHART_CSS`.
-    """
-    charts = []
-    for metric in METRICS:
-        scale = max(
-            (
-                max(metric.value(row), row.load.fair_share_hours if metric.fair_share else 0.0)
-                for row in report.rows
-            ),
-            default=0.0,
-        )
-        bars = [
-            {
-                "member": row.member_id,
-                "name": row.name,
-                "fill": row.colour.fill,
-                "width": _percent(metric.value(row), scale),
-                "marker": _percent(row.load.fair_share_hours, scale) if metric.fair_share else None,
-                "text": metric.text(row),
-            }
-            for row in report.rows
-        ]
-        charts.append(
-            {
-                "key": metric.key,
-                "title": metric.title,
-                "bars": bars,
-                "spread": _h(metric.spread(report.summary)),
-            }
-        )
-    return Markup(_ENV.from_string(_CHARTS).render(charts=charts))  # noqa: S704 (autoescaped)
-
 
 _DOCUMENT = """\
 <!doctype html>
@@ -335,22 +248,28 @@ th:first-child,td:first-child{text-align:left}
 </head>
 <body>
 <h1>{{ report.team_name }} ({{ report.team_id }})</h1>
-<p>On-call report for {{ period }}, schedule version
-{{ report.version }}. Hours are counted from the effective schedule (overrides applied).</p>
+<p>On-call report for {{ period }}, schedule version {{ report.version }}. Hours are counted
+from the effective schedule (overrides applied). Off-hours, night, weekend and holiday hours are
+fairness figures and overlap (one hour may count in several){% if pay %}; the pay table below
+puts every hour in exactly one category{% endif %}.</p>
+{%- for note in notes %}
+<p class="note">{{ note }}</p>
+{%- endfor %}
 <div class="table-wrap"><table>
-<thead><tr><th>member</th><th>fte</th><th>shifts</th><th>hours</th><th>fair share</th>
+<thead><tr><th>member</th><th>fte</th><th>blocks</th><th>hours</th><th>fair share</th>
 <th>off-hours</th><th>night</th><th>weekend h</th><th>weekends</th><th>holiday h</th></tr></thead>
 <tbody>
 {%- for row in report.rows %}
 <tr><td><svg class="swatch" width="12" height="12"><rect width="12" height="12"
  fill="{{ row.colour.fill }}"/></svg>{{ row.name }}</td><td>{{ row.fte }}</td>
-<td>{{ row.load.shifts }}</td><td>{{ "%.1f"|format(row.load.hours) }}</td>
+<td>{{ row.load.blocks }}</td><td>{{ "%.1f"|format(row.load.hours) }}</td>
 <td>{{ "%.1f"|format(row.load.fair_share_hours) }}</td>
 <td>{{ "%.1f"|format(row.load.off_hours) }}</td><td>{{ "%.1f"|format(row.load.night_hours) }}</td>
 <td>{{ "%.1f"|format(row.load.weekend_hours) }}</td><td>{{ row.load.weekends_worked }}</td>
 <td>{{ "%.1f"|format(row.load.holiday_hours) }}</td></tr>
 {%- endfor %}
 </tbody></table></div>
+{{ pay }}
 {{ charts }}
 <p>Largest gap between anyone's hours and their fair share:
 {{ "%.1f"|format(report.summary.fair_share_deviation) }} h. Comparable members (full-time, fully
@@ -366,25 +285,42 @@ def period_text(report: Report) -> str:
     return local_span(report.start, report.end, report.zone)
 
 
-def report_html(report: Report) -> str:
-    """A standalone HTML document: the table and the page's fairness charts (inline CSS/SVG)."""
+def unscheduled_notes(report: Report) -> list[str]:
+    """One sentence per part of the period that the stored schedule does not cover."""
+    zone = report.zone
+    notes = []
+    for part in report.unscheduled:
+        edge = report.horizon.start if part.end <= report.horizon.start else report.horizon.end
+        where = "starts" if edge == report.horizon.start else "ends"
+        notes.append(
+            f"No schedule for {local_span(part.start, part.end, zone)}: the stored rota {where} "
+            f"at {local_text(edge, zone)}, so nothing is counted there."
+        )
+    return notes
+
+
+def report_html(report: Report, *, by_month: bool = False) -> str:
+    """A standalone HTML document: the table, the pay table (with ``--pay``) and the page's
+    fairness charts (inline CSS/SVG)."""
+    names = {row.member_id: row.name for row in report.rows}
     return _ENV.from_string(_DOCUMENT).render(
         report=report,
         period=period_text(report),
+        notes=unscheduled_notes(report),
+        pay=pay_html(report.pay, names, by_month=by_month) if report.pay else "",
         css=Markup(CHART_CSS),  # noqa: S704 (a constant)
         charts=fairness_charts(report),
     )
 
 
 __all__ = [
-    "CHART_CSS",
     "CSV_COLUMNS",
     "Report",
     "ReportRow",
     "build_report",
-    "fairness_charts",
     "period_text",
     "report_csv",
     "report_html",
     "report_json",
+    "unscheduled_notes",
 ]

@@ -231,10 +231,18 @@ def test_who_reads_a_bare_date_as_the_local_midnight(berlin_spring: str) -> None
 def test_report_reads_bare_dates_in_the_zone_given(new_york_fall: str) -> None:
     args = ["report", "fall", "--from", "2026-11-01", "--to", "2026-11-02", "--db", new_york_fall]
     data = json.loads(ok([*args, "--format", "json"]).out)
-    assert data["period"] == {"start": "2026-11-01T04:00:00Z", "end": "2026-11-02T05:00:00Z"}
+    assert data["period"] == {
+        "start": "2026-11-01T04:00:00Z",
+        "end": "2026-11-02T05:00:00Z",
+        "unscheduled": [],
+    }
     assert sum(m["hours"] for m in data["members"]) == pytest.approx(25)  # the 25-hour day
     utc = json.loads(ok([*args, "--format", "json", "--tz", "UTC"]).out)
-    assert utc["period"] == {"start": "2026-11-01T00:00:00Z", "end": "2026-11-02T00:00:00Z"}
+    assert utc["period"] == {
+        "start": "2026-11-01T00:00:00Z",
+        "end": "2026-11-02T00:00:00Z",
+        "unscheduled": [],
+    }
     table = ok(args).out
     assert "2026-11-01 00:00-04:00 – 2026-11-02 00:00-05:00 (America/New_York)" in table
 

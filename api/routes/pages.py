@@ -42,10 +42,11 @@ from api.routes.session import (
     viewer,
 )
 from rota.calendar.tokens import token_view, tokens_of_team
+from rota.charts import CHART_CSS, fairness_charts
 from rota.errors import ScheduleNotFound, TeamNotFound
 from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
 from rota.oncall import OnCallAnswer, resolve_oncall
-from rota.report import CHART_CSS, build_report, fairness_charts
+from rota.report import build_report
 from rota.service import TeamState, TeamStateCache
 from rota.store import ApiKey, Store
 from rota.timeline import build_timeline, member_colours, window_from

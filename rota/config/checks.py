@@ -141,7 +141,24 @@ def _cross_checks(data: dict[str, Any]) -> list[CrossProblem]:
             m["id"] for m in members if isinstance(m, dict) and isinstance(m.get("id"), str)
         }
         problems += _escalation_checks(data, set(roles) | known_ids | contact_ids)
+    problems += _pay_checks(data, ids)
     return problems
+
+
+def _pay_checks(data: dict[str, Any], member_ids: dict[str, int]) -> list[CrossProblem]:
+    """``pay.members`` names members of the team."""
+    members = _raw(data, "pay", "members")
+    if not isinstance(members, dict) or not member_ids:
+        return []
+    return [
+        (
+            ("pay", "members", key),
+            f"not a member id{_hint(key, member_ids)}",
+            key,
+        )
+        for key in members
+        if isinstance(key, str) and _read(_id, key) is not None and key not in member_ids
+    ]
 
 
 def _contact_checks(

@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from rota.config.pay import PaySection
 from rota.config.scalars import (
     WEEKDAYS,
     _boolean,
@@ -329,6 +330,7 @@ _OPTIONAL_SECTIONS = (
     "limits",
     "fairness",
     "escalation",
+    "pay",
 )
 
 
@@ -345,6 +347,7 @@ class TeamConfig(_Strict):
     escalation: EscalationSection = EscalationSection()
     members: list[MemberSection]
     contacts: list[ContactSection] = []
+    pay: PaySection | None = None
 
     @model_validator(mode="before")
     @classmethod
