@@ -342,6 +342,7 @@ def team_page(
             "answer": _oncall(state, now),
             "timeline": timeline,
             "period": period,
+            "keep": {k: v for k, v in (("view", view), ("span", span), ("start", start)) if v},
             "hour_marks": hour_marks(timeline),
             "track_px": TRACK_PX[period.span],
             "links": schedule_links(team, tz or "", chosen_view, period, today),

@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from rota.timeline import Period, Span, View, period_of
+
+FIRST_START: Final = date(1900, 1, 1)
+LAST_START: Final = date(2999, 12, 31)
+"""``?start=`` bounds: any period around them and its neighbours stay inside the calendar."""
 
 
 class BadQuery(Exception):
@@ -34,6 +38,8 @@ def schedule_choice(
         first = date.fromisoformat(start) if start else today
     except ValueError:
         raise BadQuery("start", f"use a date such as 2027-01-04. Got: {start!r}") from None
+    if not FIRST_START <= first <= LAST_START:
+        raise BadQuery("start", f"use a date from {FIRST_START} to {LAST_START}. Got: {start!r}")
     return chosen_view, period_of(chosen_span, first)
 
 

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from rota.horizon import build_grid
-from rota.labels import initials, role_abbreviations
+from rota.labels import PAD_PX, initials, role_abbreviations, text_px
 from rota.service import config_from_text
 from rota.solver.roundrobin import round_robin
 from rota.store import Store
@@ -152,6 +152,39 @@ def test_sun9_day_view_writes_full_names(browser: Any, served: dict[str, Any]) -
     first = page.locator("#up-next [data-phase=before]")
     assert first.count() == 1
     assert "first on call" in page.locator("#up-next .upnext li").first.inner_text()
+
+
+MEASURE = """(texts) => {
+  const probe = document.createElement('a');
+  probe.className = 'bl';
+  probe.style.display = 'inline-block';
+  probe.style.width = 'auto';
+  const label = document.createElement('span');
+  label.className = 'lbl';
+  probe.append(label);
+  document.querySelector('#timeline').append(probe);
+  const widths = texts.map((t) => {
+    label.textContent = t;
+    return probe.getBoundingClientRect().width;
+  });
+  probe.remove();
+  return widths;
+}"""
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_label_widths_the_server_assumes_are_upper_bounds(
+    browser: Any, served: dict[str, Any], viewport: str
+) -> None:
+    """rota.labels.text_px bounds the width Chromium gives every name, initials and role."""
+    page = _page(browser, served, viewport)
+    page.goto(f"{served['base']}/teams/sun9")
+    texts = sorted(
+        {t for team in served["teams"].values() for v in VIEWS for t in _allowed(team, v)}
+    )
+    rendered = page.evaluate(MEASURE, texts)
+    for text, width in zip(texts, rendered, strict=True):
+        assert width <= text_px(text) + 2 * PAD_PX, f"{text!r} is {width} px wide"
 
 
 def test_a_block_opens_its_details_by_tap(browser: Any, served: dict[str, Any]) -> None:

@@ -55,12 +55,32 @@ def test_span_and_start_choose_the_period(client: TestClient, read_key: str) -> 
 
 def test_unknown_choices_are_a_422(client: TestClient, read_key: str) -> None:
     sign_in(client, read_key)
-    for query, name in (("view=grid", "view"), ("span=year", "span"), ("start=tomorrow", "start")):
+    for query, name in (
+        ("view=grid", "view"),
+        ("span=year", "span"),
+        ("start=tomorrow", "start"),
+        ("start=0001-01-01&span=month", "start"),
+        ("start=9999-12-31", "start"),
+    ):
         page = client.get(f"/teams/ops?{query}")
         assert page.status_code == 422
         assert name in page.text
         json = client.get(f"/teams/ops?{query}", headers={"accept": "application/json"})
         assert json.json()["detail"][0]["loc"] == ["query", name]
+
+
+def test_the_zone_selector_keeps_the_view(client: TestClient, read_key: str) -> None:
+    sign_in(client, read_key)
+    page = client.get("/teams/ops?view=people&span=day&start=2027-01-05").text
+    toolbar = page[
+        page.index('class="toolbar"') : page.index("</form>", page.index('class="toolbar"'))
+    ]
+    for name, value in (("view", "people"), ("span", "day"), ("start", "2027-01-05")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in toolbar
+    assert (
+        'type="hidden"'
+        not in client.get("/teams/ops").text.split('class="toolbar"')[1].split("</form>")[0]
+    )
 
 
 def test_every_block_links_to_its_details(client: TestClient, read_key: str) -> None:
