@@ -1,9 +1,9 @@
 """Member colours of the page and the report: distinct for colour-blind readers, never red.
 
-* The ten fills are the Okabe-Ito colours without vermillion and black, then Paul Tol's muted
-  indigo, green, olive and purple. They keep apart under the common colour-vision deficiencies,
-  and every one lies at least :data:`MIN_HUE_DISTANCE` degrees of hue from the reds the page
-  reserves for "now" and "no schedule" (:data:`RESERVED_REDS`).
+* The ten fills are the Okabe-Ito colours without vermillion, then Paul Tol's muted indigo,
+  green, olive and purple. They keep apart under the common colour-vision deficiencies, and every
+  coloured one lies at least :data:`MIN_HUE_DISTANCE` degrees of hue from the reds the page
+  reserves for "now" and "no schedule" (:data:`RESERVED_REDS`); black has no hue to confuse.
 * A member's preferred colour is a hash of their id (so it stays the same across pages, teams and
   reloads); a member whose colour is taken by an earlier member of the team file takes the next
   free one. From the eleventh member on, colours repeat with a *mark* (a dot pattern, then rings)
@@ -39,7 +39,7 @@ FILLS: tuple[str, ...] = (
     "#117733",  # Tol green
     "#999933",  # Tol olive
     "#AA4499",  # Tol purple
-    "#44AA99",  # Tol teal
+    "#000000",  # Okabe-Ito black
 )
 MARKS = 3
 """Plain, dotted, ringed: with ten fills, 30 members get a distinct look."""
@@ -60,6 +60,11 @@ def _channels(hex_colour: str) -> tuple[float, float, float]:
 def hue(hex_colour: str) -> float:
     """Hue in degrees [0, 360) (HSV), e.g. ``hue("#00ff00") == 120.0``."""
     return colorsys.rgb_to_hsv(*_channels(hex_colour))[0] * 360
+
+
+def saturation(hex_colour: str) -> float:
+    """HSV saturation in [0, 1]: 0 for black, greys and white."""
+    return colorsys.rgb_to_hsv(*_channels(hex_colour))[1]
 
 
 def hue_distance(left: str, right: str) -> float:
@@ -126,5 +131,6 @@ __all__ = [
     "contrast",
     "hue_distance",
     "member_colours",
+    "saturation",
     "text_on",
 ]

@@ -20,6 +20,7 @@ from rota.palette import (
     contrast,
     hue_distance,
     member_colours,
+    saturation,
 )
 from rota.service import config_from_text
 from rota.team import Team, team_from_config
@@ -96,8 +97,12 @@ def test_role_abbreviations() -> None:
 def test_palette_keeps_away_from_the_reserved_reds() -> None:
     assert len(FILLS) >= 10
     for fill in FILLS:
+        if saturation(fill) < 0.1:  # black: no hue, and far from both reds in lightness
+            assert all(contrast(fill, red) >= 3 for red in RESERVED_REDS)
+            continue
         for red in RESERVED_REDS:
             assert hue_distance(fill, red) >= MIN_HUE_DISTANCE, (fill, red)
+    assert sum(saturation(fill) < 0.1 for fill in FILLS) <= 1
     assert hue_distance("#ff0000", "#00ff00") == pytest.approx(120)
     assert hue_distance("#ff0000", "#ff0040") == pytest.approx(15, abs=0.5)
 
