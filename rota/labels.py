@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 
 FONT_PX = 12.0
-PAD_PX = 4.0
+PAD_PX = 2.0
 """Horizontal padding on each side of a label inside its block."""
 _THIN = frozenset("ijlIJ.,:;'!|")
 _NARROW = frozenset("frt-() ")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rota.labels import choose_label, fits, initials, role_abbreviations, text_px
+from rota.labels import PAD_PX, choose_label, fits, initials, role_abbreviations, text_px
 from rota.model import Interval, ScheduledShift
 from rota.palette import (
     FILLS,
@@ -40,10 +40,10 @@ def ops(data_dir: Path) -> Team:
 
 
 def test_a_label_is_whole_or_short_or_absent() -> None:
-    width = text_px("Anna Schmidt") + 8
+    width = text_px("Anna Schmidt") + 2 * PAD_PX
     assert choose_label("Anna Schmidt", "AS", width) == "Anna Schmidt"
     assert choose_label("Anna Schmidt", "AS", width - 1) == "AS"
-    assert choose_label("Anna Schmidt", "AS", text_px("AS") + 7) == ""
+    assert choose_label("Anna Schmidt", "AS", text_px("AS") + 2 * PAD_PX - 1) == ""
 
 
 @given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=5), st.floats(0, 2000))
