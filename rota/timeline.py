@@ -1,4 +1,4 @@
-"""The web page's timeline: who holds each role over the coming days, laid out in a display zone.
+"""The web page's timeline: who holds what over a day, week or month, laid out in a display zone.
 
 A pure function of the team, its effective shifts and a window: no clock, no I/O. Positions are
 fractions of the window in real (UTC) time, so a 23-hour DST day is drawn narrower than a 25-hour
@@ -11,74 +11,27 @@ Definitions:
 * A block's *off-hours* are the parts outside the holder's working window, read in the holder's
   zone (the same definition :mod:`rota.metrics` counts); the page hatches them.
 * A *hole* is a part of the window no stored shift covers (before or after the schedule).
-* Member colours come from a fixed palette: a member's preferred slot is a hash of their id
-  (so it stays the same across pages, teams and reloads); a member whose slot is taken by an
-  earlier member of the team file takes the next free slot.
+* Two views of the same blocks: *roles* (a row per role, blocks labelled with the holder) and
+  *people* (a row per member, blocks labelled with the role and patterned by it).
+* A *period* is the window drawn: a local day, seven local days from a date, or a calendar month
+  of the display zone (:func:`period_of`).
+* Member colours: :mod:`rota.palette`; block labels (whole name, initials or none, never a
+  fragment): :mod:`rota.labels`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from rota.labels import choose_label, initials, role_abbreviations
 from rota.localtime import local_date, local_midnight_utc, overlap_seconds, window_intervals
 from rota.model import Interval, Member, ScheduledShift
+from rota.palette import PALETTE, UNKNOWN, Colour, member_colours
 from rota.team import Team
-
-
-@dataclass(frozen=True, slots=True)
-class Colour:
-    """A member's fill colour and a text colour readable on it (both CSS hex)."""
-
-    fill: str
-    text: str
-
-
-# Distinct hues that stay apart for colour-blind readers as far as 16 slots allow; light fills take
-# dark text, dark fills white text.
-PALETTE: tuple[Colour, ...] = (
-    Colour("#1f77b4", "#ffffff"),
-    Colour("#ff7f0e", "#111111"),
-    Colour("#2ca02c", "#ffffff"),
-    Colour("#d62728", "#ffffff"),
-    Colour("#9467bd", "#ffffff"),
-    Colour("#8c564b", "#ffffff"),
-    Colour("#e377c2", "#111111"),
-    Colour("#7f7f7f", "#ffffff"),
-    Colour("#bcbd22", "#111111"),
-    Colour("#17becf", "#111111"),
-    Colour("#aec7e8", "#111111"),
-    Colour("#ffbb78", "#111111"),
-    Colour("#98df8a", "#111111"),
-    Colour("#ff9896", "#111111"),
-    Colour("#c5b0d5", "#111111"),
-    Colour("#005f5f", "#ffffff"),
-)
-UNKNOWN = Colour("#dddddd", "#111111")
-
-_SegmentOf = Callable[[datetime, datetime], "Segment"]
-
-
-def member_colours(member_ids: Iterable[str]) -> dict[str, Colour]:
-    """Member id -> colour, stable per id; ids in team-file order (see the module docstring).
-
-    >>> colours = member_colours(["ann", "bob"])
-    >>> colours == member_colours(["ann", "bob"]) and colours["ann"] != colours["bob"]
-    True
-    """
-    taken: set[int] = set()
-    result: dict[str, Colour] = {}
-    for member_id in member_ids:
-        slot = int(hashlib.sha256(member_id.encode("utf-8")).hexdigest(), 16) % len(PALETTE)
-        if len(taken) < len(PALETTE):
-            while slot in taken:
-                slot = (slot + 1) % len(PALETTE)
-        taken.add(slot)
-        result[member_id] = PALETTE[slot]
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +40,66 @@ class Segment:
 
     left: float
     width: float
+
+
+_SegmentOf = Callable[[datetime, datetime], "Segment"]
+
+
+class View(StrEnum):
+    ROLES = "roles"
+    PEOPLE = "people"
+
+
+class Span(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+TRACK_PX: dict[Span, float] = {Span.DAY: 1000.0, Span.WEEK: 1100.0, Span.MONTH: 1100.0}
+"""The least width, in CSS pixels, of a timeline track per span (the page's stylesheet takes it
+from here); labels are chosen against it (:mod:`rota.labels`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The local dates a page shows: ``[first, after)`` of the display zone, and its neighbours."""
+
+    span: Span
+    first: date
+    after: date
+    previous: date
+    next: date
+
+    @property
+    def last(self) -> date:
+        """The last local date shown."""
+        return self.after - timedelta(days=1)
+
+    def window(self, zone: ZoneInfo) -> Interval:
+        """The period in UTC, from local midnight to local midnight (DST-correct)."""
+        return Interval(local_midnight_utc(self.first, zone), local_midnight_utc(self.after, zone))
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_of(span: Span, start: date) -> Period:
+    """The ``span`` starting at ``start`` (a month: the calendar month holding ``start``).
+
+    >>> month = period_of(Span.MONTH, date(2027, 1, 20))
+    >>> month.first, month.next
+    (datetime.date(2027, 1, 1), datetime.date(2027, 2, 1))
+    """
+    if span is Span.MONTH:
+        first = start.replace(day=1)
+        return Period(
+            span, first, _add_months(first, 1), _add_months(first, -1), _add_months(first, 1)
+        )
+    step = timedelta(days=1 if span is Span.DAY else 7)
+    return Period(span, start, start + step, start - step, start + step)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +117,25 @@ class Block:
     off_hours: tuple[Segment, ...]
     off_hours_total: float
     """Hours of the block outside the holder's working window."""
+    label: str = ""
+    """What the block shows: a whole name (or role), the short form, or "" (see rota.labels)."""
+    role_index: int = 0
+    """The role's place in the team's role list (the people view patterns blocks by it)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    role: str
+    """A role (roles view) or a member (people view) and its blocks."""
+
+    key: str
+    title: str
     blocks: tuple[Block, ...]
+    short: str = ""
+    """The member's initials (people view), as their blocks elsewhere show them."""
+
+    @property
+    def role(self) -> str:
+        return self.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +149,7 @@ class Day:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """Everything the page draws: rows per role, day columns, holes and the now marker."""
+    """Everything the page draws: rows, day columns, holes and the now marker."""
 
     zone: ZoneInfo
     start: datetime
@@ -133,6 +159,11 @@ class Timeline:
     holes: tuple[Segment, ...]
     now: float | None
     """Position of "now" in [0, 1], or None when now is outside the window."""
+    view: View = View.ROLES
+
+    @property
+    def block_count(self) -> int:
+        return sum(len(row.blocks) for row in self.rows)
 
 
 def window_from(now: datetime, zone: ZoneInfo, days: int = 14) -> Interval:
@@ -143,6 +174,9 @@ def window_from(now: datetime, zone: ZoneInfo, days: int = 14) -> Interval:
     )
 
 
+_Run = tuple[str, str, bool, datetime, datetime]  # member id, role, override, start, end
+
+
 def build_timeline(
     team: Team,
     shifts: Sequence[ScheduledShift],
@@ -150,6 +184,8 @@ def build_timeline(
     zone: ZoneInfo,
     now: datetime | None = None,
     overridden: Sequence[frozenset[str]] | None = None,
+    view: View = View.ROLES,
+    track_px: float = TRACK_PX[Span.WEEK],
 ) -> Timeline:
     """Lay out ``shifts`` (effective, in time order) over ``window`` in ``zone``.
 
@@ -160,6 +196,8 @@ def build_timeline(
         zone: the display zone (day columns and weekend shading).
         now: the instant marked, when inside the window.
         overridden: per shift, the roles an override holds (drawn outlined).
+        view: a row per role or a row per member.
+        track_px: the least pixel width of the drawn window, for choosing labels.
 
     Returns:
         The :class:`Timeline`.
@@ -171,12 +209,14 @@ def build_timeline(
             (lo - window.start).total_seconds() / total, (hi - lo).total_seconds() / total
         )
 
-    members = {m.id: m for m in team.members}
-    colours = member_colours(m.id for m in team.members)
     roles = list(team.roles)
+    people = [(m.id, m.name) for m in team.members]
     for shift in shifts:
         roles.extend(r for r in shift.assignments if r not in roles)
-    runs: dict[str, list[tuple[str, bool, datetime, datetime]]] = {role: [] for role in roles}
+        known = {p for p, _ in people}
+        people.extend((m, m) for m in shift.assignments.values() if m not in known)
+    keys = roles if view is View.ROLES else [p for p, _ in people]
+    runs: dict[str, list[_Run]] = {key: [] for key in keys}
     covered: list[Interval] = []
     for position, shift in enumerate(shifts):
         lo, hi = max(shift.start, window.start), min(shift.end, window.end)
@@ -185,21 +225,31 @@ def build_timeline(
         covered.append(Interval(lo, hi))
         by_override = overridden[position] if overridden is not None else frozenset()
         for role, member_id in shift.assignments.items():
-            run = runs[role]
-            is_override = role in by_override
-            if run and run[-1][0] == member_id and run[-1][1] == is_override and run[-1][3] == lo:
-                run[-1] = (member_id, is_override, run[-1][2], hi)
+            run = runs[role if view is View.ROLES else member_id]
+            ovr = role in by_override
+            if run and run[-1][:3] == (member_id, role, ovr) and run[-1][4] == lo:
+                run[-1] = (member_id, role, ovr, run[-1][3], hi)
             else:
-                run.append((member_id, is_override, lo, hi))
+                run.append((member_id, role, ovr, lo, hi))
+    members = {m.id: m for m in team.members}
+    labels = _Labels(
+        member_colours(m.id for m in team.members),
+        initials(people),
+        role_abbreviations(roles),
+        {role: k for k, role in enumerate(roles)},
+        view,
+        track_px,
+    )
+    names = dict(people)
+    short = labels.initials
     rows = tuple(
         Row(
-            role,
-            tuple(
-                _block(role, members.get(mid), mid, colours, ovr, lo, hi, segment)
-                for mid, ovr, lo, hi in runs[role]
-            ),
+            key,
+            key if view is View.ROLES else names[key],
+            tuple(_block(run, members.get(run[0]), labels, segment) for run in runs[key]),
+            "" if view is View.ROLES else short[key],
         )
-        for role in roles
+        for key in keys
     )
     return Timeline(
         zone=zone,
@@ -209,37 +259,64 @@ def build_timeline(
         days=tuple(_days(window, zone, segment)),
         holes=tuple(segment(h.start, h.end) for h in _gaps(window, covered)),
         now=segment(window.start, now).width if now and window.start <= now < window.end else None,
+        view=view,
     )
 
 
-def _block(
-    role: str,
-    member: Member | None,
-    member_id: str,
-    colours: dict[str, Colour],
-    override: bool,
-    lo: datetime,
-    hi: datetime,
-    segment: _SegmentOf,
-) -> Block:
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    colours: dict[str, Colour]
+    initials: dict[str, str]
+    roles: dict[str, str]
+    role_index: dict[str, int]
+    view: View
+    track_px: float
+
+
+def _block(run: _Run, member: Member | None, labels: _Labels, segment: _SegmentOf) -> Block:
+    member_id, role, override, lo, hi = run
     off: list[Interval] = []
     off_seconds = 0.0
     if member is not None:
         working = window_intervals(member.working_hours, member.timezone, lo, hi)
         off = _gaps(Interval(lo, hi), working)
         off_seconds = (hi - lo).total_seconds() - overlap_seconds(working, lo, hi)
+    name = member.name if member is not None else member_id
+    span = segment(lo, hi)
+    if labels.view is View.ROLES:
+        label = choose_label(name, labels.initials[member_id], span.width * labels.track_px)
+    else:
+        label = choose_label(role, labels.roles[role], span.width * labels.track_px)
     return Block(
         role=role,
         member_id=member_id,
-        member_name=member.name if member is not None else member_id,
-        colour=colours.get(member_id, UNKNOWN),
+        member_name=name,
+        colour=labels.colours.get(member_id, UNKNOWN),
         start=lo,
         end=hi,
         override=override,
-        span=segment(lo, hi),
+        span=span,
         off_hours=tuple(segment(i.start, i.end) for i in off),
         off_hours_total=off_seconds / 3600,
+        label=label,
+        role_index=labels.role_index[role],
     )
+
+
+def hour_marks(timeline: Timeline, every: int = 3) -> list[tuple[float, str]]:
+    """Local hours of the display zone every ``every`` hours inside the window: (position, "HH:00").
+
+    A DST change shows as a skipped or repeated hour label; positions follow real time.
+    """
+    marks: list[tuple[float, str]] = []
+    total = (timeline.end - timeline.start).total_seconds()
+    cursor = timeline.start
+    while cursor < timeline.end:
+        local = cursor.astimezone(timeline.zone)
+        if local.minute == 0 and local.hour % every == 0:
+            marks.append(((cursor - timeline.start).total_seconds() / total, f"{local:%H:00}"))
+        cursor += timedelta(minutes=30)
+    return marks
 
 
 def _gaps(outer: Interval, inside: Sequence[Interval]) -> list[Interval]:
@@ -270,13 +347,19 @@ def _days(window: Interval, zone: ZoneInfo, segment: _SegmentOf) -> list[Day]:
 
 __all__ = [
     "PALETTE",
+    "TRACK_PX",
     "Block",
     "Colour",
     "Day",
+    "Period",
     "Row",
     "Segment",
+    "Span",
     "Timeline",
+    "View",
     "build_timeline",
+    "hour_marks",
     "member_colours",
+    "period_of",
     "window_from",
 ]

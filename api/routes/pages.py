@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.routes.feeds import feed_urls, request_base, revoke_token
+from api.routes.period import BadQuery, schedule_choice, schedule_links
 from api.routes.session import (
     SESSION_COOKIE,
     SESSION_SECONDS,
@@ -45,16 +46,19 @@ from rota.calendar.tokens import token_view, tokens_of_team
 from rota.charts import CHART_CSS, fairness_charts
 from rota.errors import ScheduleNotFound, TeamNotFound
 from rota.keys import FEED_TOKEN_PREFIX, new_secret, secret_hash
+from rota.labels import initials
+from rota.localtime import local_date
 from rota.oncall import OnCallAnswer, resolve_oncall
+from rota.palette import PALETTE
 from rota.report import build_report
 from rota.service import TeamState, TeamStateCache
 from rota.store import ApiKey, Store
-from rota.timeline import build_timeline, member_colours, window_from
+from rota.timeline import TRACK_PX, build_timeline, hour_marks, member_colours
+from rota.upnext import up_next
 
 router = APIRouter(include_in_schema=False)
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
-TIMELINE_DAYS = 14
 
 
 def _local(instant: datetime, zone: ZoneInfo, pattern: str = "%a %d %b %H:%M") -> str:
@@ -66,7 +70,13 @@ def _pct(fraction: float) -> str:
     return f"{fraction * 100:.3f}"
 
 
+def _city(zone: ZoneInfo) -> str:
+    """``America/New_York`` -> ``New York``."""
+    return zone.key.split("/")[-1].replace("_", " ")
+
+
 TEMPLATES.env.filters["local"] = _local
+TEMPLATES.env.filters["city"] = _city
 TEMPLATES.env.filters["pct"] = _pct
 
 
@@ -135,10 +145,14 @@ def _error(request: Request, code: int, message: str, key: ApiKey | None = None)
 
 def _bad_zone(request: Request, value: str, key: ApiKey) -> Response:
     message = f"unknown time zone; use an IANA name such as Europe/Warsaw or UTC. Got: {value!r}"
+    return _bad_query(request, "tz", message, key)
+
+
+def _bad_query(request: Request, name: str, message: str, key: ApiKey) -> Response:
     if _wants_html(request):
-        return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, message, key)
+        return _error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, f"{name}: {message}", key)
     return JSONResponse(
-        {"detail": [{"loc": ["query", "tz"], "msg": message, "type": "value_error"}]},
+        {"detail": [{"loc": ["query", name], "msg": message, "type": "value_error"}]},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
 
@@ -273,7 +287,14 @@ def index(request: Request, tz: str | None = None) -> Response:
 
 
 @router.get("/teams/{team}")
-def team_page(request: Request, team: str, tz: str | None = None) -> Response:
+def team_page(
+    request: Request,
+    team: str,
+    tz: str | None = None,
+    view: str | None = None,
+    span: str | None = None,
+    start: str | None = None,
+) -> Response:
     key = viewer(request, _now(request))
     if key is None:
         return _to_login(request)
@@ -287,14 +308,21 @@ def team_page(request: Request, team: str, tz: str | None = None) -> Response:
     except BadZone:
         return _bad_zone(request, tz or "", key)
     now = _now(request)
+    today = local_date(now, zone)
+    try:
+        chosen_view, period = schedule_choice(view, span, start, today)
+    except BadQuery as bad:
+        return _bad_query(request, bad.name, str(bad), key)
     index = state.index
     timeline = build_timeline(
         state.team,
         index.shifts,
-        window_from(now, zone, TIMELINE_DAYS),
+        period.window(zone),
         zone,
         now,
         [frozenset(index.overrides_at_position(k)) for k in range(len(index))],
+        chosen_view,
+        TRACK_PX[period.span],
     )
     report = build_report(state.team, state.schedule, index.shifts)
     existing: list[dict[str, object]] = []
@@ -314,6 +342,14 @@ def team_page(request: Request, team: str, tz: str | None = None) -> Response:
             "tz": tz or "",
             "answer": _oncall(state, now),
             "timeline": timeline,
+            "period": period,
+            "keep": {k: v for k, v in (("view", view), ("span", span), ("start", start)) if v},
+            "hour_marks": hour_marks(timeline),
+            "track_px": TRACK_PX[period.span],
+            "links": schedule_links(team, tz or "", chosen_view, period, today),
+            "up_next": up_next(state.team, index.shifts, now),
+            "palette": PALETTE,
+            "initials": initials([(m.id, m.name) for m in state.team.members]),
             "colours": member_colours(m.id for m in state.team.members),
             "report": report,
             "charts": fairness_charts(report),

@@ -128,8 +128,8 @@ def test_team_page_shows_the_oncall_card_timeline_and_fairness(
     assert "Next handoff <strong>Tue 05 Jan 00:00</strong>: primary Ann Lee → dan" in oncall
     timeline = page[page.index('id="timeline"') : page.index('id="fairness"')]
     assert timeline.count('class="tl-row" data-role=') == 2
-    assert 'class="now-marker" data-now="2.827"' in timeline  # 9.5 h of 14 days
-    assert timeline.count('class="hole"') == 2  # after the 7-day schedule, in both rows
+    assert 'class="now-marker" data-now="5.655"' in timeline  # 9.5 h of the 7-day week view
+    assert timeline.count('class="hole"') == 0  # the week shown is the 7-day schedule
     assert 'class="off"' in timeline
     fairness = page[page.index('id="fairness"') : page.index('id="feeds"')]
     for name in ("Ann Lee", "bob", "cat", "dan"):
