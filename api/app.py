@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import KeyCache, known_ids
 from api.logs import redact
+from api.pagerduty.routes import router as pagerduty_router
 from api.routes import feeds, health, members, overrides, pages, swaps, teams
 from api.routes.feeds import FeedTokenCache
 from api.schemas import ErrorPublic
@@ -97,4 +98,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     for module in (health, teams, overrides, swaps, members, feeds, pages):
         app.include_router(module.router, dependencies=[Depends(known_ids)])
+    app.include_router(pagerduty_router)
     return app

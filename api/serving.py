@@ -15,12 +15,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import replace
+import ssl
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import Settings
+from rota.errors import UsageError
 
 SETTINGS_ENV = "ROTA_SERVE_SETTINGS"
 """Where ``rota serve --workers N`` passes its settings to its worker processes (JSON)."""
@@ -45,13 +48,53 @@ def app_from_environment() -> FastAPI:
     )
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
-    """Serve the API on ``host:port`` until interrupted, in ``workers`` processes."""
+@dataclass(frozen=True, slots=True)
+class TlsFiles:
+    """A PEM certificate (chain) and its private key: ``rota serve`` answers HTTPS with them."""
+
+    certfile: Path
+    keyfile: Path
+
+
+def checked_tls(certfile: Path | None, keyfile: Path | None) -> TlsFiles | None:
+    """Both files or neither; when both, they must load as a certificate and its key.
+
+    Raises:
+        UsageError: one is missing, unreadable, not PEM, or the key does not match.
+    """
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None or keyfile is None:
+        raise UsageError(
+            "--ssl-certfile and --ssl-keyfile go together: give the certificate and its key"
+        )
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(
+            f"--ssl-certfile/--ssl-keyfile: cannot load {str(certfile)!r} with key "
+            f"{str(keyfile)!r}: {exc.strerror or exc}"
+        ) from exc
+    return TlsFiles(certfile, keyfile)
+
+
+def serve(
+    settings: Settings, *, host: str, port: int, workers: int = 1, tls: TlsFiles | None = None
+) -> None:
+    """Serve the API on ``host:port`` until interrupted, in ``workers`` processes (HTTPS with
+    ``tls``)."""
     import uvicorn
 
     from api.logs import log_config
 
-    common = {"host": host, "port": port, "log_config": log_config(), "proxy_headers": False}
+    common: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(),
+        "proxy_headers": False,
+    }
+    if tls is not None:
+        common.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
     if workers == 1:
         uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
         return

@@ -700,16 +700,26 @@ def serve(
         ),
     ] = 1,
     db: DbOption = DEFAULT_DB,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option(help="Serve HTTPS with this PEM certificate (chain).")
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option(help="The private key of --ssl-certfile (PEM).")
+    ] = None,
 ) -> None:
-    """Serve the HTTP API (and web page) with uvicorn."""
+    """Serve the HTTP API (and web page) with uvicorn; over HTTPS with --ssl-certfile/keyfile."""
+    from api.serving import checked_tls
     from api.serving import serve as run_server
     from api.settings import Settings
     from rota.calendar.links import checked_base_url
 
     if public_url is not None:
         checked_base_url(public_url, "--public-url")
+    tls = checked_tls(ssl_certfile, ssl_keyfile)
     open_store(db).close()  # fail fast, with a clear message, on a bad --db
-    run_server(Settings(db_url=db, public_url=public_url), host=host, port=port, workers=workers)
+    run_server(
+        Settings(db_url=db, public_url=public_url), host=host, port=port, workers=workers, tls=tls
+    )
 
 
 def main() -> None:
