@@ -17,7 +17,7 @@ until the state changes.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rota.model import Contact, Member
 from rota.oncall.blocks import PagedBlock, paged_blocks
@@ -60,10 +60,18 @@ class PublishedTeam:
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """A person as one PagerDuty user: the first description found, every team naming them."""
+    """A person as one PagerDuty user: the first description found, the teams listing them as a
+    member and those listing them as a contact."""
 
     person: Person
-    team_ids: tuple[str, ...]
+    member_of: tuple[str, ...] = ()
+    contact_of: tuple[str, ...] = ()
+
+    def listed_by(self, team_id: str, person: Person) -> User:
+        """This user, also listed by ``team_id`` (as ``person``)."""
+        if isinstance(person, Contact):
+            return replace(self, contact_of=(*self.contact_of, team_id))
+        return replace(self, member_of=(*self.member_of, team_id))
 
 
 class BlockCache:
@@ -103,11 +111,8 @@ class Directory:
         for team in published:
             people: list[Person] = [*team.state.team.members, *team.state.team.contacts]
             for person in people:
-                known = users.get(person.id)
-                if known is None:
-                    users[person.id] = User(person, (team.id,))
-                elif team.id not in known.team_ids:
-                    users[person.id] = User(known.person, (*known.team_ids, team.id))
+                known = users.get(person.id) or User(person)
+                users[person.id] = known.listed_by(team.id, person)
         return cls(tuple(published), users)
 
     def team(self, team_id: str) -> PublishedTeam | None:

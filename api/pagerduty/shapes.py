@@ -22,7 +22,6 @@ from api.pagerduty.directory import (
     policy_id,
     schedule_id,
 )
-from rota.model import Contact
 from rota.oncall.blocks import HolderBlock, PagedBlock
 
 JSON = dict[str, Any]
@@ -68,14 +67,18 @@ def user_reference(user: User, links: Links) -> JSON:
 
 def user_object(user: User, links: Links) -> JSON:
     person = user.person
-    kind = "contact" if isinstance(person, Contact) else "member"
+    listed = [
+        f"{kind} of {', '.join(teams)}"
+        for kind, teams in (("member", user.member_of), ("contact", user.contact_of))
+        if teams
+    ]
     return {
         **_full(user_reference(user, links), "user"),
         "name": person.name,
         "email": person.email,
         "time_zone": person.timezone.key,
         "role": "user",
-        "description": f"rota {kind} of team {', '.join(user.team_ids)}",
+        "description": f"rota {'; '.join(listed)}",
         "job_title": None,
         "invitation_sent": False,
         "teams": [],

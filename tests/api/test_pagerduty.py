@@ -163,7 +163,7 @@ def test_a_person_in_two_teams_is_one_user_and_a_contact_is_a_user(client: TestC
     assert [u["id"] for u in users["users"]] == ["ann", "bob", "cat", "dan", "mgr"]
     assert users["total"] == 5
     ann = get(client, "/users/ann")["user"]
-    assert ann["description"] == "rota member of team ops, web"
+    assert ann["description"] == "rota member of ops, web"
     mgr = get(client, "/users/mgr")["user"]
     assert (mgr["type"], mgr["name"], mgr["email"], mgr["time_zone"]) == (
         "user",
