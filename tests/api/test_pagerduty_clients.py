@@ -9,11 +9,11 @@ one override. The server's certificate is made here; the clients trust it throug
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import random
 import ssl
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,59 +21,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pagerduty
-import pdpyras  # type: ignore[import-untyped]
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from rota.cli import main
 from rota.model import Contact, Member, Override
 from rota.oncall.effective import validate_override
 from rota.service import add_checked_overrides, config_from_text, load_team_state
 from rota.store import Store
+from tests.certificates import make_certificate
 from tests.ops_team import make_key
 from tests.served import rota_serve
 from tests.test_cli import run
 from tests.test_contacts import TEAM_WITH_MANAGER
 
+with warnings.catch_warnings():  # pdpyras warns on import that it is deprecated: we know
+    warnings.simplefilter("ignore", UserWarning)
+    import pdpyras  # type: ignore[import-untyped]
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "configs").glob("*.yaml"))
 LUMPY = ROOT / "tests" / "data" / "pagerduty_lumpy.yaml"
-UTC = dt.UTC
-
-
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key, as PEM files in ``folder``."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
 
 
 @dataclass(frozen=True)
