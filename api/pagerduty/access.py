@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from api.deps import KeyCache
 from api.pagerduty.shapes import error_body
@@ -32,6 +33,29 @@ AUTHENTICATION_FAILED = 2006
 ACCESS_DENIED = 2010
 NOT_FOUND = 2100
 INTERNAL = 2000
+
+
+class ErrorDetail(BaseModel):
+    code: int
+    message: str
+    errors: list[str]
+
+
+class ErrorPublic(BaseModel):
+    """PagerDuty's error shape (documented in the OpenAPI schema of every ``/pagerduty`` route)."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status_code: {"model": ErrorPublic, "description": description}
+    for status_code, description in (
+        (400, "Invalid input (code 2001)"),
+        (401, "Authentication failed (code 2006)"),
+        (404, "Not found (code 2100)"),
+        (503, "Store unavailable (code 2000); see Retry-After"),
+    )
+}
 
 
 class PagerDutyError(Exception):

@@ -9,7 +9,7 @@ error shape.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from api.deps import StatesDep, StoreDep, clock_of
 from api.pagerduty.access import (
     ACCESS_DENIED,
+    ERROR_RESPONSES,
     PagerDutyError,
     PagerDutyKey,
     PagerDutyRoute,
@@ -39,7 +40,12 @@ from api.pagerduty.shapes import (
 )
 from rota.oncall.blocks import holder_blocks
 
-router = APIRouter(prefix="/pagerduty", tags=["pagerduty"], route_class=PagerDutyRoute)
+router = APIRouter(
+    prefix="/pagerduty",
+    tags=["pagerduty"],
+    route_class=PagerDutyRoute,
+    responses=ERROR_RESPONSES,
+)
 
 DEFAULT_LIMIT = 25
 """Results per page when the client does not say (PagerDuty's default)."""
@@ -49,6 +55,10 @@ MAX_LIMIT = 100
 
 RENDER_SPAN = timedelta(weeks=2)
 """How far a schedule's rendered entries reach when only one of ``since``/``until`` is given."""
+
+EARLIEST = datetime.min.replace(tzinfo=UTC) + RENDER_SPAN
+LATEST = datetime.max.replace(tzinfo=UTC) - RENDER_SPAN
+"""The range of ``since``/``until``: a rendered schedule may reach ``RENDER_SPAN`` beyond them."""
 
 Limit = Annotated[int, Query(ge=1, description="Results per page (at most 100).")]
 Offset = Annotated[int, Query(ge=0, description="Results to skip.")]
@@ -77,7 +87,7 @@ def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
         return default
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise invalid_input(f"time_zone: unknown time zone {name!r}") from None
 
 
@@ -90,7 +100,13 @@ def _instant(value: str | None, name: str, zone: ZoneInfo) -> datetime | None:
         raise invalid_input(f"{name}: not an ISO 8601 date-time: {value!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
-    return parsed
+    try:
+        utc: datetime | None = parsed.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise invalid_input(f"{name}: out of range: {value!r}")
+    return utc
 
 
 def _range(since: datetime | None, until: datetime | None) -> None:

@@ -143,6 +143,23 @@ def test_earliest_keeps_the_first_block_per_policy_level_and_user(client: TestCl
     ]
 
 
+def test_include_puts_whole_objects_in_the_entries(client: TestClient) -> None:
+    body = get(
+        client,
+        "/oncalls",
+        **{
+            "include[]": ["users", "schedules", "escalation_policies"],
+            "schedule_ids[]": "ops:primary",
+        },
+    )
+    (entry,) = body["oncalls"]
+    assert entry["user"] == get(client, "/users/ann")["user"]
+    assert entry["schedule"] == get(client, "/schedules/ops:primary")["schedule"]
+    assert (
+        entry["escalation_policy"] == get(client, "/escalation_policies/ops")["escalation_policy"]
+    )
+
+
 def test_a_person_in_two_teams_is_one_user_and_a_contact_is_a_user(client: TestClient) -> None:
     body = get(client, "/oncalls")
     pairs = {
@@ -359,6 +376,8 @@ def test_authentication_failures_in_pagerduty_shape(
             "until",
         ),
         ("/oncalls", {"time_zone": "Mars/Olympus"}, 400, 2001, "unknown time zone"),
+        ("/oncalls", {"since": "0001-01-01T00:00:00+01:00"}, 400, 2001, "out of range"),
+        ("/schedules/ops:primary", {"until": "0001-01-02T00:00:00Z"}, 400, 2001, "out of range"),
         ("/oncalls", {"limit": "0"}, 400, 2001, "limit"),
         ("/users", {"offset": "-1"}, 400, 2001, "offset"),
     ],
