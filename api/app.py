@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import KeyCache, known_ids
 from api.logs import redact
+from api.pagerduty.routes import router as pagerduty_router
 from api.routes import feeds, health, members, overrides, pages, swaps, teams
 from api.routes.feeds import FeedTokenCache
 from api.routes.health import RETRY_AFTER_S
@@ -106,4 +107,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.add_middleware(
             RequestObserver, telemetry=telemetry, log_requests=settings.log_format == "json"
         )
+    app.include_router(pagerduty_router)
     return app

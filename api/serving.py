@@ -18,13 +18,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import asdict, replace
+import ssl
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import ServeSettings, Settings
+from rota.errors import UsageError
 
 SETTINGS_ENV = "ROTA_SERVE_SETTINGS"
 """Where ``rota serve --processes N`` passes its settings to its processes (JSON)."""
@@ -44,8 +47,38 @@ def app_from_environment() -> FastAPI:
     return create_app(Settings(**json.loads(raw)))
 
 
-def serve(chosen: ServeSettings) -> None:
-    """Serve the API on ``chosen.host:chosen.port`` until interrupted."""
+@dataclass(frozen=True, slots=True)
+class TlsFiles:
+    """A PEM certificate (chain) and its private key: ``rota serve`` answers HTTPS with them."""
+
+    certfile: Path
+    keyfile: Path
+
+
+def checked_tls(certfile: Path | None, keyfile: Path | None) -> TlsFiles | None:
+    """Both files or neither; when both, they must load as a certificate and its key.
+
+    Raises:
+        UsageError: one is missing, unreadable, not PEM, or the key does not match.
+    """
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None or keyfile is None:
+        raise UsageError(
+            "--ssl-certfile and --ssl-keyfile go together: give the certificate and its key"
+        )
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(
+            f"--ssl-certfile/--ssl-keyfile: cannot load {str(certfile)!r} with key "
+            f"{str(keyfile)!r}: {exc.strerror or exc}"
+        ) from exc
+    return TlsFiles(certfile, keyfile)
+
+
+def serve(chosen: ServeSettings, tls: TlsFiles | None = None) -> None:
+    """Serve the API on ``chosen.host:chosen.port`` until interrupted (HTTPS with ``tls``)."""
     import uvicorn
 
     from api.logs import log_config
@@ -59,6 +92,8 @@ def serve(chosen: ServeSettings) -> None:
         "proxy_headers": False,
         "timeout_graceful_shutdown": chosen.shutdown_seconds,
     }
+    if tls is not None:
+        common.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
     if chosen.processes == 1:
         uvicorn.run(create_app(settings), **common)
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -82,6 +83,8 @@ class ServeSettings(BaseSettings):
     metrics: bool = True
     log_format: LogFormat = "text"
     shutdown_seconds: int = Field(30, ge=1, le=3600)
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
 
     @field_validator("session_secret")
     @classmethod
@@ -93,7 +96,7 @@ class ServeSettings(BaseSettings):
             )
         return value
 
-    @field_validator("public_url", "session_secret", mode="before")
+    @field_validator("public_url", "session_secret", "ssl_certfile", "ssl_keyfile", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if value == "" else value

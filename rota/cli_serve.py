@@ -7,6 +7,7 @@ variable. Registered on the main app by ``rota/cli.py``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,8 +48,17 @@ def serve(
     db: Annotated[
         str | None, typer.Option("--db", help="Store URL [ROTA_DB; sqlite:///rota.db].")
     ] = None,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(help="Serve HTTPS with this PEM certificate (chain) [ROTA_SSL_CERTFILE]."),
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None,
+        typer.Option(help="The private key of --ssl-certfile (PEM) [ROTA_SSL_KEYFILE]."),
+    ] = None,
 ) -> None:
-    """Serve the HTTP API (and web page) with uvicorn."""
+    """Serve the HTTP API (and web page) with uvicorn; HTTPS with --ssl-certfile/--ssl-keyfile."""
+    from api.serving import checked_tls
     from api.serving import serve as run_server
     from api.settings import serve_settings
     from rota.calendar.links import checked_base_url
@@ -63,11 +73,14 @@ def serve(
             "log_format": log_format,
             "metrics": metrics,
             "db": db,
+            "ssl_certfile": ssl_certfile,
+            "ssl_keyfile": ssl_keyfile,
         }
     )
     if chosen.public_url is not None:
         where = "--public-url" if public_url is not None else "ROTA_PUBLIC_URL"
         checked_base_url(chosen.public_url, where)
+    tls = checked_tls(chosen.ssl_certfile, chosen.ssl_keyfile)
     open_store(chosen.db).close()  # fail fast, with a clear message, on a bad store URL
     if chosen.session_secret is None:
         err.print(
@@ -76,7 +89,7 @@ def serve(
             markup=False,
             highlight=False,
         )
-    run_server(chosen)
+    run_server(chosen, tls)
 
 
 db_app = typer.Typer(help="The store's schema.", no_args_is_help=True)

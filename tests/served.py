@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -37,20 +38,26 @@ def rota_command() -> str:
 
 
 @contextmanager
-def rota_serve(db_url: str, log: Path | None = None) -> Iterator[str]:
+def rota_serve(
+    db_url: str, log: Path | None = None, tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
     """Run ``rota serve --db db_url``; yield its base URL, then stop it as Ctrl-C would.
 
     Its output goes to ``log`` (discarded when None), so callers can read the access log after
-    the block. Raises RuntimeError, with the log's tail, when it does not come up.
+    the block. With ``tls`` (certificate, key) it serves HTTPS and the base URL is ``https://``.
+    Raises RuntimeError, with the log's tail, when it does not come up.
     """
     port = free_port()
     command = [rota_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if tls is not None:
+        command += ["--ssl-certfile", str(tls[0]), "--ssl-keyfile", str(tls[1])]
     sink = log.open("w") if log is not None else subprocess.DEVNULL
     try:
         server = subprocess.Popen([*command, "--db", db_url], stdout=sink, stderr=subprocess.STDOUT)
         try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(server, base, log)
+            base = f"{'http' if tls is None else 'https'}://127.0.0.1:{port}"
+            trust = None if tls is None else ssl.create_default_context(cafile=tls[0])
+            _wait_until_healthy(server, base, log, trust)
             yield base
         finally:
             server.send_signal(signal.SIGINT)
@@ -64,11 +71,16 @@ def rota_serve(db_url: str, log: Path | None = None) -> Iterator[str]:
             sink.close()
 
 
-def _wait_until_healthy(server: subprocess.Popen[bytes], base: str, log: Path | None) -> None:
+def _wait_until_healthy(
+    server: subprocess.Popen[bytes],
+    base: str,
+    log: Path | None,
+    trust: ssl.SSLContext | None = None,
+) -> None:
     deadline = time.monotonic() + STARTUP_S
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1):
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1, context=trust):
                 return
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:

@@ -4,6 +4,7 @@
 * :mod:`rota.oncall.index` — :class:`OnCallIndex`, O(log n) lookup of the shift at an instant.
 * :mod:`rota.oncall.resolve` — :func:`resolve_oncall`: holders, escalation chain, next handoff.
 * :mod:`rota.oncall.view` — :func:`oncall_view`, the JSON document for the CLI and the API.
+* :mod:`rota.oncall.blocks` — the same answers as continuous blocks over the stored schedule.
 """
 
 from rota.oncall.effective import (

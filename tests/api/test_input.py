@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response  # what starlette's TestClient answers with once httpx2 is installed
 
 from api.logs import redact
 from rota.errors import StoreError
