@@ -77,8 +77,9 @@ def checked_tls(certfile: Path | None, keyfile: Path | None) -> TlsFiles | None:
     return TlsFiles(certfile, keyfile)
 
 
-def serve(chosen: ServeSettings, tls: TlsFiles | None = None) -> None:
-    """Serve the API on ``chosen.host:chosen.port`` until interrupted (HTTPS with ``tls``)."""
+def serve(chosen: ServeSettings) -> None:
+    """Serve the API on ``chosen.host:chosen.port`` until interrupted (HTTPS when ``chosen``
+    names a certificate and key, checked by :func:`checked_tls` first)."""
     import uvicorn
 
     from api.logs import log_config
@@ -92,8 +93,8 @@ def serve(chosen: ServeSettings, tls: TlsFiles | None = None) -> None:
         "proxy_headers": False,
         "timeout_graceful_shutdown": chosen.shutdown_seconds,
     }
-    if tls is not None:
-        common.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
+    if chosen.ssl_certfile is not None and chosen.ssl_keyfile is not None:
+        common.update(ssl_certfile=str(chosen.ssl_certfile), ssl_keyfile=str(chosen.ssl_keyfile))
     if chosen.processes == 1:
         uvicorn.run(create_app(settings), **common)
         return

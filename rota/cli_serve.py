@@ -80,7 +80,7 @@ def serve(
     if chosen.public_url is not None:
         where = "--public-url" if public_url is not None else "ROTA_PUBLIC_URL"
         checked_base_url(chosen.public_url, where)
-    tls = checked_tls(chosen.ssl_certfile, chosen.ssl_keyfile)
+    checked_tls(chosen.ssl_certfile, chosen.ssl_keyfile)
     open_store(chosen.db).close()  # fail fast, with a clear message, on a bad store URL
     if chosen.session_secret is None:
         err.print(
@@ -89,7 +89,7 @@ def serve(
             markup=False,
             highlight=False,
         )
-    run_server(chosen, tls)
+    run_server(chosen)
 
 
 db_app = typer.Typer(help="The store's schema.", no_args_is_help=True)

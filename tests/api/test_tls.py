@@ -43,3 +43,14 @@ def test_tls_mistakes_exit_2_with_a_message(
     code, _out, err = run(capsys, "serve", "--db", db, "--port", "1", *args)
     assert code == 2
     assert expected in err
+
+
+def test_tls_files_come_from_rota_variables_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, _key = make_certificate(tmp_path)
+    monkeypatch.setenv("ROTA_SSL_CERTFILE", str(cert))
+    db = f"sqlite:///{tmp_path / 'rota.db'}"
+    code, _out, err = run(capsys, "serve", "--db", db, "--port", "1")
+    assert code == 2
+    assert "--ssl-certfile and --ssl-keyfile go together" in err
