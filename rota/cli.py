@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 
+from rota.cli_advise import advise, whatif
 from rota.cli_check import check
 from rota.cli_feed import feed_app
 from rota.cli_io import (
@@ -151,6 +152,14 @@ def solve(
     now_text: Annotated[
         str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
     ] = None,
+    advise_time: Annotated[
+        float,
+        typer.Option(
+            "--advise-time",
+            min=0,
+            help="When no rota exists: seconds to find a verified suggestion (0: none).",
+        ),
+    ] = 30.0,
     as_json: JsonOption = False,
 ) -> None:
     """Solve a rota for the team file and store it as a new schedule version.
@@ -212,19 +221,28 @@ def solve(
 
         # The live panel (stderr, terminals only) is gone before any result is printed,
         # also when the solver raises (no feasible rota, Ctrl-C).
-        with SolveProgress(err, enabled=not as_json, time_limit_s=time_limit) as progress:
-            result = run_solver(
-                team,
-                shifts_grid,
-                history,
-                SolveOptions(
-                    time_limit_s=time_limit,
-                    workers=workers,
-                    seed=seed,
-                    on_progress=progress.update if progress.enabled else None,
-                ),
-                baseline,
-            )
+        try:
+            with SolveProgress(err, enabled=not as_json, time_limit_s=time_limit) as progress:
+                result = run_solver(
+                    team,
+                    shifts_grid,
+                    history,
+                    SolveOptions(
+                        time_limit_s=time_limit,
+                        workers=workers,
+                        seed=seed,
+                        on_progress=progress.update if progress.enabled else None,
+                    ),
+                    baseline,
+                )
+        except InfeasibleRotaError as exc:
+            if as_json or baseline is not None or not advise_time:
+                raise
+            from rota.cli_advise import suggest_after_infeasible
+
+            err.print(str(exc), markup=False, highlight=False)
+            err.print(suggest_after_infeasible(file, advise_time), markup=False, highlight=False)
+            raise typer.Exit(1) from None
         schedule = result.schedule
         meta = {
             "strategy": "cp-sat",
@@ -677,6 +695,8 @@ def swap(
 
 app.command()(report)
 app.command()(check)
+app.command()(advise)
+app.command()(whatif)
 
 
 # ----------------------------------------------------------------------------------- serve
