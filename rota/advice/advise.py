@@ -1,10 +1,9 @@
 """``rota advise``: the smallest verified changes that give a team a rota (or a better one).
 
-1. The relaxed model (:mod:`rota.advice.relaxed`) first tells whether the team has a rota as it
-   is (every family at the team's value, no one added).
-2. Without one, it finds the ways to bend that cost least, then alternatives; with one, the
-   single changes that cut off-hours and night time most.
-3. Each proposal is applied to the team file (:mod:`rota.advice.changes`) and solved for real
+1. The relaxed model (:mod:`rota.advice.relaxed`) finds ways to bend that leave nothing
+   unneeded, different in kind; when nothing needs bending the team has a rota as it is, and
+   the model then looks for the single changes that cut off-hours and night time most.
+2. Each proposal is applied to the team file (:mod:`rota.advice.changes`) and solved for real
    (:mod:`rota.advice.verify`) in the time left; a proposal proven impossible is dropped, one
    not decided in time is kept as unverified, after the verified ones.
 """
@@ -18,7 +17,7 @@ from typing import Any
 from rota.advice.changes import Change
 from rota.advice.costs import BendCosts
 from rota.advice.figures import Figures
-from rota.advice.relaxed import Proposal, build_relaxed, find_proposals, keeps_every_rule
+from rota.advice.relaxed import Proposal, build_relaxed, find_proposals
 from rota.advice.verify import solve_changed
 from rota.config.load import config_from_document
 from rota.horizon import build_grid
@@ -35,9 +34,9 @@ class AdviceOptions:
     workers: int = 2
     seed: int = 0
     costs: BendCosts = field(default_factory=BendCosts)
-    decide_share: float = 0.15
-    """Share of the time for deciding whether the team has a rota as it is (a feasibility solve
-    of the relaxed model with nothing bent; it usually takes a fraction of it)."""
+    current_share: float = 0.2
+    """Share of the time left that solving a team with a rota as it is may use (the figures
+    its suggestions must improve on)."""
     search_share: float = 0.35
     """Share of the time for finding proposals; verifying them (real solves) gets the rest."""
     first_share: float = 0.6
@@ -101,20 +100,25 @@ def advise(doc: YamlDocument, options: AdviceOptions = AdviceOptions()) -> Advic
     grid = build_grid(team)
     relaxed = build_relaxed(doc, team, grid, options.costs)
     solver_args = {"workers": options.workers, "seed": options.seed}
-    feasible = keeps_every_rule(relaxed, budget * options.decide_share, **solver_args) is True
-    current = None
-    if feasible:
-        now = solve_changed(doc, [], _solve_options(options, left() * options.decide_share))
-        current = now.figures
-    search_s = min(left(), budget * options.search_share)
-    proposals, keeps = find_proposals(
+    search_s = budget * options.search_share
+    proposals, feasible = find_proposals(
         relaxed,
-        feasible=feasible,
+        feasible=False,
         time_limit_s=search_s,
         first_share=options.first_share,
         **solver_args,
     )
-    feasible = feasible or keeps
+    current = None
+    if feasible:
+        now = solve_changed(doc, [], _solve_options(options, left() * options.current_share))
+        current = now.figures
+        proposals, _ = find_proposals(
+            relaxed,
+            feasible=True,
+            time_limit_s=min(search_s, left() * options.search_share),
+            first_share=options.first_share,
+            **solver_args,
+        )
     suggestions = _verified(doc, cfg, proposals, options, left)
     if feasible:
         suggestions = _cutting(suggestions, current)

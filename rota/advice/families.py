@@ -27,7 +27,7 @@ from rota.solver import constraints as rules
 from rota.solver.facts import Timeline
 from rota.solver.model import RotaModel, negate
 
-MAX_STEPS = 3
+MAX_STEPS = 2
 """At most this many values between the team's own and the last one, so that each family's
 rule is copied into the relaxed model at most ``MAX_STEPS + 2`` times."""
 

@@ -179,6 +179,14 @@ def build_relaxed(
                 m.cp.add_implication(member_used, used[n - 1])
             index += 1
         newcomer_vars.append((profile, members, used))
+    # Searches start from the team as it is: every rule held, nobody added.
+    for fam in families:
+        for held in fam.holds:
+            if not isinstance(held, bool):
+                m.cp.add_hint(held, True)
+    for _, _, used in newcomer_vars:
+        for u in used:
+            m.cp.add_hint(u, False)
     return RelaxedModel(m, families, newcomer_vars, costs)
 
 
@@ -223,9 +231,10 @@ def off_night_units(m: RotaModel) -> Any:
     return sum(terms)
 
 
-SHRINK_STEP_S = 0.1
-"""Share of the time left that one try of :func:`shrink` may use (a feasibility solve with
-every literal of the proposal fixed but one, usually far quicker than the search)."""
+SHRINK_STEP_S = 0.25
+"""Share of the search's time left that one try of :func:`shrink` may use (a feasibility
+solve with the proposal's bending as a ceiling, one part lower; a try that is not decided in
+it counts as failed)."""
 
 
 def shrink(
@@ -249,10 +258,7 @@ def shrink(
             probe.clear_objective()  # type: ignore[no-untyped-call]
             _at_most(relaxed, proposal, probe)
             probe.add(tighter == 1)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = left * SHRINK_STEP_S
-            solver.parameters.num_workers = workers
-            solver.parameters.random_seed = seed
+            solver = _solver(left * SHRINK_STEP_S, workers, seed)
             if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 proposal = relaxed.read(solver)
                 improved = True
@@ -261,17 +267,21 @@ def shrink(
 
 
 def _one_step_less(relaxed: RelaxedModel, proposal: Proposal) -> list[Any]:
-    """For each part of ``proposal``, the literal that bends it one step less."""
-    found: list[Any] = []
+    """Ways to bend ``proposal`` less, costliest parts first: each part not bent at all,
+    then each one step less."""
+    whole: list[Any] = []
+    step: list[Any] = []
     for profile, members in proposal.added:
         used = next(u for p, _, u in relaxed.newcomers if p is profile)
-        found.append(1 - used[len(members) - 1])
+        whole.append(1 - used[0])
+        if len(members) > 1:
+            step.append(1 - used[len(members) - 1])
     for bend in sorted(proposal.bends, key=lambda b: -b.depth):
         fam = next(f for f in relaxed.families if f.family is bend.family)
-        held = fam.holds[bend.depth - 1]
-        if not isinstance(held, bool):
-            found.append(held)
-    return found
+        for target, held in ((whole, fam.holds[0]), (step, fam.holds[bend.depth - 1])):
+            if not isinstance(held, bool) and not any(held is h for h in target):
+                target.append(held)
+    return whole + [s for s in step if not any(s is w for w in whole)]
 
 
 def _at_most(relaxed: RelaxedModel, proposal: Proposal, model: cp_model.CpModel) -> None:
@@ -302,16 +312,18 @@ def find_proposals(
     workers: int,
     seed: int,
 ) -> tuple[list[Proposal], bool]:
-    """Up to ``costs.max_suggestions`` ways to bend, best first (see the module docstring),
-    and whether a rota that bends nothing turned up (only when not ``feasible``: the team
-    then has a rota as it is). The first search may use ``first_share`` of the time, each
-    later one an equal share of what is left."""
+    """Up to ``costs.max_suggestions`` ways to bend, cheapest first, and whether the team
+    turned out to need no bending (only when not ``feasible``).
+
+    Without a rota, each search finds any way to bend (a feasibility solve: every family may
+    bend all the way, every candidate may join) and :func:`shrink` takes back what is not
+    needed; with one, it minimises off-hours and night time with one step of bending. The
+    first search may use ``first_share`` of the time, each later one an equal share of what is
+    left."""
     cp = relaxed.m.cp
     if feasible:
         cp.add(sum(relaxed.steps()) == 1)
         cp.minimize(off_night_units(relaxed.m))
-    else:
-        cp.minimize(relaxed.bend_cost())
     deadline = time.monotonic() + time_limit_s
     found: list[Proposal] = []
     wanted = relaxed.costs.max_suggestions
@@ -319,46 +331,73 @@ def find_proposals(
         left = deadline - time.monotonic()
         if left <= 0.05:
             break
-        share = first_share if n == 0 else 1 / (wanted - n)
-        search = SEARCHES[n] if n < len(SEARCHES) else "any"
-        model = cp if search == "any" else cp.clone()
-        if search == "rules":
-            for _, _, used in relaxed.newcomers:
-                for u in used:
-                    model.add(u == 0)
-        elif search == "members":
-            for step in relaxed.rule_steps():
-                model.add(step == 0)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = left * share
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        until = time.monotonic() + left * (first_share if n == 0 else 1 / (wanted - n))
+        model = _restricted(relaxed, SEARCHES[n] if n < len(SEARCHES) else "any")
+        solver = _solver(until - time.monotonic(), workers, seed)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         proposal = relaxed.read(solver)
+        if not feasible:
+            proposal = _cheapen(relaxed, proposal, model, solver, until, workers, seed)
+            proposal = shrink(relaxed, proposal, model, until, workers, seed)
         if not proposal.bends and not proposal.added:
             return found, True
-        if not feasible:
-            proposal = shrink(relaxed, proposal, model, deadline, workers, seed)
         found.append(proposal)
         relaxed.forbid(proposal)
     found.sort(key=lambda p: p.cost)
     return found, False
 
 
-def keeps_every_rule(
-    relaxed: RelaxedModel, time_limit_s: float, workers: int, seed: int
-) -> bool | None:
-    """Whether the team has a rota without bending (None: not decided within the time)."""
-    probe = relaxed.m.cp.clone()
-    for step in relaxed.steps():
-        probe.add(step == 0)
+IMPROVE_SHARE = 0.6
+"""Share of a search's time left after its first answer for minimising the bending from it
+(CP-SAT's neighbourhood search, started from that answer); :func:`shrink` gets the rest."""
+
+
+def _cheapen(
+    relaxed: RelaxedModel,
+    proposal: Proposal,
+    model: cp_model.CpModel,
+    found: cp_model.CpSolver,
+    until: float,
+    workers: int,
+    seed: int,
+) -> Proposal:
+    """``proposal`` or a cheaper one: the bending minimised, starting from ``found``'s rota and
+    never bending more than it."""
+    improve = model.clone()
+    _at_most(relaxed, proposal, improve)
+    improve.minimize(relaxed.bend_cost())
+    solution = found.response_proto.solution
+    improve.clear_hints()  # type: ignore[no-untyped-call]
+    hint = improve.proto.solution_hint
+    hint.vars.extend(range(len(solution)))
+    hint.values.extend(solution)
+    solver = _solver((until - time.monotonic()) * IMPROVE_SHARE, workers, seed)
+    if solver.solve(improve) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        better = relaxed.read(solver)
+        if better.cost <= proposal.cost:
+            return better
+    return proposal
+
+
+def _restricted(relaxed: RelaxedModel, search: str) -> cp_model.CpModel:
+    """The model, or a copy that may bend only rules or only add members."""
+    if search == "any":
+        return relaxed.m.cp
+    model = relaxed.m.cp.clone()
+    fixed = (
+        relaxed.rule_steps()
+        if search == "members"
+        else relaxed.steps()[len(relaxed.rule_steps()) :]
+    )
+    for step in fixed:
+        model.add(step == 0)
+    return model
+
+
+def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.solve(probe)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
-    return False if status == cp_model.INFEASIBLE else None
+    return solver
