@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rota.advice.changes import (
     AddMember,
@@ -59,3 +61,20 @@ def test_an_unknown_key_names_its_path() -> None:
 def test_a_bad_path_is_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError):
         apply_changes(parse_yaml(TEAM, "t.yaml"), [parse_set(text)])
+
+
+@given(st.integers(1, 52), st.integers(1, 52), st.floats(0, 168).map(lambda h: round(h * 4) / 4))
+def test_set_values_read_back(per_weeks: int, most: int, rest: float) -> None:
+    doc = parse_yaml(TEAM, "t.yaml")
+    changes = [SetValue("weekends.per_weeks", per_weeks), SetValue("weekends.max", most)]
+    changes.append(SetValue("rest.min_hours", rest))
+    if most > per_weeks:
+        with pytest.raises(ConfigError, match=r"weekends"):
+            apply_changes(doc, changes)
+        return
+    cfg = apply_changes(doc, changes)
+    assert (cfg.weekends.per_weeks, cfg.weekends.max, cfg.rest.min_hours) == (
+        per_weeks,
+        most,
+        rest,
+    )
