@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from rota.cli_advise import advise, whatif
 from rota.cli_check import check
 from rota.cli_feed import feed_app
 from rota.cli_io import (
@@ -168,6 +169,14 @@ def solve(
         str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
     ] = None,
     tz: TzOption = None,
+    advise_time: Annotated[
+        float,
+        typer.Option(
+            "--advise-time",
+            min=0,
+            help="When no rota exists: seconds to find a verified suggestion (0: none).",
+        ),
+    ] = 30.0,
     as_json: JsonOption = False,
 ) -> None:
     """Solve a rota for the team file and store it as a new schedule version.
@@ -231,19 +240,28 @@ def solve(
 
         # The live panel (stderr, terminals only) is gone before any result is printed,
         # also when the solver raises (no feasible rota, Ctrl-C).
-        with SolveProgress(err, enabled=not as_json, time_limit_s=time_limit) as progress:
-            result = run_solver(
-                team,
-                shifts_grid,
-                history,
-                SolveOptions(
-                    time_limit_s=time_limit,
-                    workers=workers,
-                    seed=seed,
-                    on_progress=progress.update if progress.enabled else None,
-                ),
-                baseline,
-            )
+        try:
+            with SolveProgress(err, enabled=not as_json, time_limit_s=time_limit) as progress:
+                result = run_solver(
+                    team,
+                    shifts_grid,
+                    history,
+                    SolveOptions(
+                        time_limit_s=time_limit,
+                        workers=workers,
+                        seed=seed,
+                        on_progress=progress.update if progress.enabled else None,
+                    ),
+                    baseline,
+                )
+        except InfeasibleRotaError as exc:
+            if as_json or baseline is not None or not advise_time:
+                raise
+            from rota.cli_advise import suggest_after_infeasible
+
+            err.print(str(exc), markup=False, highlight=False)
+            err.print(suggest_after_infeasible(file, advise_time), markup=False, highlight=False)
+            raise typer.Exit(1) from None
         schedule = result.schedule
         meta = {
             "strategy": "cp-sat",
@@ -782,6 +800,8 @@ def _print_swap_options(options: SwapOptions, zone: ZoneInfo) -> None:
 
 app.command()(report)
 app.command()(check)
+app.command()(advise)
+app.command()(whatif)
 
 
 # ----------------------------------------------------------------------------------- serve
