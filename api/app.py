@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import KeyCache, known_ids
 from api.logs import redact
-from api.routes import feeds, health, members, overrides, pages, swaps, teams
+from api.routes import absences, feeds, health, members, overrides, pages, swaps, teams
 from api.routes.feeds import FeedTokenCache
 from api.schemas import ErrorPublic
 from api.settings import Settings
@@ -95,6 +95,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 return JSONResponse({"detail": fixed or str(exc)}, status_code=code, headers=retry)
         return JSONResponse({"detail": "Internal error"}, status_code=500)
 
-    for module in (health, teams, overrides, swaps, members, feeds, pages):
+    for module in (health, teams, overrides, absences, swaps, members, feeds, pages):
         app.include_router(module.router, dependencies=[Depends(known_ids)])
     return app

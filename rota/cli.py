@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 
+from rota.cli_absence import absence_app
 from rota.cli_check import check
 from rota.cli_feed import feed_app
 from rota.cli_io import (
@@ -159,6 +160,7 @@ def solve(
     re-solve: every shift starting before now + freeze keeps its holders, overrides in force
     stay honoured, and the rest changes as little as fairness allows.
     """
+    from rota.absence import with_absences
     from rota.config import load_team_file
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
@@ -170,9 +172,9 @@ def solve(
     if strategy not in ("cp-sat", "round-robin"):
         raise UsageError(f"--strategy: expected 'cp-sat' or 'round-robin'. Got value: {strategy!r}")
     cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
-    team = team_from_config(cfg)
-    shifts_grid = build_grid(team)
     store = open_store(db)
+    team = with_absences(team_from_config(cfg), store.list_absences(cfg.team.id))
+    shifts_grid = build_grid(team)
     now = parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
     hours = cfg.rotation.freeze_hours if freeze is None else freeze
     # Read before what it fingerprints: a change after this point stops the save below.
@@ -498,6 +500,7 @@ def export_ics(
 key_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
 app.add_typer(key_app, name="key")
 app.add_typer(override_app, name="override")  # rota/cli_override.py
+app.add_typer(absence_app, name="absence")  # rota/cli_absence.py
 
 
 @key_app.command("create")
