@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
 
-from api.deps import ReadKey, StatesDep, StoreDep, WriteKey
+from api.deps import ClockDep, ReadKey, StatesDep, StoreDep, WriteKey
 from api.routes.params import invalid
 from api.schemas import (
     AbsenceCreate,
@@ -58,7 +57,14 @@ def list_absences(team: str, _key: ReadKey, store: StoreDep) -> Any:
     status_code=status.HTTP_201_CREATED,
     responses={403: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
 )
-def add(team: str, body: AbsenceCreate, key: WriteKey, store: StoreDep, states: StatesDep) -> Any:
+def add(
+    team: str,
+    body: AbsenceCreate,
+    key: WriteKey,
+    store: StoreDep,
+    states: StatesDep,
+    clock: ClockDep,
+) -> Any:
     """Record that ``member`` is away, re-plan the shifts it touches and publish the new version;
     answers once the version is stored. 409: an overlapping absence of the member, no re-plan
     keeps every rule (the explanation in ``detail``; nothing stored), or the team kept changing.
@@ -82,7 +88,7 @@ def add(team: str, body: AbsenceCreate, key: WriteKey, store: StoreDep, states: 
             store,
             absence,
             options=options,
-            now=datetime.now(UTC),
+            now=clock(),
             created_by=api_key_actor(key.name),
         )
     except (DuplicateAbsence, ConcurrentChange, InfeasibleRotaError) as exc:
