@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,9 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rota.absence import Absence
 from rota.errors import ConcurrentChange
+from rota.model import Schedule
 from rota.store import Store
 from tests.checker import check_schedule
 from tests.test_cli import run
@@ -311,3 +315,96 @@ def test_store_writes_absence_and_version_together_or_not_at_all(url: str) -> No
         assert store.remove_absence("ops", 1) is not None
         again, _ = store.add_absence(absence, schedule, config_text="x", config_name="x")
         assert again.id == 2
+
+
+@functools.cache
+def sun_schedule() -> Schedule:
+    """The six-person team of :data:`SUN_TEAM`, solved once (for the store and API tests)."""
+    from rota.horizon import build_grid
+    from rota.service import config_from_text
+    from rota.solver import SolveOptions, solve
+    from rota.team import team_from_config
+
+    team = team_from_config(config_from_text(SUN_TEAM, "sun.yaml"))
+    options = SolveOptions(time_limit_s=10.0, workers=2, seed=0)
+    return solve(team, build_grid(team), None, options).schedule
+
+
+def sun_store(url: str) -> Store:
+    """A store at ``url`` holding :func:`sun_schedule` as version 1 of team ``sun``."""
+    store = Store.open(url)
+    store.save_schedule(sun_schedule(), config_text=SUN_TEAM, config_name="sun.yaml")
+    return store
+
+
+@given(
+    member=st.sampled_from(sorted(ZONES)),
+    start_h=st.integers(min_value=0, max_value=12 * 24),
+    length_h=st.integers(min_value=1, max_value=40),
+)
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_any_absence_keeps_every_rule_and_never_schedules_the_member(
+    tmp_path_factory: pytest.TempPathFactory, member: str, start_h: int, length_h: int
+) -> None:
+    from rota.errors import InfeasibleRotaError
+    from rota.replan import add_absence
+    from rota.solver import SolveOptions
+    from rota.views import schedule_view
+
+    folder = tmp_path_factory.mktemp("prop")
+    team_file = folder / "sun.yaml"
+    team_file.write_text(SUN_TEAM, encoding="utf-8")
+    now = utc(NOW)
+    start = now + timedelta(hours=start_h)
+    end = start + timedelta(hours=length_h)
+    with sun_store(f"sqlite:///{folder / 'rota.db'}") as store:
+        revision = store.revision("sun")
+        absence = Absence("sun", member, start, end, reason="away")
+        options = SolveOptions(time_limit_s=10.0, workers=2, seed=0)
+        try:
+            replan = add_absence(store, absence, options=options, now=now, created_by="test")
+        except InfeasibleRotaError:
+            assert store.revision("sun") == revision  # nothing stored
+            assert store.list_absences("sun") == []
+            return
+        stored = store.load_schedule("sun")
+        assert stored.version == 2
+        assert [a.member_id for a in store.list_absences("sun")] == [member]
+    for shift in stored.shifts:
+        if shift.start < end and start < shift.end:
+            assert member not in shift.assignments.values(), shift
+    if replan.widened_by is not None:  # nothing changed outside the span re-planned
+        lo, hi = start - replan.widened_by, end + replan.widened_by
+        assert all(c.start < hi and lo < c.end for c in replan.changes), replan.changes
+    checked = with_unavailable(team_file, member, start, end)
+    assert check_schedule(checked, schedule_view(stored)) == []
+
+
+def test_an_override_naming_the_absent_member_is_suspended(
+    capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
+) -> None:
+    solved(capsys, url, tmp_path, SUN_TEAM)
+    window = ["--start", "2027-01-08T12:00:00Z", "--end", "2027-01-08T14:00:00Z"]
+    override = ["override", "add", "sun", "--member", "anna", "--role", "primary", *window]
+    code, _, err = rota(capsys, *override, "--db", url)
+    assert code == 0, err
+    code, _, err = rota(
+        capsys, "absence", "add", "sun", "--member", "anna", "--from", "2027-01-08",
+        "--to", "2027-01-08", "--reason", "flu", "--db", url, "--now", NOW,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = rota(capsys, "override", "list", "sun", "--db", url, "--json")
+    assert code == 0, err
+    (listed,) = json.loads(out)
+    assert listed["state"] == "suspended"
+    assert "'anna' is unavailable (absence 1: flu)" in listed["suspended_because"]
+    assert "anna" not in on_call_ids(capsys, url, utc("2027-01-08T12:00:00Z"))
+    # the absence removed, the override applies again (nothing else changed)
+    code, _, err = rota(capsys, "absence", "remove", "sun", "1", "--db", url)
+    assert code == 0, err
+    code, out, _ = rota(capsys, "override", "list", "sun", "--db", url, "--json")
+    assert json.loads(out)[0]["state"] == "active"
