@@ -408,3 +408,24 @@ def test_an_override_naming_the_absent_member_is_suspended(
     assert code == 0, err
     code, out, _ = rota(capsys, "override", "list", "sun", "--db", url, "--json")
     assert json.loads(out)[0]["state"] == "active"
+
+
+def test_check_counts_stored_absences_with_db(
+    capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
+) -> None:
+    team_file = solved(capsys, url, tmp_path, SUN_TEAM)
+
+    def kolkata_away() -> list[int]:
+        code, out, err = rota(capsys, "check", str(team_file), "--json", "--db", url)
+        assert code == 0, err
+        (region,) = [r for r in json.loads(out)["regions"] if r["zone"] == "Asia/Kolkata"]
+        away: list[int] = region["away_by_week"]
+        return away
+
+    assert kolkata_away() == [0, 0]
+    code, _, err = rota(
+        capsys, "absence", "add", "sun", "--member", "harish", "--from", SICK_DAY,
+        "--to", SICK_DAY, "--db", url, "--now", NOW,
+    )  # fmt: skip
+    assert code == 0, err
+    assert kolkata_away() == [1, 0]
