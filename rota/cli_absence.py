@@ -117,6 +117,7 @@ def replan_json(replan: Replan) -> dict[str, Any]:
         "widened_by_hours": (
             None if replan.widened_by is None else replan.widened_by.total_seconds() / 3600
         ),
+        "freeze_kept": replan.freeze_kept,
         "changes": [
             {
                 "role": c.role,

@@ -5,12 +5,13 @@ it, the absences and overrides in the store), adds the new absence to the member
 ``unavailable`` and re-solves with the minimal-change solver (:mod:`rota.solver.stability`):
 
 - Only shifts overlapping the absence may change at first (every rule kept, fairness counted);
-  everything else keeps its published holders. When no such re-plan exists (the rest rules or
-  the weekly cap need a neighbouring shift to move too), the span widens to a day, then a week
-  either side, then the whole horizon after the freeze. The last refusal is the one explained.
-- The freeze (``rotation.freeze_hours``) keeps every other member's shifts, but never the absent
-  member's: their shifts overlapping the absence are planned again unless already over (those
-  stay as history).
+  everything else keeps its published holders. The freeze (``rotation.freeze_hours``) keeps
+  every other member's shifts, but never the absent member's: theirs overlapping the absence
+  are planned again unless already over (those stay as history).
+- When no such re-plan exists (rest, blocks, whole weekends or the weekly cap need a
+  neighbouring shift to move too), the span widens to a day either side; then the freeze is
+  released (only what is over stays); then any shift after now may change
+  (:data:`WIDENINGS`). The last refusal, with nothing but the past kept, is the one explained.
 - The absence and the new version are written in one transaction, against the team's revision
   read before planning; a write that lands in between makes it plan again
   (:data:`rota.service.WRITE_ATTEMPTS` times), and a refusal stores nothing.
@@ -34,9 +35,14 @@ from rota.store import Store
 from rota.store.absences import duplicate_message
 from rota.team import Team, team_from_config
 
-WIDENINGS = (timedelta(0), timedelta(days=1), timedelta(days=7), None)
-"""How far either side of the absence shifts may change, tried in turn (None: the whole horizon
-after the freeze)."""
+WIDENINGS: tuple[tuple[timedelta | None, bool], ...] = (
+    (timedelta(0), True),
+    (timedelta(days=1), True),
+    (timedelta(days=1), False),
+    (None, False),
+)
+"""Tried in turn: how far either side of the absence shifts may change (None: anywhere), and
+whether the freeze keeps other members' shifts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +56,20 @@ class Replan:
     changes: tuple[Change, ...]
     night_hours: dict[str, float]
     widened_by: timedelta | None
+    freeze_kept: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
 
     def scope_text(self) -> str:
         if self.widened_by == timedelta(0):
-            return "only shifts overlapping the absence"
-        if self.widened_by is None:
-            return "shifts anywhere after the freeze (nothing closer kept every rule)"
-        days = self.widened_by.days
-        return f"shifts within {days} day{'s' if days != 1 else ''} of the absence"
+            where = "only shifts overlapping the absence"
+        elif self.widened_by is None:
+            where = "shifts anywhere after now"
+        else:
+            days = self.widened_by.days
+            where = f"shifts within {days} day{'s' if days != 1 else ''} of the absence"
+        if self.freeze_kept:
+            return where
+        return f"{where}, the freeze released (nothing that kept it kept every rule)"
 
 
 def add_absence(
@@ -107,6 +118,7 @@ def add_absence(
             changes=plan.changes,
             night_hours=plan.night_hours,
             widened_by=plan.widened_by,
+            freeze_kept=plan.freeze_kept,
             meta=dict(schedule.meta),
         )
     raise AssertionError("unreachable")
@@ -135,11 +147,11 @@ def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: 
     overrides = tuple(store.list_overrides(team_id))
     frozen_until = now + timedelta(hours=team.config.rotation.freeze_hours)
     refusal: InfeasibleRotaError | None = None
-    for widen in WIDENINGS:
+    for widen, freeze_kept in WIDENINGS:
         window = None if widen is None else (absence.start - widen, absence.end + widen)
         baseline = Baseline(
             previous=previous,
-            frozen_until=frozen_until,
+            frozen_until=frozen_until if freeze_kept else now,
             overrides=overrides,
             now=now,
             replan=window,
@@ -163,7 +175,7 @@ def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: 
             "seed": options.seed,
             "time_limit_s": options.time_limit_s,
             "resolved_from": previous.version,
-            "frozen_until": frozen_until.isoformat(),
+            "frozen_until": (frozen_until if freeze_kept else now).isoformat(),
             "changed_assignments": result.changed,
             "warnings": list(result.warnings),
             "absence": {
@@ -171,6 +183,7 @@ def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: 
                 "start": absence.start.isoformat(),
                 "end": absence.end.isoformat(),
                 "widened_by_h": None if widen is None else widen / timedelta(hours=1),
+                "freeze_kept": freeze_kept,
             },
         }
         return Replan(
@@ -181,6 +194,7 @@ def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: 
             changes=changes,
             night_hours=night_hours_added(away, changes),
             widened_by=widen,
+            freeze_kept=freeze_kept,
             meta=meta,
         )
     assert refusal is not None

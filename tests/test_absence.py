@@ -429,3 +429,24 @@ def test_check_counts_stored_absences_with_db(
     )  # fmt: skip
     assert code == 0, err
     assert kolkata_away() == [1, 0]
+
+
+def test_shifts_already_over_stay_as_history(url: str) -> None:
+    from rota.replan import add_absence
+    from rota.solver import SolveOptions
+
+    past = sun_schedule().shifts[20]  # Saturday 2027-01-09 00:00-06:00 UTC
+    (member,) = past.assignments.values()
+    now = past.end + timedelta(hours=1)
+    absence = Absence("sun", member, past.start, past.end + timedelta(hours=18))
+    with sun_store(url) as store:
+        replan = add_absence(
+            store, absence, options=SolveOptions(time_limit_s=10.0), now=now, created_by="t"
+        )
+        stored = store.load_schedule("sun")
+    kept = [s for s in stored.shifts if s.start == past.start]
+    assert kept[0].assignments == past.assignments  # what happened is not rewritten
+    assert any("already over: it stays as published" in w for w in replan.meta["warnings"])
+    for shift in stored.shifts:
+        if shift.start >= past.end and shift.start < absence.end:
+            assert member not in shift.assignments.values()
