@@ -173,7 +173,8 @@ def solve(
         raise UsageError(f"--strategy: expected 'cp-sat' or 'round-robin'. Got value: {strategy!r}")
     cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
     store = open_store(db)
-    team = with_absences(team_from_config(cfg), store.list_absences(cfg.team.id))
+    absences = store.list_absences(cfg.team.id)
+    team = with_absences(team_from_config(cfg), absences)
     shifts_grid = build_grid(team)
     now = parse_day_or_instant(now_text, "--now") or datetime.now(UTC)
     hours = cfg.rotation.freeze_hours if freeze is None else freeze
@@ -197,6 +198,7 @@ def solve(
             frozen_until=now + timedelta(hours=hours),
             overrides=overrides,
             now=now,
+            released=tuple((a.member_id, a.start, a.end) for a in absences),
         )
 
     started = datetime.now(UTC)

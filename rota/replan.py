@@ -155,7 +155,7 @@ def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: 
             overrides=overrides,
             now=now,
             replan=window,
-            released=((absence.member_id, absence.start, absence.end),),
+            released=tuple((a.member_id, a.start, a.end) for a in (*existing, absence)),
         )
         try:
             result = solve(away, grid, history, options, baseline)
@@ -177,7 +177,7 @@ def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: 
             "resolved_from": previous.version,
             "frozen_until": (frozen_until if freeze_kept else now).isoformat(),
             "changed_assignments": result.changed,
-            "warnings": list(result.warnings),
+            "warnings": [*result.warnings, *_history_kept(previous, absence, now)],
             "absence": {
                 "member": absence.member_id,
                 "start": absence.start.isoformat(),
@@ -229,6 +229,22 @@ def night_hours_added(team: Team, changes: Sequence[Change]) -> dict[str, float]
             seconds = overlap_seconds(nights, change.start, change.end)
             delta[member.id] = delta.get(member.id, 0.0) + sign * seconds / 3600
     return {who: hours for who, hours in sorted(delta.items()) if abs(hours) > 1e-9}
+
+
+def _history_kept(previous: Schedule, absence: Absence, now: datetime) -> list[str]:
+    """A warning per shift of the absent member during the absence that was over before now."""
+    return [
+        f"{absence.member_id} is away but held {_span(s.start, s.end)} ({role}), already over: "
+        "it stays as published"
+        for s in previous.shifts
+        if s.end <= now and absence.overlaps(s.start, s.end)
+        for role, who in s.assignments.items()
+        if who == absence.member_id
+    ]
+
+
+def _span(start: datetime, end: datetime) -> str:
+    return f"{start:%Y-%m-%d %H:%M}-{end:%Y-%m-%d %H:%M} UTC"
 
 
 def _check_absence(team: Team, absence: Absence) -> None:

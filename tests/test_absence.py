@@ -431,7 +431,9 @@ def test_check_counts_stored_absences_with_db(
     assert kolkata_away() == [1, 0]
 
 
-def test_shifts_already_over_stay_as_history(url: str) -> None:
+def test_shifts_already_over_stay_as_history(
+    capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
+) -> None:
     from rota.replan import add_absence
     from rota.solver import SolveOptions
 
@@ -439,11 +441,26 @@ def test_shifts_already_over_stay_as_history(url: str) -> None:
     (member,) = past.assignments.values()
     now = past.end + timedelta(hours=1)
     absence = Absence("sun", member, past.start, past.end + timedelta(hours=18))
+    options = SolveOptions(time_limit_s=10.0)
     with sun_store(url) as store:
-        replan = add_absence(
-            store, absence, options=SolveOptions(time_limit_s=10.0), now=now, created_by="t"
-        )
+        replan = add_absence(store, absence, options=options, now=now, created_by="t")
         stored = store.load_schedule("sun")
+        # a later absence re-plans around that history instead of tripping over it
+        other = next(m for m in ZONES if m != member)
+        later = Absence("sun", other, now + timedelta(days=2), now + timedelta(days=3))
+        assert add_absence(store, later, options=options, now=now, created_by="t").schedule.version
+    # and so does a re-solve of the team file, which counts both absences
+    team_file = tmp_path / "sun.yaml"
+    team_file.write_text(SUN_TEAM, encoding="utf-8")
+    at = now.isoformat().replace("+00:00", "Z")
+    code, _, err = rota(capsys, "solve", str(team_file), "--db", url, "--now", at, "--json")
+    assert code == 0, err
+    with Store.open(url) as store:
+        resolved = store.load_schedule("sun")
+    assert resolved.version == 4
+    for shift in resolved.shifts:
+        if shift.start >= now and later.overlaps(shift.start, shift.end):
+            assert other not in shift.assignments.values()
     kept = [s for s in stored.shifts if s.start == past.start]
     assert kept[0].assignments == past.assignments  # what happened is not rewritten
     assert any("already over: it stays as published" in w for w in replan.meta["warnings"])

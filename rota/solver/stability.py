@@ -144,10 +144,6 @@ def plan_freeze(team: Team, grid: Grid, baseline: Baseline) -> Freeze:
                 if holder in members and baseline.away(holder, cell.start, cell.end):
                     if baseline.now is not None and cell.end <= baseline.now:
                         outside[cell.index, role] = holder  # over already: history
-                        warnings.append(
-                            f"{holder} is away but held {_span(cell.start, cell.end)} ({role}), "
-                            "already over: it stays as published"
-                        )
                     else:
                         before[cell.index, role] = holder  # away: a forced change
                         open_cells.add(cell.index)
