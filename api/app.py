@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api.deps import KeyCache, known_ids
 from api.logs import redact
 from api.pagerduty.routes import router as pagerduty_router
-from api.routes import feeds, health, members, overrides, pages, swaps, teams
+from api.routes import absences, feeds, health, members, overrides, pages, swaps, teams
 from api.routes.feeds import FeedTokenCache
 from api.routes.health import RETRY_AFTER_S
 from api.schemas import ErrorPublic
@@ -98,7 +98,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 return JSONResponse({"detail": fixed or str(exc)}, status_code=code, headers=retry)
         return JSONResponse({"detail": "Internal error"}, status_code=500)
 
-    for module in (health, teams, overrides, swaps, members, feeds, pages):
+    for module in (health, teams, overrides, absences, swaps, members, feeds, pages):
         app.include_router(module.router, dependencies=[Depends(known_ids)])
     telemetry = Telemetry(app) if settings.metrics else None
     if telemetry is not None:

@@ -186,6 +186,47 @@ class OverridesPublic(_Public):
     overrides: list[OverridePublic]
 
 
+class AbsenceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member: str = Field(description="Member id who is away.")
+    start: str = Field(
+        description="A date (YYYY-MM-DD: whole member-local days) or an RFC 3339 instant with "
+        "offset, whole seconds."
+    )
+    end: str = Field(
+        description="A date (inclusive: that whole member-local day) or an RFC 3339 instant "
+        "with offset (exclusive)."
+    )
+    reason: Reason = Field(
+        default=None, description=f"One line of printable text, at most {REASON_MAX} characters."
+    )
+
+
+class AbsencePublic(_Public):
+    id: int
+    team: str
+    member: str
+    start: datetime
+    end: datetime
+    reason: str | None
+    created_at: datetime | None
+    created_by: str | None
+
+
+class AbsencesPublic(_Public):
+    absences: list[AbsencePublic]
+
+
+class AbsenceReplanPublic(_Public):
+    absence: AbsencePublic
+    version: int = Field(description="The schedule version published around the absence.")
+    changes: list[str] = Field(description="Who covers what, one sentence per change.")
+    night_hours: dict[str, float] = Field(
+        description="Per member, night hours gained (+) or lost (-) by the re-plan."
+    )
+
+
 class HealthPublic(_Public):
     status: Literal["ok"]
     teams: int

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from rota.cli_absence import absence_app
 from rota.cli_advise import advise, whatif
 from rota.cli_check import check
 from rota.cli_feed import feed_app
@@ -185,6 +186,7 @@ def solve(
     re-solve: every shift starting before now + freeze keeps its holders, overrides in force
     stay honoured, and the rest changes as little as fairness allows.
     """
+    from rota.absence import with_absences
     from rota.config import load_team_file
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
@@ -197,10 +199,11 @@ def solve(
         raise UsageError(f"--strategy: expected 'cp-sat' or 'round-robin'. Got value: {strategy!r}")
     chosen_zone = zone_option(tz)
     cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
-    team = team_from_config(cfg)
+    store = open_store(db)
+    absences = store.list_absences(cfg.team.id)
+    team = with_absences(team_from_config(cfg), absences)
     zone = chosen_zone or team.zone
     shifts_grid = build_grid(team)
-    store = open_store(db)
     now = instant_option(now_text, "--now", zone) or datetime.now(UTC)
     hours = cfg.rotation.freeze_hours if freeze is None else freeze
     # Read before what it fingerprints: a change after this point stops the save below.
@@ -223,6 +226,7 @@ def solve(
             frozen_until=now + timedelta(hours=hours),
             overrides=overrides,
             now=now,
+            released=tuple((a.member_id, a.start, a.end) for a in absences),
         )
 
     started = datetime.now(UTC)
@@ -553,6 +557,7 @@ def export_ics(
 key_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
 app.add_typer(key_app, name="key")
 app.add_typer(override_app, name="override")  # rota/cli_override.py
+app.add_typer(absence_app, name="absence")  # rota/cli_absence.py
 
 
 @key_app.command("create")

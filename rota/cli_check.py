@@ -69,13 +69,24 @@ def report_text(report: CapacityReport) -> str:
 def check(
     file: Annotated[Path, typer.Argument(help="Team file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Also count the team's absences recorded in this store."),
+    ] = None,
 ) -> None:
     """Count capacity without solving: fits, tight (and why) or cannot-fit (with the proof)."""
     from rota.capacity import Verdict, check_capacity
     from rota.config import load_config
     from rota.team import team_from_config
 
-    report = check_capacity(team_from_config(load_config(file)))
+    team = team_from_config(load_config(file))
+    if db is not None:
+        from rota.absence import with_absences
+        from rota.cli_io import open_store
+
+        with open_store(db) as store:
+            team = with_absences(team, store.list_absences(team.id))
+    report = check_capacity(team)
     if as_json:
         sys.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n")
     else:

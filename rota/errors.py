@@ -70,6 +70,14 @@ class DuplicateOverride(UsageError):
         super().__init__(message)
 
 
+class DuplicateAbsence(UsageError):
+    """The member already has an absence overlapping the new one; ``existing_id`` names it."""
+
+    def __init__(self, message: str, existing_id: int) -> None:
+        self.existing_id = existing_id
+        super().__init__(message)
+
+
 class ScheduleNotFound(RotaError):
     """The team has no stored schedule (or not that version); run `rota solve` first."""
 

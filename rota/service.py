@@ -1,12 +1,12 @@
 """What the CLI and the API both need from a store: a team's current state, ready to answer.
 
 ``load_team_state`` reads the newest schedule version of a team, the team file stored with it
-and the overrides not removed, suspends those that no longer fit the version
-(:mod:`rota.oncall.suspension`), and builds the on-call index once from the rest.
-``TeamStateCache`` keeps that per team and re-reads only when the store's revision fingerprint
-of the team changes (a new version, an override added or removed), so a busy API answers from
-memory. ``add_checked_overrides`` is the one way overrides are written: checked and stored
-against the same revision.
+(its members' ``unavailable`` joined by the stored absences) and the overrides not removed,
+suspends those that no longer fit the version (:mod:`rota.oncall.suspension`), and builds the
+on-call index once from the rest. ``TeamStateCache`` keeps that per team and re-reads only when
+the store's revision fingerprint of the team changes (a new version, an override or absence
+added or removed), so a busy API answers from memory. ``add_checked_overrides`` is the one way
+overrides are written: checked and stored against the same revision.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rota.absence import with_absences
 from rota.config import TeamConfig, config_from_document
 from rota.errors import ConcurrentChange
 from rota.model import Override, Schedule
@@ -70,6 +71,7 @@ def load_team_state(store: Store, team_id: str, version: int | None = None) -> T
     schedule = store.load_schedule(team_id, version)
     text = store.team_config_text(team_id, schedule.version)
     team = team_from_config(config_from_text(text, f"{team_id} (stored v{schedule.version})"))
+    team = with_absences(team, store.list_absences(team_id))
     checked = check_overrides(team, schedule, store.list_overrides(team_id))
     return TeamState(
         team=team,

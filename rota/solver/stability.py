@@ -12,6 +12,11 @@ member joining or leaving) keeps what it can:
   the solve warns who left which shift; one already over keeps its former holder as history.
   A frozen shift the published schedule covers with other handoffs cannot be kept and is an
   error.
+* **Absences** (``rota absence add``, :mod:`rota.replan`). ``replan`` narrows what may change to
+  the grid shifts overlapping one span; every other published shift keeps its holders as if
+  frozen. ``released`` names members whose published shifts overlapping a span are planned
+  again even before the freeze (forced changes), except those already over at *now*, which stay
+  as history.
 * **Overrides in force.** The overriding member is busy during the override: they get no
   variable for another role in a non-frozen shift overlapping it.
 * **Changes.** A change is a previously published ``(shift, role)`` after the freeze whose holder
@@ -59,12 +64,28 @@ class Baseline:
         overrides: overrides in force; their members are busy while they apply.
         now: the current instant; frozen shifts of former members ending after it are planned
             again. None keeps every frozen shift with its published holder.
+        replan: only grid shifts overlapping ``[start, end)`` may change; every other published
+            shift keeps its holders as if frozen. None: every shift after the freeze may.
+        released: ``(member, start, end)``: the member's published shifts overlapping the span
+            are planned again, frozen or not (an absence), unless over by ``now``.
     """
 
     previous: Schedule
     frozen_until: datetime
     overrides: tuple[Override, ...] = ()
     now: datetime | None = None
+    replan: tuple[datetime, datetime] | None = None
+    released: tuple[tuple[str, datetime, datetime], ...] = ()
+
+    def keeps(self, start: datetime, end: datetime) -> bool:
+        """Whether a published shift ``[start, end)`` keeps its holders (frozen)."""
+        if start < self.frozen_until:
+            return True
+        return self.replan is not None and not (self.replan[0] < end and start < self.replan[1])
+
+    def away(self, member_id: str, start: datetime, end: datetime) -> bool:
+        """Whether the member's shift ``[start, end)`` overlaps a ``released`` span."""
+        return any(m == member_id and lo < end and start < hi for m, lo, hi in self.released)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +125,10 @@ def plan_freeze(team: Team, grid: Grid, baseline: Baseline) -> Freeze:
     warnings: list[str] = []
     problems: list[str] = []
     frozen_shifts = 0
+    open_cells: set[int] = set()
     for cell in grid.shifts:
         match = published.get((cell.start, cell.end))
-        if cell.start < until:
+        if baseline.keeps(cell.start, cell.end):
             if match is None:
                 if previous.horizon_start < cell.end and cell.start < previous.horizon_end:
                     problems.append(
@@ -119,7 +141,13 @@ def plan_freeze(team: Team, grid: Grid, baseline: Baseline) -> Freeze:
                 holder = match.assignments.get(role)
                 if holder is None:
                     continue
-                if holder in members:
+                if holder in members and baseline.away(holder, cell.start, cell.end):
+                    if baseline.now is not None and cell.end <= baseline.now:
+                        outside[cell.index, role] = holder  # over already: history
+                    else:
+                        before[cell.index, role] = holder  # away: a forced change
+                        open_cells.add(cell.index)
+                elif holder in members:
                     fixed[cell.index, role] = holder
                 elif baseline.now is not None and cell.end > baseline.now:
                     before[cell.index, role] = holder  # a forced change
@@ -134,8 +162,9 @@ def plan_freeze(team: Team, grid: Grid, baseline: Baseline) -> Freeze:
                         f"{_span(cell.start, cell.end)} ({role}): it is before the freeze "
                         f"({rfc3339(until)}); hand it over with `rota override add`"
                     )
-        elif match is not None:
-            for role, holder in match.assignments.items():
+        else:
+            open_cells.add(cell.index)
+            for role, holder in (match.assignments if match is not None else {}).items():
                 if role in grid.roles:
                     before[cell.index, role] = holder
     if problems:
@@ -146,7 +175,9 @@ def plan_freeze(team: Team, grid: Grid, baseline: Baseline) -> Freeze:
     skip: set[tuple[str, int, str]] = set()
     for override in baseline.overrides:
         for cell in grid.shifts:
-            if cell.start < until or not (cell.start < override.end and override.start < cell.end):
+            if cell.index not in open_cells or not (
+                cell.start < override.end and override.start < cell.end
+            ):
                 continue
             for role in grid.roles:
                 if role != override.role:

@@ -5,7 +5,8 @@ The package, one concept per module:
 - :mod:`rota.store.store`: :class:`Store`, opening and closing, assembled from the parts below;
 - :mod:`rota.store.schedules`: schedule versions (save, load, overlap queries, teams);
 - :mod:`rota.store.rows`: the statements behind them (team upsert, shift and assignment rows);
-- :mod:`rota.store.overrides`, :mod:`rota.store.api_keys`, :mod:`rota.store.feed_tokens`;
+- :mod:`rota.store.absences`, :mod:`rota.store.overrides`, :mod:`rota.store.api_keys`,
+  :mod:`rota.store.feed_tokens`;
 - :mod:`rota.store.core`: the connection, transactions and the clock every part shares;
 - :mod:`rota.store.records`: what the store returns (``TeamInfo``, ``VersionInfo``, ...);
 - :mod:`rota.store.schema`: the tables (SQLAlchemy rows) and the ``Instant`` column type;
@@ -18,6 +19,7 @@ from rota.store.engine import BUSY_TIMEOUT_MS, DEFAULT_URL, make_engine, redact_
 from rota.store.migrate import MIGRATIONS_DIR, _alembic_config
 from rota.store.records import ApiKey, ApiScope, FeedToken, FeedTokenKind, TeamInfo, VersionInfo
 from rota.store.schema import (
+    AbsenceRow,
     ApiKeyRow,
     AssignmentRow,
     Base,
@@ -35,6 +37,7 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "DEFAULT_URL",
     "MIGRATIONS_DIR",
+    "AbsenceRow",
     "ApiKey",
     "ApiKeyRow",
     "ApiScope",

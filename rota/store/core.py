@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rota.errors import ConcurrentChange, StoreError, TeamNotFound
 from rota.store.engine import _BEGIN_OPTION, _reason
-from rota.store.schema import OverrideRow, TeamRow, VersionRow
+from rota.store.schema import AbsenceRow, OverrideRow, TeamRow, VersionRow
 
 Revision = tuple[object, ...]
 """A fingerprint of what a team's effective schedule depends on (see ``revision``)."""
@@ -76,10 +76,12 @@ class StoreCore:
 
 
 def _revision(connection: Connection, team_id: str) -> Revision:
-    """The latest version number and the overrides' count, newest id and newest removal.
+    """The latest version number, the overrides' count, newest id and newest removal, and the
+    absences' count and newest id.
 
-    Every version added and every override added or removed changes it. A team that does not
-    exist has ``(None, 0, None, None)``.
+    Every version added, every override added or removed and every absence added or removed
+    changes it (absence ids are never reused). A team that does not exist has
+    ``(None, 0, None, None, 0, None)``.
     """
     latest = connection.scalar(
         select(func.max(VersionRow.version)).where(VersionRow.team_id == team_id)
@@ -89,7 +91,12 @@ def _revision(connection: Connection, team_id: str) -> Revision:
             func.count(OverrideRow.id), func.max(OverrideRow.id), func.max(OverrideRow.removed_at)
         ).where(OverrideRow.team_id == team_id)
     ).one()
-    return (latest, *overrides)
+    absences = connection.execute(
+        select(func.count(AbsenceRow.id), func.max(AbsenceRow.id)).where(
+            AbsenceRow.team_id == team_id
+        )
+    ).one()
+    return (latest, *overrides, *absences)
 
 
 def _require_revision(connection: Connection, team_id: str, expected: Revision | None) -> None:
@@ -103,7 +110,13 @@ def _require_revision(connection: Connection, team_id: str, expected: Revision |
     found = _revision(connection, team_id)
     if found == expected:
         return
-    what = "a new schedule version" if found[0] != expected[0] else "overrides added or removed"
+    what = (
+        "a new schedule version"
+        if found[0] != expected[0]
+        else "overrides added or removed"
+        if found[1:4] != expected[1:4]
+        else "absences added or removed"
+    )
     raise ConcurrentChange(
         f"team {team_id!r} changed while this command ran ({what}); nothing was stored. "
         "Run it again to work from the current schedule"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,6 +42,7 @@ class ScheduleStore(StoreCore):
         team_name: str | None = None,
         team_timezone: str | None = None,
         expected_revision: Revision | None = None,
+        also: Callable[[Connection], None] | None = None,
     ) -> Schedule:
         """Store ``schedule`` as the team's next version, atomically.
 
@@ -56,6 +57,8 @@ class ScheduleStore(StoreCore):
             expected_revision: the team's :meth:`revision` the schedule was planned around
                 (``missing_ok`` for a new team); when given and the team has changed since,
                 nothing is stored.
+            also: more writes of the same transaction, run after the revision check (the
+                absence a version plans around); what it raises stores nothing.
 
         Returns:
             The stored schedule, with ``version``, ``created_at`` and the stored ``meta``.
@@ -83,6 +86,8 @@ class ScheduleStore(StoreCore):
                 now=created_at,
             )
             _require_revision(connection, schedule.team_id, expected_revision)
+            if also is not None:
+                also(connection)
             latest = connection.scalar(
                 select(func.max(VersionRow.version)).where(VersionRow.team_id == schedule.team_id)
             )

@@ -1,6 +1,6 @@
 """The store's tables as SQLAlchemy ORM rows, and the ``Instant`` column type.
 
-Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
+Schema (revisions 0001-0004; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` string on SQLite, which sorts like time and round-trips exactly)::
 
     teams               id PK ([a-z0-9-]+), name, timezone, created_at, updated_at
@@ -21,6 +21,9 @@ Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on Postgre
     feed_tokens         id PK, token_hash UNIQUE (hash only), kind (team | member | role),
                         team_id NULL, member_id NULL, role NULL, created_at, revoked_at,
                         last_used_at NULL (0003; written at most once a minute per token)
+    absences            id PK (never reused), team_id FK, member_id, starts_at, ends_at, reason,
+                        created_by, created_at (0004; deleted by ``rota absence remove``)
+                        INDEX (team_id, member_id, starts_at)
 
 Room left for later revisions (add them as ``versions/0004_...py``):
 
@@ -218,6 +221,24 @@ class FeedTokenRow(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class AbsenceRow(Base):
+    __tablename__ = "absences"
+    __table_args__ = (
+        Index("ix_absences_team_id_member_id_starts_at", "team_id", "member_id", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="positive_length"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
 
 
 metadata = Base.metadata

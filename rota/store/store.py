@@ -11,7 +11,7 @@ leaves the previous version as the latest. Concurrent writers are serialised (SQ
 IMMEDIATE``; PostgreSQL: the upsert locks the team row) and ``UNIQUE (team_id, version)`` backs it.
 
 :class:`Store` is assembled from one part per concept: schedule versions
-(:mod:`rota.store.schedules`), overrides, API keys and feed tokens, all on
+(:mod:`rota.store.schedules`), absences, overrides, API keys and feed tokens, all on
 :class:`rota.store.core.StoreCore`'s connection and transactions.
 """
 
@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from rota.errors import StoreError
+from rota.store.absences import AbsenceStore
 from rota.store.api_keys import ApiKeyStore
 from rota.store.core import StoreCore, _utc_now
 from rota.store.engine import DEFAULT_URL, make_engine, redact_url
@@ -32,7 +33,7 @@ from rota.store.overrides import OverrideStore
 from rota.store.schedules import ScheduleStore
 
 
-class Store(ScheduleStore, OverrideStore, ApiKeyStore, FeedTokenStore, StoreCore):
+class Store(AbsenceStore, ScheduleStore, OverrideStore, ApiKeyStore, FeedTokenStore, StoreCore):
     """Schedules, teams, overrides and API keys in one database. Use :meth:`open` to get one."""
 
     @classmethod
