@@ -182,9 +182,13 @@ def test_human_output_names_who_covers_and_night_hours(
     )  # fmt: skip
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == f"absence 1: {sick} away 2027-01-06 12:00–2027-01-06 18:00 UTC"
+    assert (
+        lines[0] == f"absence 1: {sick} away 2027-01-06 13:00+01:00 – 19:00+01:00 (Europe/Berlin)"
+    )
     assert lines[1].startswith("published version 2 (from 1), re-planning only shifts")
-    assert lines[2].startswith(f"  {sick} no longer on call 2027-01-06 12:00-18:00 UTC (primary)")
+    assert lines[2].startswith(
+        f"  {sick} no longer on call 2027-01-06 13:00+01:00 – 19:00+01:00 (Europe/Berlin) (primary)"
+    )
     assert lines[-1].startswith("night: ")
     assert "night h for" in lines[-1] or lines[-1] == "night: no night hours added"
 
@@ -467,3 +471,20 @@ def test_shifts_already_over_stay_as_history(
     for shift in stored.shifts:
         if shift.start >= past.end and shift.start < absence.end:
             assert member not in shift.assignments.values()
+
+
+def test_tz_reads_a_naive_date_time_in_the_zone_given(
+    capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path
+) -> None:
+    solved(capsys, url, tmp_path, SUN_TEAM)
+    add = ["absence", "add", "sun", "--member", "harish", "--db", url, "--now", NOW, "--json"]
+    code, out, err = rota(
+        capsys, *add, "--from", "2027-01-06T12:00", "--to", "2027-01-06T14:00", "--tz", "UTC"
+    )
+    assert code == 0, err
+    absence = json.loads(out)["absence"]
+    assert (absence["start"], absence["end"]) == ("2027-01-06T12:00:00Z", "2027-01-06T14:00:00Z")
+    code, _, err = rota(capsys, *add, "--from", "2027-01-07T10:00", "--to", "2027-01-07T11:00",
+                        "--tz", "EST")  # fmt: skip
+    assert code == 2
+    assert "America/New_York" in err
