@@ -43,8 +43,12 @@ from rota.errors import (
 )
 
 if TYPE_CHECKING:
+    from rota.diff import Change
+    from rota.metrics import MemberLoad
     from rota.model import Override, Schedule
+    from rota.night import NightDelta
     from rota.store import Store
+    from rota.team import Team
 
 app = typer.Typer(
     name="rota",
@@ -162,6 +166,7 @@ def solve(
     from rota.config import load_team_file
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
+    from rota.night import deltas_json, night_text
     from rota.present import loads_table, solve_summary
     from rota.solver import SolveOptions
     from rota.solver import solve as run_solver
@@ -260,6 +265,7 @@ def solve(
     loads = member_loads(team, stored)
     summary = spreads(team, loads)
     changes = _resolve_changes(previous, stored) if baseline is not None else []
+    nights = _solve_nights(team, loads, changes if baseline is not None else None)
     if as_json:
         from rota.present import loads_json
 
@@ -273,11 +279,13 @@ def solve(
         }
         if baseline is not None:
             data["changes"] = [c.sentence() for c in changes]
+        data["night"] = deltas_json(nights)
         print_json(data)
         return
     for warning in meta.get("warnings", []):
         err.print(f"warning: {warning}", markup=False, highlight=False)
     out.print(solve_summary(team, stored, meta))
+    out.print(f"night: {night_text(nights)}", markup=False)
     if baseline is not None and previous is not None:
         out.print(
             f"re-solved from version {previous.version}: {meta['frozen_shifts']} shift(s) frozen "
@@ -342,6 +350,19 @@ def _warn_stored_file(store: Store, previous: Schedule | None) -> None:
         return  # not ours to judge here: it loaded when it was stored
     for problem in strictness_problems(doc):
         err.print(f"warning: {problem}", markup=False, highlight=False)
+
+
+def _solve_nights(
+    team: Team, loads: dict[str, MemberLoad], changes: list[Change] | None
+) -> list[NightDelta]:
+    """Night hours a solve adds or removes per member: every night hour of a first rota, the
+    changes' on a re-solve."""
+    from rota.diff import night_deltas
+    from rota.night import night_totals
+
+    if changes is None:
+        return night_totals({m: load.night_hours for m, load in loads.items()})
+    return night_deltas(team.members, changes)
 
 
 def _resolve_changes(previous: Schedule | None, new: Schedule) -> list[Any]:
@@ -574,7 +595,9 @@ def diff(
     as_json: JsonOption = False,
 ) -> None:
     """What changed between two schedule versions, per shift and per member."""
-    from rota.diff import diff_schedules, diff_view, member_deltas
+    from rota.diff import diff_schedules, diff_view, member_deltas, night_deltas
+    from rota.night import night_text
+    from rota.service import load_team_state
 
     store = open_store(db)
     new = _load_version(store, team_id, to_version)
@@ -586,8 +609,9 @@ def diff(
         )
     old = _load_version(store, team_id, older)
     changes = diff_schedules(old, new)
+    members = load_team_state(store, team_id, new.version).team.members
     if as_json:
-        print_json(diff_view(old, new, changes))
+        print_json(diff_view(old, new, changes, members))
         return
     out.print(
         f"{team_id}: version {old.version} -> {new.version}: {len(changes)} change(s)",
@@ -601,6 +625,7 @@ def diff(
             f"({len(delta.gained)} gained, {len(delta.lost)} lost)",
             markup=False,
         )
+    out.print(f"night: {night_text(night_deltas(members, changes))}", markup=False)
 
 
 # ----------------------------------------------------------------------------------- swap
@@ -622,6 +647,7 @@ def swap(
     as_json: JsonOption = False,
 ) -> None:
     """Who can take a member's shift without breaking a rule, and one-for-one trades."""
+    from rota.night import night_text
     from rota.service import add_checked_overrides, load_team_state
     from rota.swap import published_swap_options, swap_view
 
@@ -648,12 +674,21 @@ def swap(
         markup=False,
     )
     if options.candidates:
-        out.print("can take it (fairest first):", markup=False)
+        out.print("can take it (fairest first; at night last):", markup=False)
         for c in options.candidates:
+            night = f", {c.night_hours:+g} night h for {c.member_id}" if c.night_hours else ""
             out.print(
                 f"  {c.member_id}: {c.hours:g} h -> {c.hours_after:g} h "
                 f"(fair share {c.fair_share_hours:.1f} h, fairness {c.fairness_effect:+.1f} h, "
-                f"off-hours {c.off_hours:g} h)",
+                f"off-hours {c.off_hours:g} h{night})",
+                markup=False,
+            )
+        at_night = [c.night_hours > 0 for c in options.candidates]
+        if all(at_night):
+            out.print("  (each of them would be on call at night)", markup=False)
+        elif any(at_night):
+            out.print(
+                "  (who would be on call at night ranks after everyone who would not)",
                 markup=False,
             )
     else:
@@ -664,7 +699,7 @@ def swap(
             out.print(
                 f"  {t.member_id} takes it, {member} takes {t.member_id}'s {t.role} "
                 f"{span(t.start, t.end)} (weekends moved {t.weekends_moved}, "
-                f"off-hours {t.off_hours_added:+g} h)",
+                f"off-hours {t.off_hours_added:+g} h, {night_text(t.night)})",
                 markup=False,
             )
     for o in applied:

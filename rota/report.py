@@ -111,7 +111,9 @@ CSV_COLUMNS = (
     "fair_share_hours",
     "deviation_hours",
     "off_hours",
+    "off_hours_share",
     "night_hours",
+    "night_share",
     "weekend_hours",
     "weekends_worked",
     "holiday_hours",
@@ -135,7 +137,9 @@ def member_json(row: ReportRow) -> dict[str, Any]:
         "fair_share_hours": _hours(load.fair_share_hours),
         "deviation_hours": _hours(row.deviation_hours),
         "off_hours": _hours(load.off_hours),
+        "off_hours_share": _hours(load.off_hours_share),
         "night_hours": _hours(load.night_hours),
+        "night_share": _hours(load.night_share),
         "weekend_hours": _hours(load.weekend_hours),
         "weekends_worked": load.weekends_worked,
         "holiday_hours": _hours(load.holiday_hours),
@@ -217,16 +221,16 @@ METRICS: tuple[_Metric, ...] = (
     ),
     _Metric(
         "off_hours",
-        "Off-hours",
+        "Off-hours / share of the zone's",
         lambda r: r.load.off_hours,
-        lambda r: _h(r.load.off_hours),
+        lambda r: f"{_h(r.load.off_hours)} / {r.load.off_hours_share:.1f}",
         lambda s: s.off_hours,
     ),
     _Metric(
         "night_hours",
-        "Night hours",
+        "Night hours / share of the zone's",
         lambda r: r.load.night_hours,
-        lambda r: _h(r.load.night_hours),
+        lambda r: f"{_h(r.load.night_hours)} / {r.load.night_share:.1f}",
         lambda s: s.night_hours,
     ),
     _Metric(
@@ -338,14 +342,18 @@ th:first-child,td:first-child{text-align:left}
 {{ report.version }}. Hours are counted from the effective schedule (overrides applied).</p>
 <div class="table-wrap"><table>
 <thead><tr><th>member</th><th>fte</th><th>shifts</th><th>hours</th><th>fair share</th>
-<th>off-hours</th><th>night</th><th>weekend h</th><th>weekends</th><th>holiday h</th></tr></thead>
+<th>off-hours</th><th>off share</th><th>night</th><th>night share</th>
+<th>weekend h</th><th>weekends</th><th>holiday h</th></tr></thead>
 <tbody>
 {%- for row in report.rows %}
 <tr><td><svg class="swatch" width="12" height="12"><rect width="12" height="12"
  fill="{{ row.colour.fill }}"/></svg>{{ row.name }}</td><td>{{ row.fte }}</td>
 <td>{{ row.load.shifts }}</td><td>{{ "%.1f"|format(row.load.hours) }}</td>
 <td>{{ "%.1f"|format(row.load.fair_share_hours) }}</td>
-<td>{{ "%.1f"|format(row.load.off_hours) }}</td><td>{{ "%.1f"|format(row.load.night_hours) }}</td>
+<td>{{ "%.1f"|format(row.load.off_hours) }}</td>
+<td>{{ "%.1f"|format(row.load.off_hours_share) }}</td>
+<td>{{ "%.1f"|format(row.load.night_hours) }}</td>
+<td>{{ "%.1f"|format(row.load.night_share) }}</td>
 <td>{{ "%.1f"|format(row.load.weekend_hours) }}</td><td>{{ row.load.weekends_worked }}</td>
 <td>{{ "%.1f"|format(row.load.holiday_hours) }}</td></tr>
 {%- endfor %}

@@ -69,7 +69,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from rota.model import OffHoursPolicy
+from rota.model import NightPolicy, OffHoursPolicy
+from rota.solver.facts import barred
 from rota.solver.model import RotaModel, Value
 from rota.solver.stability import CHANGE_WEIGHT_SHIFTS, ChangeCount
 
@@ -232,7 +233,6 @@ class Objective:
 def shares(m: RotaModel) -> list[int]:
     """Each member's share ``p`` (0 for a member who is never available and eligible)."""
     tl = m.timeline
-    forbid = m.team.config.rotation.off_hours is OffHoursPolicy.FORBID
     weights = []
     for i, member in enumerate(tl.members):
         minutes = 0
@@ -244,7 +244,7 @@ def shares(m: RotaModel) -> list[int]:
             elif (
                 eligible
                 and tl.facts[i][k].unavailable is None
-                and not (forbid and tl.facts[i][k].off_minutes > 0)
+                and barred(m.team, tl.facts[i][k]) is None
             ):
                 minutes += slot.minutes
         weights.append(member.fte * minutes)
@@ -262,7 +262,7 @@ def load_unit(m: RotaModel) -> int:
         unit = math.gcd(unit, slot.minutes)
     for facts in tl.facts:
         for f in facts:
-            unit = math.gcd(unit, f.off_minutes, f.holiday_minutes)
+            unit = math.gcd(unit, f.off_minutes, f.night_minutes, f.holiday_minutes)
     return max(unit, MIN_UNIT_MINUTES)
 
 
@@ -287,6 +287,10 @@ def hours_load(m: RotaModel, i: int, unit: int) -> Load:
 
 def off_hours_load(m: RotaModel, i: int, unit: int) -> Load:
     return _slot_load(m, i, [f.off_minutes for f in m.timeline.facts[i]], unit)
+
+
+def night_load(m: RotaModel, i: int, unit: int) -> Load:
+    return _slot_load(m, i, [f.night_minutes for f in m.timeline.facts[i]], unit)
 
 
 def holiday_load(m: RotaModel, i: int, unit: int) -> Load:
@@ -425,6 +429,42 @@ def range_excess(
     return [dev]
 
 
+def share_range_excess(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    group: Sequence[int],
+    share: Sequence[int],
+    allowed: int,
+    helpers: list[Helper],
+) -> list[cp_model.IntVar]:
+    """:func:`range_excess` of the loads per full share: ``L * R / p`` (``R`` the
+    :data:`SHARE_RESOLUTION`), so a member of half the share is compared at twice their load.
+
+    ``top * p >= R * L`` and ``bottom * p <= R * L`` for each member, in units of a full share's
+    load. A group of one share is :func:`range_excess` itself.
+    """
+    members = [i for i in group if loads[i].upper > 0 and share[i] > 0]
+    if len({share[i] for i in members}) <= 1:
+        return range_excess(m, metric, loads, members, allowed, helpers)
+    if all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
+        return []
+    name = f"{metric},{m.member_id(members[0])}"
+    upper = max(-(-SHARE_RESOLUTION * loads[i].upper // share[i]) for i in members)
+    top = m.cp.new_int_var(0, upper, f"max[{name}]")
+    bottom = m.cp.new_int_var(0, upper, f"min[{name}]")
+    for i in members:
+        m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
+        m.cp.add(share[i] * bottom <= SHARE_RESOLUTION * loads[i].expr())
+    dev = m.cp.new_int_var(0, upper, f"spread[{name}]")
+    m.cp.add(dev >= top - bottom - allowed)
+    values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
+    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
+    helpers.append((bottom, lambda sol: min(SHARE_RESOLUTION * f(sol) // p for p, f in values)))
+    helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))
+    return [dev]
+
+
 def add_spread(
     cp: cp_model.CpModel,
     exprs: Sequence[cp_model.LinearExprT],
@@ -465,13 +505,22 @@ def holiday_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
 
 
 def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose off-hours are compared: one zone, working window, roles and share
+    """Members whose off-hours are compared (per share): one zone, working window and roles
     (people in different zones cannot trade off-hours without adding more of them)."""
     members = m.timeline.members
     key: dict[int, Hashable] = {
-        i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
+        i: (members[i].timezone.key, members[i].working_hours, members[i].roles)
         for i in m.members
         if share[i] > 0
+    }
+    return _groups(key)
+
+
+def night_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose night hours are compared (per share): one zone and night window."""
+    members = m.timeline.members
+    key: dict[int, Hashable] = {
+        i: (members[i].timezone.key, members[i].night) for i in m.members if share[i] > 0
     }
     return _groups(key)
 
@@ -535,9 +584,10 @@ def build_objective(
     shift = typical_shift_units(m, unit)
     half = shift / 2
     everyone = list(m.members)
-    (w_hours, w_off, w_weekends, w_holidays), resolution = _integer_weights(
-        [weights.hours, weights.off_hours, weights.weekends, weights.holidays]
+    (w_hours, w_off, w_weekends, w_holidays, w_night), resolution = _integer_weights(
+        [weights.hours, weights.off_hours, weights.weekends, weights.holidays, weights.night]
     )
+    nights = cfg.rotation.night is NightPolicy.AVOID and w_night > 0
 
     helpers: list[Helper] = []
     fair: list[tuple[cp_model.IntVar, int]] = []
@@ -562,22 +612,25 @@ def build_objective(
             spread = range_excess(m, "holidays", loads, group, shift, helpers)
             fair.extend((d, w_holidays) for d in spread)
 
+    # The humane stage: off-hours (``avoid``) and night hours (``night: avoid``), each as the
+    # team's total plus the ranges per share, weighed against each other by their weights.
+    off_coef, night_coef = (max(w_off, 1), w_night) if avoid and nights else (1, 1)
     humane: list[tuple[cp_model.IntVar, int]] = []
+    totals: list[tuple[int, Load]] = []
     off_loads = [off_hours_load(m, i, unit) for i in everyone]
     if w_off > 0:
         for group in off_hours_groups(m, share):
-            spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
-            (humane if avoid else fair).extend((d, 1 if avoid else w_off) for d in spread)
+            spread = share_range_excess(m, "off_hours", off_loads, group, share, shift, helpers)
+            (humane if avoid else fair).extend((d, off_coef if avoid else w_off) for d in spread)
     if avoid:
-        merged: dict[int, tuple[cp_model.IntVar, int]] = {}
-        for load in off_loads:
-            for c, v in load.terms:
-                if isinstance(v, bool):
-                    continue
-                assert isinstance(v, cp_model.IntVar)
-                old = merged.get(v.index)
-                merged[v.index] = (v, c + (old[1] if old else 0))
-        humane.extend(merged.values())
+        totals.extend((off_coef, load) for load in off_loads)
+    if nights:
+        night_loads = [night_load(m, i, unit) for i in everyone]
+        for group in night_groups(m, share):
+            spread = share_range_excess(m, "night", night_loads, group, share, 0, helpers)
+            humane.extend((d, night_coef) for d in spread)
+        totals.extend((night_coef, load) for load in night_loads)
+    humane.extend(_merged_terms(totals))
 
     objective = Objective(
         unit=unit,
@@ -597,6 +650,25 @@ def build_objective(
             Stage("fair", (*fair, *stable), unit / resolution, parts=(tuple(fair), tuple(stable)))
         )
     if humane:
-        weight = max(w_off, 1) if w_off > 0 else resolution
-        objective.stages.append(Stage("humane", tuple(humane), unit * weight / resolution))
+        # Off-hours alone, night alone, or both with their weights in the coefficients
+        alone = w_off if avoid and not nights else w_night if nights and not avoid else 0
+        weight = alone if alone > 0 else (1 if avoid and nights else resolution)
+        # Named ``night`` without off-hours: the off-hours floors (bounds.py) are not its own
+        name = "humane" if avoid else "night"
+        objective.stages.append(Stage(name, tuple(humane), unit * weight / resolution))
     return objective
+
+
+def _merged_terms(
+    totals: Sequence[tuple[int, Load]],
+) -> list[tuple[cp_model.IntVar, int]]:
+    """``sum(coef * load)`` over ``totals`` as one term per variable (constants dropped)."""
+    merged: dict[int, tuple[cp_model.IntVar, int]] = {}
+    for coef, load in totals:
+        for c, v in load.terms:
+            if isinstance(v, bool):
+                continue
+            assert isinstance(v, cp_model.IntVar)
+            old = merged.get(v.index)
+            merged[v.index] = (v, coef * c + (old[1] if old else 0))
+    return list(merged.values())
