@@ -7,6 +7,7 @@ amount, at least a quarter-hour; 60 on an hourly grid):
 
 * ``hours``: time of the shifts they hold;
 * ``off_hours``: time of those shifts outside their working window;
+* ``night``: time of those shifts inside their night window;
 * ``weekends``: weekends worked (``W`` variables, history weekends as constants);
 * ``holidays``: time on public holidays of their ``country``, on their local dates.
 
@@ -27,8 +28,12 @@ holiday time and off-hours). Hours of small models have such a range too (beyond
 see :func:`build_objective`); it is 0 while the bands hold and decides where the excess lands
 when they cannot all hold. Groups: hours and weekends among all members of one share,
 holidays among members of one ``country``, off-hours among members who share a zone, a
-working window and roles (people in different zones cannot trade off-hours without adding
-more of them). A per-member weekend band with a variable total (tried 2026-11-27 on 100
+working window and roles, night hours among members who share a zone and a night window
+(people in different zones cannot trade off-hours without adding more of them). Off-hours and
+night groups mix shares: their range compares loads per full share
+(:func:`share_range_excess`), so a half-time member is held to half a full-timer's load, as
+hours are. Night hours allow no spread (any unit of it counts), so a tie goes to whoever has
+the larger share. A per-member weekend band with a variable total (tried 2026-11-27 on 100
 members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
 6-12 h to 18 h, so weekends keep the range.
 
@@ -38,7 +43,10 @@ search them at once, as a sum weighted by :func:`lexicographic_weights`):
 
 1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
    and holidays (and off-hours when the team does not ``avoid`` them);
-2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours band excess.
+2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours range
+   excess; with ``night: avoid`` also the total night hours and their range excess, each part
+   weighed by its ``fairness.weights`` (a stage named ``night`` when only night hours are
+   avoided, so the off-hours floors of :mod:`rota.solver.bounds` are not read as its own).
 
 Why this formulation (measured 2026-11-27, 2 workers, bench teams, docs/benchmarks.md): the
 previous single weighted sum (``n * max dev + sum dev`` of scaled ``|D * L - p * T|`` in
