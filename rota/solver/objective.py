@@ -226,6 +226,9 @@ class Objective:
     """Coefficient of a weekend of range excess in the ``fair`` stage (0: not weighed)."""
     holiday_weight: int = 0
     """Coefficient of a unit of holiday range excess in the ``fair`` stage (0: not weighed)."""
+    off_hours_weight: int = 0
+    """Coefficient of a unit of off-hours in the ``humane`` stage (0: none there): a floor on
+    the team's off-hours times this is a floor on the stage."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -270,8 +273,19 @@ def load_unit(m: RotaModel) -> int:
         unit = math.gcd(unit, slot.minutes)
     for facts in tl.facts:
         for f in facts:
-            unit = math.gcd(unit, f.off_minutes, f.night_minutes, f.holiday_minutes)
+            unit = math.gcd(unit, f.off_minutes, f.holiday_minutes)
     return max(unit, MIN_UNIT_MINUTES)
+
+
+def night_unit(m: RotaModel, unit: int) -> int:
+    """Minutes per unit of night hours: a divisor of ``unit`` that divides every night amount
+    (a night window often starts inside a shift, where no handoff is), at least
+    :data:`MIN_UNIT_MINUTES`."""
+    common = unit
+    for facts in m.timeline.facts:
+        for f in facts:
+            common = math.gcd(common, f.night_minutes)
+    return min(d for d in range(max(common, MIN_UNIT_MINUTES), unit + 1) if unit % d == 0)
 
 
 def _slot_load(m: RotaModel, i: int, amount: Sequence[int], unit: int) -> Load:
@@ -620,9 +634,11 @@ def build_objective(
             spread = range_excess(m, "holidays", loads, group, shift, helpers)
             fair.extend((d, w_holidays) for d in spread)
 
-    # The humane stage: off-hours (``avoid``) and night hours (``night: avoid``), each as the
-    # team's total plus the ranges per share, weighed against each other by their weights.
-    off_coef, night_coef = (max(w_off, 1), w_night) if avoid and nights else (1, 1)
+    # The humane stage: off-hours (``avoid``) and night hours (``night: avoid``, counted in
+    # their own, finer unit), each as the team's total plus the ranges per share, weighed
+    # against each other by their weights.
+    small = night_unit(m, unit) if nights else unit
+    off_coef, night_coef = (max(w_off, 1) * unit // small, w_night) if avoid and nights else (1, 1)
     humane: list[tuple[cp_model.IntVar, int]] = []
     totals: list[tuple[int, Load]] = []
     off_loads = [off_hours_load(m, i, unit) for i in everyone]
@@ -633,7 +649,7 @@ def build_objective(
     if avoid:
         totals.extend((off_coef, load) for load in off_loads)
     if nights:
-        night_loads = [night_load(m, i, unit) for i in everyone]
+        night_loads = [night_load(m, i, small) for i in everyone]
         for group in night_groups(m, share):
             spread = share_range_excess(m, "night", night_loads, group, share, 0, helpers)
             humane.extend((d, night_coef) for d in spread)
@@ -644,6 +660,7 @@ def build_objective(
         unit=unit,
         helpers=helpers,
         hours_weight=max(w_hours, 0),
+        off_hours_weight=off_coef if avoid else 0,
         weekend_weight=max(w_weekends, 0) * shift,
         holiday_weight=max(w_holidays, 0),
     )
@@ -663,7 +680,7 @@ def build_objective(
         weight = alone if alone > 0 else (1 if avoid and nights else resolution)
         # Named ``night`` without off-hours: the off-hours floors (bounds.py) are not its own
         name = "humane" if avoid else "night"
-        objective.stages.append(Stage(name, tuple(humane), unit * weight / resolution))
+        objective.stages.append(Stage(name, tuple(humane), small * weight / resolution))
     return objective
 
 
