@@ -141,7 +141,7 @@ def night_deltas(members: Iterable[Member], changes: Iterable[Change]) -> list[N
 
 
 def diff_view(
-    old: Schedule, new: Schedule, changes: Sequence[Change], members: Iterable[Member] = ()
+    old: Schedule, new: Schedule, changes: Sequence[Change], members: Iterable[Member]
 ) -> dict[str, object]:
     """``rota diff --json`` (``night`` counted for ``members``)."""
     return {
