@@ -32,8 +32,9 @@ working window and roles, night hours among members who share a zone and a night
 (people in different zones cannot trade off-hours without adding more of them). Off-hours and
 night groups mix shares: their range compares loads per full share
 (:func:`share_range_excess`), so a half-time member is held to half a full-timer's load, as
-hours are. Night hours allow no spread (any unit of it counts), so a tie goes to whoever has
-the larger share. A per-member weekend band with a variable total (tried 2026-11-27 on 100
+hours are. Night hours weigh each group's peak per full share (:func:`share_peak`) instead of
+a range: a range would also reward night hours for whoever has the fewest, at the cost of the
+total. A per-member weekend band with a variable total (tried 2026-11-27 on 100
 members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
 6-12 h to 18 h, so weekends keep the range.
 
@@ -44,7 +45,7 @@ search them at once, as a sum weighted by :func:`lexicographic_weights`):
 1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
    and holidays (and off-hours when the team does not ``avoid`` them);
 2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours range
-   excess; with ``night: avoid`` also the total night hours and their range excess, each part
+   excess; with ``night: avoid`` also the total night hours and their peaks per share, each part
    weighed by its ``fairness.weights`` (a stage named ``night`` when only night hours are
    avoided, so the off-hours floors of :mod:`rota.solver.bounds` are not read as its own).
 
@@ -487,6 +488,33 @@ def share_range_excess(
     return [dev]
 
 
+def share_peak(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    group: Sequence[int],
+    share: Sequence[int],
+    helpers: list[Helper],
+) -> list[cp_model.IntVar]:
+    """The group's largest load per full share, ``max(L * R / p)`` (``R`` the
+    :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
+
+    Weighed next to the group's total, it moves load off whoever carries the most for their
+    share (a half-time member counts twice their load) without rewarding load on the least
+    loaded, as a range would.
+    """
+    members = [i for i in group if loads[i].upper > 0 and share[i] > 0]
+    if len(members) < 2 or all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
+        return []
+    upper = max(-(-SHARE_RESOLUTION * loads[i].upper // share[i]) for i in members)
+    top = m.cp.new_int_var(0, upper, f"peak[{metric},{m.member_id(members[0])}]")
+    for i in members:
+        m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
+    values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
+    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
+    return [top]
+
+
 def add_spread(
     cp: cp_model.CpModel,
     exprs: Sequence[cp_model.LinearExprT],
@@ -651,8 +679,8 @@ def build_objective(
     if nights:
         night_loads = [night_load(m, i, small) for i in everyone]
         for group in night_groups(m, share):
-            spread = share_range_excess(m, "night", night_loads, group, share, 0, helpers)
-            humane.extend((d, night_coef) for d in spread)
+            peak = share_peak(m, "night", night_loads, group, share, helpers)
+            humane.extend((d, night_coef) for d in peak)
         totals.extend((night_coef, load) for load in night_loads)
     humane.extend(_merged_terms(totals))
 
