@@ -29,12 +29,13 @@ see :func:`build_objective`); it is 0 while the bands hold and decides where the
 when they cannot all hold. Groups: hours and weekends among all members of one share,
 holidays among members of one ``country``, off-hours among members who share a zone, a
 working window and roles, night hours among members who share a zone and a night window
-(people in different zones cannot trade off-hours without adding more of them). Off-hours and
-night groups mix shares: their range compares loads per full share
-(:func:`share_range_excess`), so a half-time member is held to half a full-timer's load, as
-hours are. Night hours weigh each group's peak per full share (:func:`share_peak`) instead of
-a range: a range would also reward night hours for whoever has the fewest, at the cost of the
-total. A per-member weekend band with a variable total (tried 2026-11-27 on 100
+(people in different zones cannot trade off-hours without adding more of them). Where such a
+group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
+load per full share (:func:`share_peak`), so a half-time member carries about half a
+full-timer's off-hours and night hours, as with hours. Night hours have peaks only, no range:
+a range also rewards load on whoever has the least, at the cost of the total (with the ranges
+on generated teams of 24 members, 4 weeks, 30 s, three seeds, none was proven optimal; with
+the peaks two were). A per-member weekend band with a variable total (tried 2026-11-27 on 100
 members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
 6-12 h to 18 h, so weekends keep the range.
 
@@ -45,9 +46,9 @@ search them at once, as a sum weighted by :func:`lexicographic_weights`):
 1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
    and holidays (and off-hours when the team does not ``avoid`` them);
 2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours range
-   excess; with ``night: avoid`` also the total night hours and their peaks per share, each part
-   weighed by its ``fairness.weights`` (a stage named ``night`` when only night hours are
-   avoided, so the off-hours floors of :mod:`rota.solver.bounds` are not read as its own).
+   excess and peaks per share; with ``night: avoid`` also the total night hours and their peaks
+   per share, each part weighed by its ``fairness.weights`` (a stage named ``night`` when only
+   night hours are avoided: the off-hours floors of :mod:`rota.solver.bounds` are not its own).
 
 Why this formulation (measured 2026-11-27, 2 workers, bench teams, docs/benchmarks.md): the
 previous single weighted sum (``n * max dev + sum dev`` of scaled ``|D * L - p * T|`` in
@@ -452,42 +453,6 @@ def range_excess(
     return [dev]
 
 
-def share_range_excess(
-    m: RotaModel,
-    metric: str,
-    loads: Sequence[Load],
-    group: Sequence[int],
-    share: Sequence[int],
-    allowed: int,
-    helpers: list[Helper],
-) -> list[cp_model.IntVar]:
-    """:func:`range_excess` of the loads per full share: ``L * R / p`` (``R`` the
-    :data:`SHARE_RESOLUTION`), so a member of half the share is compared at twice their load.
-
-    ``top * p >= R * L`` and ``bottom * p <= R * L`` for each member, in units of a full share's
-    load. A group of one share is :func:`range_excess` itself.
-    """
-    members = [i for i in group if loads[i].upper > 0 and share[i] > 0]
-    if len({share[i] for i in members}) <= 1:
-        return range_excess(m, metric, loads, members, allowed, helpers)
-    if all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
-        return []
-    name = f"{metric},{m.member_id(members[0])}"
-    upper = max(-(-SHARE_RESOLUTION * loads[i].upper // share[i]) for i in members)
-    top = m.cp.new_int_var(0, upper, f"max[{name}]")
-    bottom = m.cp.new_int_var(0, upper, f"min[{name}]")
-    for i in members:
-        m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
-        m.cp.add(share[i] * bottom <= SHARE_RESOLUTION * loads[i].expr())
-    dev = m.cp.new_int_var(0, upper, f"spread[{name}]")
-    m.cp.add(dev >= top - bottom - allowed)
-    values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
-    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
-    helpers.append((bottom, lambda sol: min(SHARE_RESOLUTION * f(sol) // p for p, f in values)))
-    helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))
-    return [dev]
-
-
 def share_peak(
     m: RotaModel,
     metric: str,
@@ -512,7 +477,45 @@ def share_peak(
         m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
     values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
     helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
-    return [top]
+    return [top, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
+
+
+def _above_the_largest_shares(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    members: Sequence[int],
+    share: Sequence[int],
+    helpers: list[Helper],
+) -> list[cp_model.IntVar]:
+    """Per member of a smaller share, the load above the most any member of the group's
+    largest share carries: where the peak ties (loads come in whole shifts), a part-timer
+    never carries more than the most-loaded full-timer."""
+    largest = max(share[i] for i in members)
+    full = [i for i in members if share[i] == largest]
+    upper = max(loads[i].upper for i in members)
+    most = m.cp.new_int_var(0, upper, f"most[{metric},{m.member_id(full[0])}]")
+    for i in full:
+        m.cp.add(most >= loads[i].expr())
+    fulls = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in full]
+    helpers.append((most, lambda sol: max(f(sol) for f in fulls)))
+    excess = []
+    for i in members:
+        if share[i] == largest:
+            continue
+        over = m.cp.new_int_var(0, upper, f"over[{metric},{m.member_id(i)}]")
+        m.cp.add(over >= loads[i].expr() - most)
+        helpers.append(
+            (over, _over_value(_sum([*loads[i].terms, (loads[i].constant, True)]), most))
+        )
+        excess.append(over)
+    return excess
+
+
+def _over_value(
+    load: Callable[[Sequence[int]], int], most: cp_model.IntVar
+) -> Callable[[Sequence[int]], int]:
+    return lambda sol: max(0, load(sol) - sol[most.index])
 
 
 def add_spread(
@@ -555,15 +558,27 @@ def holiday_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
 
 
 def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose off-hours are compared (per share): one zone, working window and roles
+    """Members whose off-hours are compared: one zone, working window, roles and share
     (people in different zones cannot trade off-hours without adding more of them)."""
+    members = m.timeline.members
+    key: dict[int, Hashable] = {
+        i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
+        for i in m.members
+        if share[i] > 0
+    }
+    return _groups(key)
+
+
+def off_hours_peak_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose off-hours peaks per share are compared: :func:`off_hours_groups` of
+    several shares (one zone, working window and roles), two shares or more."""
     members = m.timeline.members
     key: dict[int, Hashable] = {
         i: (members[i].timezone.key, members[i].working_hours, members[i].roles)
         for i in m.members
         if share[i] > 0
     }
-    return _groups(key)
+    return [g for g in _groups(key) if len({share[i] for i in g}) > 1]
 
 
 def night_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
@@ -672,8 +687,12 @@ def build_objective(
     off_loads = [off_hours_load(m, i, unit) for i in everyone]
     if w_off > 0:
         for group in off_hours_groups(m, share):
-            spread = share_range_excess(m, "off_hours", off_loads, group, share, shift, helpers)
+            spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
             (humane if avoid else fair).extend((d, off_coef if avoid else w_off) for d in spread)
+    if avoid and w_off > 0:  # a peak is never 0: it belongs with the totals
+        for group in off_hours_peak_groups(m, share):
+            peak = share_peak(m, "off_hours", off_loads, group, share, helpers)
+            humane.extend((d, off_coef) for d in peak)
     if avoid:
         totals.extend((off_coef, load) for load in off_loads)
     if nights:

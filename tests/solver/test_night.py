@@ -236,8 +236,10 @@ def test_night_is_shared_by_fte_on_lumpy_teams(tmp_path: Path, seed: int) -> Non
     result = case.solve(options=SolveOptions(time_limit_s=15.0, workers=2, seed=0))
     assert case.violations(result.schedule) == []
     loads = member_loads(case.team, result.schedule)
+    # Half-timers: never more than the zone's most-loaded full-timer. (A 0.8 member may be:
+    # night comes in whole shifts, and the peak per share can tie while off-hours differ.)
     for member in case.team.members:
-        if member.fte >= 1:
+        if member.fte > 0.5:
             continue
         full = [
             loads[o.id].night_hours
