@@ -32,10 +32,11 @@ working window and roles, night hours among members who share a zone and a night
 (people in different zones cannot trade off-hours without adding more of them). Where such a
 group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
 load per full share (:func:`share_peak`), so a half-time member carries about half a
-full-timer's off-hours and night hours, as with hours. Night hours have peaks only, no range:
-a range also rewards load on whoever has the least, at the cost of the total (with the ranges
-on generated teams of 24 members, 4 weeks, 30 s, three seeds, none was proven optimal; with
-the peaks two were). A per-member weekend band with a variable total (tried 2026-11-27 on 100
+full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
+range per group of one share (beyond one shift) and a peak per share across shares, not a
+range across shares: that range also rewards load on whoever has the least, at the cost of the
+total, and left every one of three generated 24-member teams (4 weeks, 30 s) short of a proof.
+A per-member weekend band with a variable total (tried 2026-11-27 on 100
 members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
 6-12 h to 18 h, so weekends keep the range.
 
@@ -697,9 +698,13 @@ def build_objective(
         totals.extend((off_coef, load) for load in off_loads)
     if nights:
         night_loads = [night_load(m, i, small) for i in everyone]
+        night_shift = shift * unit // small
         for group in night_groups(m, share):
             peak = share_peak(m, "night", night_loads, group, share, helpers)
             humane.extend((d, night_coef) for d in peak)
+            for same in share_groups(group, share):
+                spread = range_excess(m, "night", night_loads, same, night_shift, helpers)
+                humane.extend((d, night_coef) for d in spread)
         totals.extend((night_coef, load) for load in night_loads)
     humane.extend(_merged_terms(totals))
 
