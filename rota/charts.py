@@ -53,16 +53,16 @@ METRICS: tuple[_Metric, ...] = (
     ),
     _Metric(
         "off_hours",
-        "Off-hours",
+        "Off-hours / share of the zone's",
         lambda r: r.load.off_hours,
-        lambda r: _h(r.load.off_hours),
+        lambda r: f"{_h(r.load.off_hours)} / {r.load.off_hours_share:.1f}",
         lambda s: s.off_hours,
     ),
     _Metric(
         "night_hours",
-        "Night hours",
+        "Night hours / share of the zone's",
         lambda r: r.load.night_hours,
-        lambda r: _h(r.load.night_hours),
+        lambda r: f"{_h(r.load.night_hours)} / {r.load.night_share:.1f}",
         lambda s: s.night_hours,
     ),
     _Metric(

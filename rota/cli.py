@@ -50,10 +50,14 @@ from rota.errors import (
 from rota.instants import local_text
 
 if TYPE_CHECKING:
+    from rota.diff import Change
+    from rota.metrics import MemberLoad
     from rota.model import Override, Schedule
+    from rota.night import NightDelta
     from rota.service import TeamState
     from rota.store import Store
     from rota.swap import SwapOptions
+    from rota.team import Team
 
 app = typer.Typer(
     name="rota",
@@ -190,6 +194,7 @@ def solve(
     from rota.config import load_team_file
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
+    from rota.night import deltas_json, night_text
     from rota.present import loads_table, solve_summary
     from rota.solver import SolveOptions
     from rota.solver import solve as run_solver
@@ -304,6 +309,7 @@ def solve(
     loads = member_loads(team, stored)
     summary = spreads(team, loads)
     changes = _resolve_changes(previous, stored) if baseline is not None else []
+    nights = _solve_nights(team, loads, changes if baseline is not None else None)
     if as_json:
         from rota.present import loads_json
 
@@ -317,11 +323,13 @@ def solve(
         }
         if baseline is not None:
             data["changes"] = [c.sentence() for c in changes]
+        data["night"] = deltas_json(nights)
         print_json(data)
         return
     for warning in meta.get("warnings", []):
         err.print(f"warning: {warning}", markup=False, highlight=False)
     out.print(solve_summary(team, stored, meta, zone))
+    out.print(f"night: {night_text(nights)}", markup=False)
     if baseline is not None and previous is not None:
         out.print(
             f"re-solved from version {previous.version}: {meta['frozen_shifts']} shift(s) frozen "
@@ -388,6 +396,19 @@ def _warn_stored_file(store: Store, previous: Schedule | None) -> None:
         return  # not ours to judge here: it loaded when it was stored
     for problem in strictness_problems(doc):
         err.print(f"warning: {problem}", markup=False, highlight=False)
+
+
+def _solve_nights(
+    team: Team, loads: dict[str, MemberLoad], changes: list[Change] | None
+) -> list[NightDelta]:
+    """Night hours a solve adds or removes per member: every night hour of a first rota, the
+    changes' on a re-solve."""
+    from rota.diff import night_deltas
+    from rota.night import night_totals
+
+    if changes is None:
+        return night_totals({m: load.night_hours for m, load in loads.items()})
+    return night_deltas(team.members, changes)
 
 
 def _resolve_changes(previous: Schedule | None, new: Schedule) -> list[Any]:
@@ -644,7 +665,9 @@ def diff(
     as_json: JsonOption = False,
 ) -> None:
     """What changed between two schedule versions, per shift and per member."""
-    from rota.diff import diff_schedules, diff_view, member_deltas
+    from rota.diff import diff_schedules, diff_view, member_deltas, night_deltas
+    from rota.night import night_text
+    from rota.service import load_team_state
 
     chosen_zone = zone_option(tz)
     store = open_store(db)
@@ -657,8 +680,9 @@ def diff(
         )
     old = _load_version(store, team_id, older)
     changes = diff_schedules(old, new)
+    members = load_team_state(store, team_id, new.version).team.members
     if as_json:
-        print_json(diff_view(old, new, changes))
+        print_json(diff_view(old, new, changes, members))
         return
     zone = chosen_zone or _stored_zone(store, new)
     out.print(
@@ -674,6 +698,7 @@ def diff(
             f"({len(delta.gained)} gained, {len(delta.lost)} lost)",
             markup=False,
         )
+    out.print(f"night: {night_text(night_deltas(members, changes))}", markup=False)
 
 
 # ----------------------------------------------------------------------------------- swap
@@ -774,18 +799,29 @@ def _starts_on(state: TeamState, member: str, day: date, zone: ZoneInfo) -> list
 
 def _print_swap_options(options: SwapOptions, zone: ZoneInfo) -> None:
     """One shift's candidates and trades, times in ``zone``."""
+    from rota.night import night_text
+
     out.print(
         f"{options.team_id}: {options.member_id}'s {options.role} shift "
         f"{span(options.start, options.end, zone)}",
         markup=False,
     )
     if options.candidates:
-        out.print("can take it (fairest first):", markup=False)
+        out.print("can take it (fairest first; at night last):", markup=False)
         for c in options.candidates:
+            night = f", {c.night_hours:+g} night h for {c.member_id}" if c.night_hours else ""
             out.print(
                 f"  {c.member_id}: {c.hours:g} h -> {c.hours_after:g} h "
                 f"(fair share {c.fair_share_hours:.1f} h, fairness {c.fairness_effect:+.1f} h, "
-                f"off-hours {c.off_hours:g} h)",
+                f"off-hours {c.off_hours:g} h{night})",
+                markup=False,
+            )
+        at_night = [c.night_hours > 0 for c in options.candidates]
+        if all(at_night):
+            out.print("  (each of them would be on call at night)", markup=False)
+        elif any(at_night):
+            out.print(
+                "  (who would be on call at night ranks after everyone who would not)",
                 markup=False,
             )
     else:
@@ -796,7 +832,7 @@ def _print_swap_options(options: SwapOptions, zone: ZoneInfo) -> None:
             out.print(
                 f"  {t.member_id} takes it, {options.member_id} takes {t.member_id}'s {t.role} "
                 f"{span(t.start, t.end, zone)} (weekends moved {t.weekends_moved}, "
-                f"off-hours {t.off_hours_added:+g} h)",
+                f"off-hours {t.off_hours_added:+g} h, {night_text(t.night)})",
                 markup=False,
             )
 

@@ -16,7 +16,8 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from rota.instants import local_span
-from rota.model import Schedule, ScheduledShift
+from rota.model import Member, Schedule, ScheduledShift
+from rota.night import NightDelta, NightTally, deltas_json
 from rota.views import rfc3339
 
 
@@ -135,8 +136,20 @@ def member_deltas(changes: Iterable[Change]) -> list[MemberDelta]:
     ]
 
 
-def diff_view(old: Schedule, new: Schedule, changes: Sequence[Change]) -> dict[str, object]:
-    """``rota diff --json``."""
+def night_deltas(members: Iterable[Member], changes: Iterable[Change]) -> list[NightDelta]:
+    """Night hours the changes add (to the new holder) or remove (from the old), per member
+    (members no longer in the team are left out)."""
+    tally = NightTally(members)
+    for change in changes:
+        tally.add(change.after, change.start, change.end)
+        tally.add(change.before, change.start, change.end, -1)
+    return tally.deltas()
+
+
+def diff_view(
+    old: Schedule, new: Schedule, changes: Sequence[Change], members: Iterable[Member]
+) -> dict[str, object]:
+    """``rota diff --json`` (``night`` counted for ``members``)."""
     return {
         "team": new.team_id,
         "from_version": old.version,
@@ -161,4 +174,5 @@ def diff_view(old: Schedule, new: Schedule, changes: Sequence[Change]) -> dict[s
             }
             for d in member_deltas(changes)
         ],
+        "night": deltas_json(night_deltas(members, changes)),
     }

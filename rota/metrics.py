@@ -14,6 +14,9 @@ from here, so a figure means the same everywhere. Definitions (SPEC §3 "Words",
 - *holiday hours*: hours on the member's local dates that are public holidays of ``member.country``
   (the ``holidays`` package); none without a country.
 - *fair share*: see :func:`fair_shares`.
+- *off-hours share*, *night share*: the off-hours (night hours) the members of one time zone
+  carry, split among them in proportion to ``fte * available`` as hours are
+  (:func:`zone_shares`): people in different zones cannot trade them without adding more.
 
 Everything is summed in whole seconds (``timedelta``) and turned into hours once, at the end;
 rounding is left to whoever displays the numbers.
@@ -31,6 +34,7 @@ import holidays
 
 from rota.localtime import local_date, local_day_bounds, overlap_seconds, window_intervals
 from rota.model import Interval, Member, RotationKind, Schedule
+from rota.night import night_seconds
 from rota.team import Team
 
 _HOUR = 3600.0
@@ -62,6 +66,10 @@ class MemberLoad:
     fair_share_hours: float
     unavailable_hours: float = 0.0
     """Hours of the period during which the member was unavailable (drives comparability)."""
+    off_hours_share: float = 0.0
+    """The member's share of their zone's off-hours (see :func:`zone_shares`)."""
+    night_share: float = 0.0
+    """The member's share of their zone's night hours."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +175,32 @@ def available_seconds(member: Member, spans: Iterable[TimeSpan]) -> int:
     return total
 
 
+def share_weights(team: Team, shifts: Sequence[TimeSpan]) -> dict[str, float]:
+    """Each member's ``fte * available`` seconds over ``shifts`` (0 without a team role)."""
+    weights: dict[str, float] = {}
+    for member in team.members:
+        eligible = any(role in team.roles for role in member.roles)
+        weights[member.id] = member.fte * available_seconds(member, shifts) if eligible else 0.0
+    return weights
+
+
+def zone_shares(
+    team: Team, weights: Mapping[str, float], carried: Mapping[str, float]
+) -> dict[str, float]:
+    """``carried`` (e.g. night hours per member) summed per time zone and split among the
+    zone's members in proportion to ``weights`` (a zone without weight keeps zeros)."""
+    zones: dict[str, list[str]] = {}
+    for member in team.members:
+        zones.setdefault(member.timezone.key, []).append(member.id)
+    result: dict[str, float] = {}
+    for ids in zones.values():
+        total = sum(carried[i] for i in ids)
+        weight = sum(weights[i] for i in ids)
+        for i in ids:
+            result[i] = total * weights[i] / weight if weight > 0 else 0.0
+    return result
+
+
 def fair_shares(team: Team, shifts: Sequence[TimeSpan]) -> dict[str, float]:
     """The hours each member should carry over ``shifts``.
 
@@ -184,10 +218,7 @@ def fair_shares(team: Team, shifts: Sequence[TimeSpan]) -> dict[str, float]:
         member id -> hours, for every member of the team (all zero when nobody is available).
     """
     role_seconds = sum((s.end - s.start).total_seconds() for s in shifts) * len(team.roles)
-    weights: dict[str, float] = {}
-    for member in team.members:
-        eligible = any(role in team.roles for role in member.roles)
-        weights[member.id] = member.fte * available_seconds(member, shifts) if eligible else 0.0
+    weights = share_weights(team, shifts)
     total_weight = sum(weights.values())
     if total_weight <= 0:
         return {member.id: 0.0 for member in team.members}
@@ -275,14 +306,16 @@ def member_loads(
             tally.seconds += seconds
             working = window_intervals(member.working_hours, member.timezone, lo, hi)
             tally.off += seconds - int(overlap_seconds(working, lo, hi))
-            nights = window_intervals(member.night, member.timezone, lo, hi)
-            tally.night += int(overlap_seconds(nights, lo, hi))
+            tally.night += int(night_seconds(member, lo, hi))
             tally.weekend += _seconds_on_days(member, lo, hi, _WEEKEND, holiday=False)
             tally.holiday += _seconds_on_days(member, lo, hi, None, holiday=True)
             weekend = weekend_of(member, shift.start, shift.end, team.kind)
             if weekend is not None:
                 weekends[member_id].add(weekend)
     shares = fair_shares(team, clipped)
+    weights = share_weights(team, clipped)
+    off_shares = zone_shares(team, weights, {m: t.off / _HOUR for m, t in tallies.items()})
+    night_shares = zone_shares(team, weights, {m: t.night / _HOUR for m, t in tallies.items()})
     period = sum(int((c.end - c.start).total_seconds()) for c in clipped)
     result: dict[str, MemberLoad] = {}
     for member_id, tally in tallies.items():
@@ -298,6 +331,8 @@ def member_loads(
             holiday_hours=tally.holiday / _HOUR,
             fair_share_hours=shares[member_id],
             unavailable_hours=unavailable / _HOUR,
+            off_hours_share=off_shares[member_id],
+            night_share=night_shares[member_id],
         )
     return result
 

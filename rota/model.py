@@ -21,6 +21,12 @@ class OffHoursPolicy(StrEnum):
     ALLOW = "allow"
 
 
+class NightPolicy(StrEnum):
+    FORBID = "forbid"
+    AVOID = "avoid"
+    ALLOW = "allow"
+
+
 class WeekendSplit(StrEnum):
     WHOLE = "whole"
     SINGLE_DAY = "single-day"

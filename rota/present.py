@@ -120,8 +120,9 @@ def loads_json(loads: dict[str, MemberLoad]) -> list[dict[str, Any]]:
 
 def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSummary) -> Group:
     table = Table(
-        title="Per-member load: hours (h), fair share, off-hours, night hours, "
-        "weekends worked, public-holiday hours"
+        title="Per-member load: hours (h), fair share, off-hours and night hours (each with "
+        "the member's share of their zone's, by fte and availability), weekends worked, "
+        "public-holiday hours"
     )
     for header in (
         "member",
@@ -130,7 +131,9 @@ def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSumma
         "h",
         "share",
         "off",
+        "(share)",
         "night",
+        "(share)",
         "wkends",
         "hol",
     ):
@@ -144,7 +147,9 @@ def loads_table(team: Team, loads: dict[str, MemberLoad], summary: FairnessSumma
             f"{load.hours:.1f}",
             f"{load.fair_share_hours:.1f}",
             f"{load.off_hours:.1f}",
+            f"{load.off_hours_share:.1f}",
             f"{load.night_hours:.1f}",
+            f"{load.night_share:.1f}",
             str(load.weekends_worked),
             f"{load.holiday_hours:.1f}",
         )

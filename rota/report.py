@@ -140,7 +140,9 @@ CSV_COLUMNS = (
     "fair_share_hours",
     "deviation_hours",
     "off_hours",
+    "off_hours_share",
     "night_hours",
+    "night_share",
     "weekend_hours",
     "weekends_worked",
     "holiday_hours",
@@ -164,7 +166,9 @@ def member_json(row: ReportRow) -> dict[str, Any]:
         "fair_share_hours": _hours(load.fair_share_hours),
         "deviation_hours": _hours(row.deviation_hours),
         "off_hours": _hours(load.off_hours),
+        "off_hours_share": _hours(load.off_hours_share),
         "night_hours": _hours(load.night_hours),
+        "night_share": _hours(load.night_share),
         "weekend_hours": _hours(load.weekend_hours),
         "weekends_worked": load.weekends_worked,
         "holiday_hours": _hours(load.holiday_hours),
@@ -264,7 +268,10 @@ puts every hour in exactly one category{% endif %}.</p>
  fill="{{ row.colour.fill }}"/></svg>{{ row.name }}</td><td>{{ row.fte }}</td>
 <td>{{ row.load.blocks }}</td><td>{{ "%.1f"|format(row.load.hours) }}</td>
 <td>{{ "%.1f"|format(row.load.fair_share_hours) }}</td>
-<td>{{ "%.1f"|format(row.load.off_hours) }}</td><td>{{ "%.1f"|format(row.load.night_hours) }}</td>
+<td>{{ "%.1f"|format(row.load.off_hours) }}</td>
+<td>{{ "%.1f"|format(row.load.off_hours_share) }}</td>
+<td>{{ "%.1f"|format(row.load.night_hours) }}</td>
+<td>{{ "%.1f"|format(row.load.night_share) }}</td>
 <td>{{ "%.1f"|format(row.load.weekend_hours) }}</td><td>{{ row.load.weekends_worked }}</td>
 <td>{{ "%.1f"|format(row.load.holiday_hours) }}</td></tr>
 {%- endfor %}

@@ -14,9 +14,11 @@ constraints, so every member and every trade is checked in well under a second.
 
 * A *candidate* B takes A's role in the shift; ranked by the effect on fairness: the change of
   ``|hours - fair share|`` summed over A and B (metrics of the effective schedule,
-  :mod:`rota.metrics`), then B's off-hours in the shift, then id.
+  :mod:`rota.metrics`), then B's off-hours in the shift, then id; candidates for whom the
+  shift runs into their night (:mod:`rota.night`) rank after all who would not.
 * A *trade* is B taking A's shift while A takes one of B's later shifts of the same length (so
-  nobody's hours change); ranked by weekends moved, off-hours added, then closeness in time.
+  nobody's hours change); ranked by night hours added (trades adding none first), weekends
+  moved, off-hours added, then closeness in time.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from rota.errors import UsageError
 from rota.metrics import member_loads
 from rota.model import Grid, Override, Schedule, ScheduledShift, Shift
+from rota.night import NightDelta, deltas_json
 from rota.oncall.effective import effective_shifts
 from rota.solver.constraints import build_model
 from rota.solver.facts import SATURDAY
@@ -57,6 +60,8 @@ class Candidate:
     """Change of ``|hours - fair share|`` summed over giver and taker (negative: fairer)."""
     off_hours: float
     """Hours of the shift outside the taker's working window."""
+    night_hours: float = 0.0
+    """Hours of the shift inside the taker's night window."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,12 @@ class Trade:
     end: datetime
     weekends_moved: int
     off_hours_added: float
+    night: tuple[NightDelta, ...] = ()
+    """Night hours the trade adds or removes, per member (giver and taker)."""
+
+    @property
+    def night_added(self) -> float:
+        return sum(d.hours for d in self.night)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,13 +213,14 @@ def swap_options(
                 hours_after=loads[member.id].hours + hours,
                 fairness_effect=round(effect, 4),
                 off_hours=rota.off_minutes(b, k) / 60,
+                night_hours=rota.night_minutes(b, k) / 60,
             )
         )
-    candidates.sort(key=lambda c: (c.fairness_effect, c.off_hours, c.member_id))
+    candidates.sort(key=lambda c: (c.night_hours > 0, c.fairness_effect, c.off_hours, c.member_id))
 
     earliest = now if now is not None else start
     slots = rota.model.timeline.slots
-    trades: list[tuple[tuple[int, float, float], Trade]] = []
+    trades: list[tuple[tuple[bool, int, float, float], Trade]] = []
     for b, member in enumerate(team.members):
         if b == giver:
             continue
@@ -226,6 +238,12 @@ def swap_options(
                 + rota.off_minutes(b, k)
                 - rota.off_minutes(b, t)
             ) / 60
+            night = [
+                NightDelta(
+                    member_id, (rota.night_minutes(giver, t) - rota.night_minutes(giver, k)) / 60
+                ),
+                NightDelta(member.id, (rota.night_minutes(b, k) - rota.night_minutes(b, t)) / 60),
+            ]
             trade = Trade(
                 member_id=member.id,
                 role=role_b,
@@ -233,9 +251,11 @@ def swap_options(
                 end=slot.end_at,
                 weekends_moved=int(moved) + int(moved_b),
                 off_hours_added=added,
+                night=tuple(d for d in night if d.hours),
             )
             distance = abs((slot.start_at - start).total_seconds())
-            trades.append(((trade.weekends_moved, added, distance), trade))
+            key = (trade.night_added > 0, trade.weekends_moved, added, distance)
+            trades.append((key, trade))
     trades.sort(key=lambda item: (item[0], item[1].member_id))
     return SwapOptions(
         team_id=team.id,
@@ -299,6 +319,7 @@ def swap_view(options: SwapOptions) -> dict[str, object]:
                 "hours_after": round(c.hours_after, 2),
                 "fairness_effect": round(c.fairness_effect, 2),
                 "off_hours": round(c.off_hours, 2),
+                "night_hours": round(c.night_hours, 2),
             }
             for c in options.candidates
         ],
@@ -310,6 +331,7 @@ def swap_view(options: SwapOptions) -> dict[str, object]:
                 "end": rfc3339(t.end),
                 "weekends_moved": t.weekends_moved,
                 "off_hours_added": round(t.off_hours_added, 2),
+                "night": deltas_json(t.night),
             }
             for t in options.trades
         ],
@@ -401,6 +423,9 @@ class _Rota:
 
     def off_minutes(self, i: int, k: int) -> int:
         return self.model.timeline.facts[i][k].off_minutes
+
+    def night_minutes(self, i: int, k: int) -> int:
+        return self.model.timeline.facts[i][k].night_minutes
 
     def weekend(self, i: int, k: int) -> date | None:
         return self.model.timeline.facts[i][k].weekend

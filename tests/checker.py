@@ -17,6 +17,8 @@ How SPEC §3 is read where it leaves room (each reading is repeated next to its 
   "the horizon starts and ends within 24 h after that local midnight" is checked.
 - §3.1 follow-the-sun with ``handoffs_utc``: every shift starts and ends at a listed UTC time
   and no listed time falls strictly inside a shift.
+- ``night: forbid``: a held shift may not overlap any occurrence of the holder's night window by
+  a positive amount (the same occurrences as ``after_night``).
 - §3.5 weekend of a shift: the member-local Saturday or Sunday it starts on names the weekend
   (by its Saturday). A weekly shift belongs to the weekend it "contains": the weekend (member-local
   Saturday 00:00 to Monday 00:00) it overlaps longest, the earlier one on a tie.
@@ -58,7 +60,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rota.config import WEEKDAYS, TeamConfig, Window, load_config
-from rota.model import OffHoursPolicy, RotationKind, WeekendSplit
+from rota.model import NightPolicy, OffHoursPolicy, RotationKind, WeekendSplit
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -219,6 +221,7 @@ class _Checker:
         self.roles_filled()
         self.unavailability()
         self.off_hours()
+        self.night()
         self.weekends()
         self.rest()
         self.weekly_hours()
@@ -452,6 +455,25 @@ class _Checker:
                         f"{member_id} holds shift {shift.label()} outside their working window "
                         f"{member.working.start:%H:%M}-{member.working.end:%H:%M} "
                         f"{member.zone.key} (off_hours: forbid)",
+                        member_id,
+                    )
+
+    def night(self) -> None:
+        """``night: forbid``: a shift held overlaps the holder's night by any positive amount."""
+        if self.cfg.rotation.night is not NightPolicy.FORBID:
+            return
+        for shift in self.current:
+            for member_id in shift.holders:
+                member = self.members.get(member_id)
+                if member is None:
+                    continue
+                spans = window_occurrences(member.night, member.zone, shift.start, shift.end)
+                if any(lo < shift.end and shift.start < hi for lo, hi in spans):
+                    self.add(
+                        "night",
+                        f"{member_id} holds shift {shift.label()} in their night "
+                        f"{member.night.start:%H:%M}-{member.night.end:%H:%M} "
+                        f"{member.zone.key} (night: forbid)",
                         member_id,
                     )
 

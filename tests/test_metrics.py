@@ -69,10 +69,12 @@ def test_christmas_week_loads_by_hand(tmp_path: Path) -> None:
     # a: Mon 21, Thu 24 (24th 15 h + 25th 9 h of holiday)
     # b: Tue 22, Fri 25 (25th 15 h + 26th 9 h of holiday; Saturday 00-09 is weekend)
     # c: Wed 23 (24th 00-09 holiday), Sat 26 + Sun 27 (26th 09-24 holiday; 15 + 24 h weekend)
+    # The zone's 112 off-hours and 63 night hours, shared by three equal members.
+    shares = {"off_hours_share": 112 / 3, "night_share": 21.0}
     assert loads == {
-        "a": MemberLoad("a", 2, 48.0, 32.0, 18.0, 0.0, 0, 24.0, 56.0),
-        "b": MemberLoad("b", 2, 48.0, 32.0, 18.0, 9.0, 0, 24.0, 56.0),
-        "c": MemberLoad("c", 2, 72.0, 48.0, 27.0, 39.0, 1, 24.0, 56.0),
+        "a": MemberLoad("a", 2, 48.0, 32.0, 18.0, 0.0, 0, 24.0, 56.0, **shares),
+        "b": MemberLoad("b", 2, 48.0, 32.0, 18.0, 9.0, 0, 24.0, 56.0, **shares),
+        "c": MemberLoad("c", 2, 72.0, 48.0, 27.0, 39.0, 1, 24.0, 56.0, **shares),
     }
     summary = spreads(team, loads)
     assert summary.comparable == ("a", "b", "c")
@@ -84,7 +86,9 @@ def test_christmas_week_loads_by_hand(tmp_path: Path) -> None:
 def test_idle_member_is_present_with_zeros(tmp_path: Path) -> None:
     team = make_team(tmp_path)
     loads = member_loads(team, schedule(team, "ababbaa"))
-    assert loads["c"] == MemberLoad("c", 0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 56.0)
+    # c carries nothing, yet a third of the zone's 112 off-hours and 63 night hours is theirs
+    shares = {"off_hours_share": 112 / 3, "night_share": 21.0}
+    assert loads["c"] == MemberLoad("c", 0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 56.0, **shares)
 
 
 def test_bounds_count_only_the_overlapping_part(tmp_path: Path) -> None:
@@ -183,3 +187,11 @@ def test_weekend_of_a_shift(
     member = make_team(tmp_path).member("a")
     length = timedelta(days=7) if kind is RotationKind.WEEKLY else timedelta(hours=6)
     assert weekend_of(member, start, start + length, kind) == expected
+
+
+def test_a_half_timer_shares_half_of_the_zones_night(tmp_path: Path) -> None:
+    team = make_team(tmp_path, c_extra=", fte: 0.5")
+    loads = member_loads(team, schedule(team, "abcabcc"))
+    # 63 night hours in the week, weights 1 : 1 : 0.5
+    assert [loads[m].night_share for m in "abc"] == [25.2, 25.2, 12.6]
+    assert sum(load.off_hours_share for load in loads.values()) == 112.0

@@ -2,7 +2,8 @@
 
 Eligibility is the solver's own (:meth:`rota.solver.model.RotaModel.build`): a member may hold
 a role of a shift when the role is theirs, they are available for all of it, and, with
-``off_hours: forbid``, the shift lies inside their working window. It is read from the same
+``off_hours: forbid``, the shift lies inside their working window (with ``night: forbid``,
+outside their night). It is read from the same
 per-member facts (:mod:`rota.solver.facts`) without building CP-SAT variables, which on 150
 members x 26 weeks would take longer than the whole check.
 
@@ -19,8 +20,8 @@ from zoneinfo import ZoneInfo
 from rota.capacity.findings import clock_span, region_name
 from rota.coverage import matching_size
 from rota.localtime import local_date
-from rota.model import Grid, OffHoursPolicy
-from rota.solver.facts import Slot, Timeline, build_timeline
+from rota.model import Grid
+from rota.solver.facts import Slot, Timeline, barred, build_timeline
 from rota.team import Team
 
 
@@ -107,12 +108,19 @@ class Counting:
 
     def could_hold(self, k: int) -> frozenset[int]:
         """Members who may hold some role of shift ``k`` if available (those away included)."""
-        forbid = self.team.config.rotation.off_hours is OffHoursPolicy.FORBID
         return frozenset(
             i
             for i, member in enumerate(self.timeline.members)
             if any(r in self.roles for r in member.roles)
-            and not (forbid and self.timeline.facts[i][k].off_minutes > 0)
+            and barred(self.team, self.timeline.facts[i][k]) is None
+        )
+
+    def role_holders(self) -> frozenset[int]:
+        """Members with a role of the grid (available or not, whatever the policies)."""
+        return frozenset(
+            i
+            for i, member in enumerate(self.timeline.members)
+            if any(r in self.roles for r in member.roles)
         )
 
     def in_window(self, k: int) -> frozenset[int]:
@@ -128,7 +136,6 @@ class Counting:
 def build_counting(team: Team, grid: Grid) -> Counting:
     """Eligibility for every grid shift, without history (the check is about the team file)."""
     timeline = build_timeline(team, grid, None, lookback_days=0)
-    forbid = team.config.rotation.off_hours is OffHoursPolicy.FORBID
     members = timeline.members
     candidates: list[dict[str, tuple[int, ...]]] = []
     able: list[frozenset[int]] = []
@@ -136,7 +143,7 @@ def build_counting(team: Team, grid: Grid) -> Counting:
         by_role: dict[str, list[int]] = {role: [] for role in timeline.roles}
         for i, member in enumerate(members):
             facts = timeline.facts[i][k]
-            if facts.unavailable is not None or (forbid and facts.off_minutes > 0):
+            if facts.unavailable is not None or barred(team, facts) is not None:
                 continue
             for role in member.roles:
                 if role in by_role:

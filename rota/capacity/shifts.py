@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from rota.capacity.counting import Counting, critical_members
 from rota.capacity.findings import Finding, Level, Where, dates_text, names, plural
 from rota.coverage import matching_size
-from rota.model import OffHoursPolicy
+from rota.model import NightPolicy, OffHoursPolicy
 
 MAX_GROUPS = 8
 """Findings of one rule and level shown one by one; the rest are summed up in one more."""
@@ -98,11 +98,17 @@ def coverage_findings(c: Counting) -> list[Finding]:
             per_role = [f"{role}: {names(c.ids(c.candidates[k][role]))}" for role in c.roles]
             who += " (" + "; ".join(per_role) + ")"
         reasons = [f"{c.member_id(i)} is away ({c.timeline.facts[i][k].unavailable})" for i in away]
-        if c.team.config.rotation.off_hours is OffHoursPolicy.FORBID:
+        rotation = c.team.config.rotation
+        if rotation.off_hours is OffHoursPolicy.FORBID:
             if not c.in_window(k):
                 reasons.append("nobody's working window covers it and off_hours is forbid")
             else:
                 reasons.append("off_hours: forbid keeps everyone else off it")
+        if rotation.night is NightPolicy.FORBID:
+            if all(c.timeline.facts[i][k].night_minutes > 0 for i in c.role_holders()):
+                reasons.append("it runs into the night of everyone with a role and night is forbid")
+            else:
+                reasons.append("night: forbid keeps everyone else off it")
         message = (
             f"{_prefix(c, usual | able)}{c.shift_words(k, usual | able)} "
             f"{dates_text(_dates(c, ks))} needs {plural(roles, 'member')} for "

@@ -25,7 +25,7 @@ from rota.config.scalars import (
     _values,
     parse_time_of_day,
 )
-from rota.model import OffHoursPolicy, RotationKind, WeekendSplit
+from rota.model import NightPolicy, OffHoursPolicy, RotationKind, WeekendSplit
 from rota.yamlfile import YamlPath
 
 CrossProblem = tuple[YamlPath, str, object]
@@ -216,6 +216,16 @@ def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list
                 f"'forbid' needs rotation.kind follow-the-sun; a {kind.value} shift always runs "
                 "outside working hours (use 'avoid' or 'allow')",
                 off_hours,
+            )
+        )
+    night = _read(_choice(_values(NightPolicy)), _raw(data, "rotation", "night"))
+    if night == NightPolicy.FORBID and kind is not RotationKind.FOLLOW_THE_SUN:
+        problems.append(
+            (
+                ("rotation", "night"),
+                f"'forbid' needs rotation.kind follow-the-sun; a {kind.value} shift always runs "
+                "through someone's night (use 'avoid' or 'allow')",
+                night,
             )
         )
     split = _read(_choice(_values(WeekendSplit)), _raw(data, "weekends", "split"))

@@ -42,7 +42,7 @@ from rota.config.scalars import (
     _zone,
     parse_time_of_day,
 )
-from rota.model import OffHoursPolicy, RotationKind, WeekendSplit
+from rota.model import NightPolicy, OffHoursPolicy, RotationKind, WeekendSplit
 
 FOLLOW_THE_SUN_BLOCK_HOURS = 12.0
 """``rest.max_block_hours`` of a follow-the-sun team that does not set it."""
@@ -142,6 +142,9 @@ class RotationSection(_Strict):
     off_hours: Annotated[OffHoursPolicy, BeforeValidator(_choice(_values(OffHoursPolicy)))] = (
         OffHoursPolicy.AVOID
     )
+    night: Annotated[NightPolicy, BeforeValidator(_choice(_values(NightPolicy)))] = (
+        NightPolicy.AVOID
+    )
     freeze_hours: Annotated[float, BeforeValidator(_number(0, 8760, unit=" hours"))] = 48
     """Re-solving a published rota keeps every shift starting before now + this many hours."""
 
@@ -196,6 +199,7 @@ class LimitsSection(_Strict):
 class FairnessWeights(_Strict):
     hours: Weight = 1
     off_hours: Weight = 2
+    night: Weight = 3
     weekends: Weight = 4
     holidays: Weight = 4
 

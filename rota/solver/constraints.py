@@ -12,6 +12,8 @@ weekend):
 * coverage: ``exactly_one(x[*, s, r])`` for every grid shift ``s`` and role ``r``.
 * one role per shift: ``sum_r x[m, s, r] == w[m, s]`` (``w`` is 0/1).
 * unavailability, ``off_hours: forbid``, eligibility: no variable exists (asserted).
+* ``night: forbid``: no variable exists (asserted); in a model built to explain or relax,
+  ``not w[m, s]`` for every shift overlapping the member's night.
 * whole weekends: ``x[m, sat, r] -> x[m, partner(sat), r]`` where ``partner`` is the shift
   overlapping most with the Saturday shift moved 24 h later, when it starts on m's local Sunday.
 * single-day weekends: ``D_sat >= w`` for the Saturday shifts, ``D_sat + w <= 1`` for Sunday's.
@@ -35,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from rota.model import Grid, OffHoursPolicy, Schedule, WeekendSplit
+from rota.model import Grid, NightPolicy, OffHoursPolicy, Schedule, WeekendSplit
 from rota.solver.facts import SATURDAY, SUNDAY, build_timeline
 from rota.solver.model import GuardKey, RotaModel, Value, negate
 from rota.team import Team
@@ -81,6 +83,24 @@ def add_off_hours(m: RotaModel) -> None:
     tl = m.timeline
     for i, k, _ in m.x:
         assert tl.facts[i][k].off_minutes == 0, "variable outside the working window"
+
+
+def add_night(m: RotaModel) -> None:
+    """``night: forbid``: no member holds a shift overlapping their night window by a minute.
+
+    Solving, no variable exists for such a shift (asserted). Explaining or relaxing (a model
+    built with a ``scope``), the variables exist and this rule keeps them at 0, one clause per
+    member and shift in the ``night`` family, so the rule can be named or relaxed.
+    """
+    if m.team.config.rotation.night is not NightPolicy.FORBID:
+        return
+    tl = m.timeline
+    for (i, k), work in m.w.items():
+        facts = tl.facts[i][k]
+        if facts.night_minutes == 0:
+            continue
+        assert m.scope is not None, "variable in the member's night"
+        m.add_clause([negate(work)], "night", i, facts.start_date)
 
 
 def weekend_partner(m: RotaModel, i: int, k: int) -> int | None:
@@ -393,6 +413,7 @@ ALL_RULES: tuple[Callable[[RotaModel], None], ...] = (
     add_one_role_per_shift,
     add_unavailability,
     add_off_hours,
+    add_night,
     add_whole_weekends,
     add_single_day_weekends,
     add_weekend_limit,

@@ -28,9 +28,9 @@ from ortools.sat.python import cp_model
 
 from rota.coverage import matching_size
 from rota.errors import InfeasibleRotaError
-from rota.model import Grid, OffHoursPolicy, Schedule
+from rota.model import Grid, Schedule
 from rota.solver.constraints import MINUTES_PER_WEEK, build_model
-from rota.solver.facts import build_timeline
+from rota.solver.facts import barred, build_timeline
 from rota.solver.model import GuardKey, RotaModel
 from rota.team import Team
 
@@ -92,8 +92,9 @@ def _why_not(m: RotaModel, i: int, k: int, roles: Sequence[str]) -> str:
         return facts.unavailable
     if not any(r in member.roles for r in roles):
         return "not eligible for " + ", ".join(roles)
-    if m.team.config.rotation.off_hours is OffHoursPolicy.FORBID and facts.off_minutes > 0:
-        return "outside working hours"
+    bar = barred(m.team, facts)
+    if bar is not None:
+        return bar
     missing = [r for r in roles if r not in member.roles]
     return "not eligible for " + ", ".join(missing)
 
@@ -236,6 +237,7 @@ def describe_family(team: Team, family: str) -> str:
         ),
         "after_night": "after a night, the rest of that day off",
         "after_weekend": "after a worked weekend, Monday off",
+        "night": "no shift in a member's night (night: forbid)",
         "max_hours": f"at most {cfg.limits.max_hours_per_week or 0:g} h per week",
     }
     return texts.get(family, family)

@@ -21,7 +21,15 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from rota.localtime import local_date, local_day_bounds, window_intervals
-from rota.model import Grid, Interval, Member, RotationKind, Schedule
+from rota.model import (
+    Grid,
+    Interval,
+    Member,
+    NightPolicy,
+    OffHoursPolicy,
+    RotationKind,
+    Schedule,
+)
 from rota.team import Team
 
 SATURDAY = 5
@@ -90,6 +98,21 @@ class Timeline:
 
     def minute(self, instant: datetime) -> int:
         return to_minutes(instant, self.origin)
+
+
+def barred(team: Team, facts: MemberShiftFacts) -> str | None:
+    """Why the rotation's policies keep a member off a shift (None: they do not).
+
+    ``off_hours: forbid`` bars a shift not wholly inside the member's working window,
+    ``night: forbid`` one that overlaps their night window by a minute. Unavailability and
+    roles are not policies: see ``facts.unavailable`` and the member's roles.
+    """
+    rotation = team.config.rotation
+    if rotation.off_hours is OffHoursPolicy.FORBID and facts.off_minutes > 0:
+        return "outside working hours (off_hours: forbid)"
+    if rotation.night is NightPolicy.FORBID and facts.night_minutes > 0:
+        return "in their night (night: forbid)"
+    return None
 
 
 def to_minutes(instant: datetime, origin: datetime) -> int:

@@ -21,7 +21,7 @@ from typing import cast
 
 from ortools.sat.python import cp_model
 
-from rota.model import OffHoursPolicy
+from rota.model import NightPolicy, OffHoursPolicy
 from rota.solver.facts import Timeline
 from rota.team import Team
 
@@ -84,11 +84,19 @@ class RotaModel:
         first = timeline.first_grid
         held_outside = {(first + g, role): who for (g, role), who in (outside or {}).items()}
         m = cls(team=team, timeline=timeline, scope=scope, outside=held_outside)
-        forbid = team.config.rotation.off_hours is OffHoursPolicy.FORBID
+        rotation = team.config.rotation
+        off_hours = rotation.off_hours is OffHoursPolicy.FORBID
+        # Explaining (or relaxing) a model, ``night: forbid`` is a guarded rule over variables
+        # (:func:`~rota.solver.constraints.add_night`); solving, its shifts get none.
+        night = rotation.night is NightPolicy.FORBID and scope is None
         for i, member in enumerate(timeline.members):
             for k in timeline.grid_slots:
                 facts = timeline.facts[i][k]
-                if facts.unavailable is not None or (forbid and facts.off_minutes > 0):
+                if (
+                    facts.unavailable is not None
+                    or (off_hours and facts.off_minutes > 0)
+                    or (night and facts.night_minutes > 0)
+                ):
                     continue
                 index = timeline.slots[k].grid_index
                 held: list[cp_model.IntVar] = []

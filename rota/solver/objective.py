@@ -7,6 +7,7 @@ amount, at least a quarter-hour; 60 on an hourly grid):
 
 * ``hours``: time of the shifts they hold;
 * ``off_hours``: time of those shifts outside their working window;
+* ``night``: time of those shifts inside their night window;
 * ``weekends``: weekends worked (``W`` variables, history weekends as constants);
 * ``holidays``: time on public holidays of their ``country``, on their local dates.
 
@@ -27,8 +28,15 @@ holiday time and off-hours). Hours of small models have such a range too (beyond
 see :func:`build_objective`); it is 0 while the bands hold and decides where the excess lands
 when they cannot all hold. Groups: hours and weekends among all members of one share,
 holidays among members of one ``country``, off-hours among members who share a zone, a
-working window and roles (people in different zones cannot trade off-hours without adding
-more of them). A per-member weekend band with a variable total (tried 2026-11-27 on 100
+working window and roles, night hours among members who share a zone and a night window
+(people in different zones cannot trade off-hours without adding more of them). Where such a
+group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
+load per full share (:func:`share_peak`), so a half-time member carries about half a
+full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
+range per group of one share (beyond one shift) and a peak per share across shares, not a
+range across shares: that range also rewards load on whoever has the least, at the cost of the
+total, and left every one of three generated 24-member teams (4 weeks, 30 s) short of a proof.
+A per-member weekend band with a variable total (tried 2026-11-27 on 100
 members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
 6-12 h to 18 h, so weekends keep the range.
 
@@ -38,7 +46,10 @@ search them at once, as a sum weighted by :func:`lexicographic_weights`):
 
 1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
    and holidays (and off-hours when the team does not ``avoid`` them);
-2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours band excess.
+2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours range
+   excess and peaks per share; with ``night: avoid`` also the total night hours and their peaks
+   per share, each part weighed by its ``fairness.weights`` (a stage named ``night`` when only
+   night hours are avoided: the off-hours floors of :mod:`rota.solver.bounds` are not its own).
 
 Why this formulation (measured 2026-11-27, 2 workers, bench teams, docs/benchmarks.md): the
 previous single weighted sum (``n * max dev + sum dev`` of scaled ``|D * L - p * T|`` in
@@ -69,7 +80,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from rota.model import OffHoursPolicy
+from rota.model import NightPolicy, OffHoursPolicy
+from rota.solver.facts import barred
 from rota.solver.model import RotaModel, Value
 from rota.solver.stability import CHANGE_WEIGHT_SHIFTS, ChangeCount
 
@@ -217,6 +229,9 @@ class Objective:
     """Coefficient of a weekend of range excess in the ``fair`` stage (0: not weighed)."""
     holiday_weight: int = 0
     """Coefficient of a unit of holiday range excess in the ``fair`` stage (0: not weighed)."""
+    off_hours_weight: int = 0
+    """Coefficient of a unit of off-hours in the ``humane`` stage (0: none there): a floor on
+    the team's off-hours times this is a floor on the stage."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -232,7 +247,6 @@ class Objective:
 def shares(m: RotaModel) -> list[int]:
     """Each member's share ``p`` (0 for a member who is never available and eligible)."""
     tl = m.timeline
-    forbid = m.team.config.rotation.off_hours is OffHoursPolicy.FORBID
     weights = []
     for i, member in enumerate(tl.members):
         minutes = 0
@@ -244,7 +258,7 @@ def shares(m: RotaModel) -> list[int]:
             elif (
                 eligible
                 and tl.facts[i][k].unavailable is None
-                and not (forbid and tl.facts[i][k].off_minutes > 0)
+                and barred(m.team, tl.facts[i][k]) is None
             ):
                 minutes += slot.minutes
         weights.append(member.fte * minutes)
@@ -264,6 +278,17 @@ def load_unit(m: RotaModel) -> int:
         for f in facts:
             unit = math.gcd(unit, f.off_minutes, f.holiday_minutes)
     return max(unit, MIN_UNIT_MINUTES)
+
+
+def night_unit(m: RotaModel, unit: int) -> int:
+    """Minutes per unit of night hours: a divisor of ``unit`` that divides every night amount
+    (a night window often starts inside a shift, where no handoff is), at least
+    :data:`MIN_UNIT_MINUTES`."""
+    common = unit
+    for facts in m.timeline.facts:
+        for f in facts:
+            common = math.gcd(common, f.night_minutes)
+    return min(d for d in range(max(common, MIN_UNIT_MINUTES), unit + 1) if unit % d == 0)
 
 
 def _slot_load(m: RotaModel, i: int, amount: Sequence[int], unit: int) -> Load:
@@ -287,6 +312,10 @@ def hours_load(m: RotaModel, i: int, unit: int) -> Load:
 
 def off_hours_load(m: RotaModel, i: int, unit: int) -> Load:
     return _slot_load(m, i, [f.off_minutes for f in m.timeline.facts[i]], unit)
+
+
+def night_load(m: RotaModel, i: int, unit: int) -> Load:
+    return _slot_load(m, i, [f.night_minutes for f in m.timeline.facts[i]], unit)
 
 
 def holiday_load(m: RotaModel, i: int, unit: int) -> Load:
@@ -425,6 +454,71 @@ def range_excess(
     return [dev]
 
 
+def share_peak(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    group: Sequence[int],
+    share: Sequence[int],
+    helpers: list[Helper],
+) -> list[cp_model.IntVar]:
+    """The group's largest load per full share, ``max(L * R / p)`` (``R`` the
+    :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
+
+    Weighed next to the group's total, it moves load off whoever carries the most for their
+    share (a half-time member counts twice their load) without rewarding load on the least
+    loaded, as a range would.
+    """
+    members = [i for i in group if loads[i].upper > 0 and share[i] > 0]
+    if len(members) < 2 or all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
+        return []
+    upper = max(-(-SHARE_RESOLUTION * loads[i].upper // share[i]) for i in members)
+    top = m.cp.new_int_var(0, upper, f"peak[{metric},{m.member_id(members[0])}]")
+    for i in members:
+        m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
+    values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
+    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
+    return [top, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
+
+
+def _above_the_largest_shares(
+    m: RotaModel,
+    metric: str,
+    loads: Sequence[Load],
+    members: Sequence[int],
+    share: Sequence[int],
+    helpers: list[Helper],
+) -> list[cp_model.IntVar]:
+    """Per member of a smaller share, the load above the most any member of the group's
+    largest share carries: where the peak ties (loads come in whole shifts), a part-timer
+    never carries more than the most-loaded full-timer."""
+    largest = max(share[i] for i in members)
+    full = [i for i in members if share[i] == largest]
+    upper = max(loads[i].upper for i in members)
+    most = m.cp.new_int_var(0, upper, f"most[{metric},{m.member_id(full[0])}]")
+    for i in full:
+        m.cp.add(most >= loads[i].expr())
+    fulls = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in full]
+    helpers.append((most, lambda sol: max(f(sol) for f in fulls)))
+    excess = []
+    for i in members:
+        if share[i] == largest:
+            continue
+        over = m.cp.new_int_var(0, upper, f"over[{metric},{m.member_id(i)}]")
+        m.cp.add(over >= loads[i].expr() - most)
+        helpers.append(
+            (over, _over_value(_sum([*loads[i].terms, (loads[i].constant, True)]), most))
+        )
+        excess.append(over)
+    return excess
+
+
+def _over_value(
+    load: Callable[[Sequence[int]], int], most: cp_model.IntVar
+) -> Callable[[Sequence[int]], int]:
+    return lambda sol: max(0, load(sol) - sol[most.index])
+
+
 def add_spread(
     cp: cp_model.CpModel,
     exprs: Sequence[cp_model.LinearExprT],
@@ -472,6 +566,27 @@ def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
         i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
         for i in m.members
         if share[i] > 0
+    }
+    return _groups(key)
+
+
+def off_hours_peak_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose off-hours peaks per share are compared: :func:`off_hours_groups` of
+    several shares (one zone, working window and roles), two shares or more."""
+    members = m.timeline.members
+    key: dict[int, Hashable] = {
+        i: (members[i].timezone.key, members[i].working_hours, members[i].roles)
+        for i in m.members
+        if share[i] > 0
+    }
+    return [g for g in _groups(key) if len({share[i] for i in g}) > 1]
+
+
+def night_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose night hours are compared (per share): one zone and night window."""
+    members = m.timeline.members
+    key: dict[int, Hashable] = {
+        i: (members[i].timezone.key, members[i].night) for i in m.members if share[i] > 0
     }
     return _groups(key)
 
@@ -535,9 +650,10 @@ def build_objective(
     shift = typical_shift_units(m, unit)
     half = shift / 2
     everyone = list(m.members)
-    (w_hours, w_off, w_weekends, w_holidays), resolution = _integer_weights(
-        [weights.hours, weights.off_hours, weights.weekends, weights.holidays]
+    (w_hours, w_off, w_weekends, w_holidays, w_night), resolution = _integer_weights(
+        [weights.hours, weights.off_hours, weights.weekends, weights.holidays, weights.night]
     )
+    nights = cfg.rotation.night is NightPolicy.AVOID and w_night > 0
 
     helpers: list[Helper] = []
     fair: list[tuple[cp_model.IntVar, int]] = []
@@ -562,27 +678,41 @@ def build_objective(
             spread = range_excess(m, "holidays", loads, group, shift, helpers)
             fair.extend((d, w_holidays) for d in spread)
 
+    # The humane stage: off-hours (``avoid``) and night hours (``night: avoid``, counted in
+    # their own, finer unit), each as the team's total plus the ranges per share, weighed
+    # against each other by their weights.
+    small = night_unit(m, unit) if nights else unit
+    off_coef, night_coef = (max(w_off, 1) * unit // small, w_night) if avoid and nights else (1, 1)
     humane: list[tuple[cp_model.IntVar, int]] = []
+    totals: list[tuple[int, Load]] = []
     off_loads = [off_hours_load(m, i, unit) for i in everyone]
     if w_off > 0:
         for group in off_hours_groups(m, share):
             spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
-            (humane if avoid else fair).extend((d, 1 if avoid else w_off) for d in spread)
+            (humane if avoid else fair).extend((d, off_coef if avoid else w_off) for d in spread)
+    if avoid and w_off > 0:  # a peak is never 0: it belongs with the totals
+        for group in off_hours_peak_groups(m, share):
+            peak = share_peak(m, "off_hours", off_loads, group, share, helpers)
+            humane.extend((d, off_coef) for d in peak)
     if avoid:
-        merged: dict[int, tuple[cp_model.IntVar, int]] = {}
-        for load in off_loads:
-            for c, v in load.terms:
-                if isinstance(v, bool):
-                    continue
-                assert isinstance(v, cp_model.IntVar)
-                old = merged.get(v.index)
-                merged[v.index] = (v, c + (old[1] if old else 0))
-        humane.extend(merged.values())
+        totals.extend((off_coef, load) for load in off_loads)
+    if nights:
+        night_loads = [night_load(m, i, small) for i in everyone]
+        night_shift = shift * unit // small
+        for group in night_groups(m, share):
+            peak = share_peak(m, "night", night_loads, group, share, helpers)
+            humane.extend((d, night_coef) for d in peak)
+            for same in share_groups(group, share):
+                spread = range_excess(m, "night", night_loads, same, night_shift, helpers)
+                humane.extend((d, night_coef) for d in spread)
+        totals.extend((night_coef, load) for load in night_loads)
+    humane.extend(_merged_terms(totals))
 
     objective = Objective(
         unit=unit,
         helpers=helpers,
         hours_weight=max(w_hours, 0),
+        off_hours_weight=off_coef if avoid else 0,
         weekend_weight=max(w_weekends, 0) * shift,
         holiday_weight=max(w_holidays, 0),
     )
@@ -597,6 +727,25 @@ def build_objective(
             Stage("fair", (*fair, *stable), unit / resolution, parts=(tuple(fair), tuple(stable)))
         )
     if humane:
-        weight = max(w_off, 1) if w_off > 0 else resolution
-        objective.stages.append(Stage("humane", tuple(humane), unit * weight / resolution))
+        # Off-hours alone, night alone, or both with their weights in the coefficients
+        alone = w_off if avoid and not nights else w_night if nights and not avoid else 0
+        weight = alone if alone > 0 else (1 if avoid and nights else resolution)
+        # Named ``night`` without off-hours: the off-hours floors (bounds.py) are not its own
+        name = "humane" if avoid else "night"
+        objective.stages.append(Stage(name, tuple(humane), small * weight / resolution))
     return objective
+
+
+def _merged_terms(
+    totals: Sequence[tuple[int, Load]],
+) -> list[tuple[cp_model.IntVar, int]]:
+    """``sum(coef * load)`` over ``totals`` as one term per variable (constants dropped)."""
+    merged: dict[int, tuple[cp_model.IntVar, int]] = {}
+    for coef, load in totals:
+        for c, v in load.terms:
+            if isinstance(v, bool):
+                continue
+            assert isinstance(v, cp_model.IntVar)
+            old = merged.get(v.index)
+            merged[v.index] = (v, coef * c + (old[1] if old else 0))
+    return list(merged.values())

@@ -15,7 +15,8 @@ against:
   fixed, a skip is an override);
 - with ``off_hours: forbid`` a member whose working window does not cover the whole shift is
   skipped too: the incumbents express that with time-restricted layers, so even the baseline keeps
-  a rule the user made hard.
+  a rule the user made hard; so is, with ``night: forbid``, a member whose night the shift
+  overlaps.
 
 Weekend, rest and weekly-hour rules are ignored on purpose: that is what the baseline lacks.
 """
@@ -24,11 +25,22 @@ from __future__ import annotations
 
 from rota.coverage import window_covers
 from rota.errors import InfeasibleRotaError
-from rota.model import Grid, Member, OffHoursPolicy, Schedule, ScheduledShift, Shift
+from rota.localtime import overlap_seconds, window_intervals
+from rota.model import (
+    Grid,
+    Member,
+    NightPolicy,
+    OffHoursPolicy,
+    Schedule,
+    ScheduledShift,
+    Shift,
+)
 from rota.team import Team
 
 
-def _why_not(member: Member, role: str, shift: Shift, taken: dict[str, str], forbid: bool) -> str:
+def _why_not(
+    member: Member, role: str, shift: Shift, taken: dict[str, str], forbid: tuple[bool, bool]
+) -> str:
     """Why ``member`` cannot hold ``role`` in ``shift``, or "" when they can."""
     if role not in member.roles:
         return "does not have the role"
@@ -37,8 +49,12 @@ def _why_not(member: Member, role: str, shift: Shift, taken: dict[str, str], for
         return f"unavailable: {block.reason}"
     if member.id in taken:
         return f"already holds {taken[member.id]}"
-    if forbid and not window_covers(member, shift.start, shift.end):
+    off_hours, night = forbid
+    if off_hours and not window_covers(member, shift.start, shift.end):
         return "outside working hours (off_hours: forbid)"
+    nights = window_intervals(member.night, member.timezone, shift.start, shift.end)
+    if night and overlap_seconds(nights, shift.start, shift.end) > 0:
+        return "in their night (night: forbid)"
     return ""
 
 
@@ -49,7 +65,11 @@ def round_robin(team: Team, grid: Grid) -> Schedule:
         InfeasibleRotaError: when every member of a role's cycle is skipped for a shift; the
             message names the shift, the role and why each member was skipped.
     """
-    forbid = team.config.rotation.off_hours is OffHoursPolicy.FORBID
+    rotation = team.config.rotation
+    forbid = (
+        rotation.off_hours is OffHoursPolicy.FORBID,
+        rotation.night is NightPolicy.FORBID,
+    )
     cycles = {role: [m for m in team.members if role in m.roles] for role in grid.roles}
     shifts: list[ScheduledShift] = []
     for position, shift in enumerate(grid.shifts):

@@ -395,7 +395,9 @@ def solve(
         if stage.name == "fair":
             return floors.fair(budget)
         if stage.name == "humane" and fair_value is not None:
-            return floors.humane(fair_value, budget if compute else None)
+            return objective.off_hours_weight * floors.humane(
+                fair_value, budget if compute else None
+            )
         return 0
 
     fair_value: int | None = None  # the locked ``fair`` stage's value
@@ -573,7 +575,8 @@ def _member_planned(
     held.minimize(sum(w * stage.expr() for w, stage in zip(weights, stages, strict=True)))
     if plan.excess_proven:  # fair can be no lower, nor humane at that fair value
         fair_floor = objective.hours_weight * plan.excess
-        _set_objective_floor(held, weights[0] * fair_floor + weights[1] * plan.off_hours_bound)
+        humane_floor = objective.off_hours_weight * plan.off_hours_bound
+        _set_objective_floor(held, weights[0] * fair_floor + weights[1] * humane_floor)
     reporter.step(stages, weights, 0.0, 0.0)
     left = time_limit_s - (time.monotonic() - begun)
     solver = _solver(options, max(0.1, left * MEMBER_SEARCH_SHARE), lexicographic=True)

@@ -43,7 +43,7 @@ from ortools.sat.python import cp_model
 
 from rota.errors import InfeasibleRotaError
 from rota.model import Grid, Override, Schedule, ScheduledShift
-from rota.solver.facts import Slot
+from rota.solver.facts import Slot, barred
 from rota.solver.model import RotaModel
 from rota.team import Team
 from rota.views import rfc3339
@@ -198,7 +198,7 @@ def apply_freeze(m: RotaModel, freeze: Freeze) -> None:
 
     Raises:
         InfeasibleRotaError: a frozen holder can no longer hold their shift (unavailable now,
-            no longer eligible for the role, or outside their window with ``off_hours: forbid``).
+            no longer eligible for the role, or barred by ``off_hours``/``night: forbid``).
     """
     index = {member.id: i for i, member in enumerate(m.timeline.members)}
     first = m.timeline.first_grid
@@ -231,7 +231,8 @@ def _why(m: RotaModel, i: int, k: int, role: str) -> str:
         return f"is unavailable ({reason})"
     if role not in member.roles:
         return f"may not fill {role}"
-    return "is outside their working window (off_hours: forbid)"
+    bar = barred(m.team, m.timeline.facts[i][k])
+    return f"is {bar}" if bar is not None else "may not hold it"
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,3 +183,33 @@ def test_sre_nine_cannot_fit_because_kolkata_has_two_people_for_two_roles() -> N
         "weekend-limit",
         "weekly-hours",
     }
+
+
+def test_night_forbid_proves_a_shift_nobody_may_hold_outside_their_night() -> None:
+    # UTC members, night 22:00-07:00: the 00-08 and 16-24 shifts run into everyone's night.
+    doc = three_bands(4)
+    doc["rotation"]["night"] = "forbid"
+    report = check(doc)
+    assert report.verdict is Verdict.CANNOT_FIT
+    coverage = [f for f in report.findings if f.rule == "coverage" and f.level is Level.CANNOT_FIT]
+    assert "it runs into the night of everyone with a role and night is forbid" in (
+        coverage[0].message
+    )
+    assert "nobody may hold it" in coverage[0].message
+
+
+def test_night_forbid_keeps_a_zone_off_the_shifts_of_its_night() -> None:
+    # In January 00-08 UTC is 11-19 in Sydney, 08-16 is day in UTC, 16-24 is 11-19 in New
+    # York: each shift has a zone outside its night, so no coverage proof and no night floor.
+    zones = (("s", "Australia/Sydney"), ("u", "UTC"), ("n", "America/New_York"))
+    members = [
+        {"id": f"{z}{i}", "timezone": zone, "working_hours": {"start": "00:00", "end": "24:00"}}
+        for z, zone in zones
+        for i in range(3)
+    ]
+    doc = three_bands(0)
+    doc["rotation"]["night"] = "forbid"
+    doc["members"] = members
+    report = check(doc)
+    assert "coverage" not in rules(report, Level.CANNOT_FIT)
+    assert report.night_floor == 0

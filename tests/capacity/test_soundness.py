@@ -51,6 +51,7 @@ def teams(draw: st.DrawFn) -> dict[str, Any]:
             "handoffs_utc": ["00:00", "08:00", "16:00"],
             "shift_hours": {"min": 8, "max": 8},
             "off_hours": draw(st.sampled_from(["forbid", "avoid"])),
+            "night": draw(st.sampled_from(["forbid", "avoid"])),
         }
     per_weeks = draw(st.integers(1, 2))
     doc: dict[str, Any] = {

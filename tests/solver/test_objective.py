@@ -69,9 +69,15 @@ def test_stages_are_fair_then_humane_when_off_hours_are_avoided(tmp_path: Path) 
     from rota.solver.objective import build_objective
 
     members = [*people("w1", "w2"), *people("s1", "s2", zone="Australia/Sydney")]
-    for policy, names in (("avoid", ["fair", "humane"]), ("allow", ["fair"])):
-        doc = sun_team(members, rotation={"off_hours": policy})
-        case = Case(tmp_path, doc, policy)
+    cases = (
+        ("avoid", "allow", ["fair", "humane"]),
+        ("allow", "allow", ["fair"]),
+        ("avoid", "avoid", ["fair", "humane"]),  # night hours join the humane stage
+        ("allow", "avoid", ["fair", "night"]),
+    )
+    for policy, night, names in cases:
+        doc = sun_team(members, rotation={"off_hours": policy, "night": night})
+        case = Case(tmp_path, doc, f"{policy}-{night}")
         m = build_model(case.team, case.grid, None)
         objective = build_objective(m)
         assert [s.name for s in objective.stages] == names

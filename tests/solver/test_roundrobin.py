@@ -126,6 +126,25 @@ def test_off_hours_forbid_skips_members_outside_their_window(tmp_path: Path) -> 
     assert set(got[1::2]) == {"night1"}
 
 
+def test_night_forbid_skips_members_whose_night_the_shift_overlaps(tmp_path: Path) -> None:
+    # Night 22:00-07:00: the 22-10 UTC shift runs into the night of the UTC members but not
+    # tok's (Tokyo, 07-19 local), the 10-22 UTC shift into tok's (19-07) and nobody else's.
+    text = SUN.replace("off_hours: forbid", "night: forbid")
+    text = text.replace('["00:00", "12:00"]', '["10:00", "22:00"]').replace(
+        '  - {id: day2, timezone: UTC, working_hours: {start: "00:00", end: "12:00"}}',
+        "  - {id: tok, timezone: Asia/Tokyo}",
+    )
+    path = tmp_path / "sun.yaml"
+    path.write_text(text, encoding="utf-8")
+    team = load(path)
+    schedule = round_robin(team, build_grid(team))
+    by_start = {(s.start.hour, s.assignments["primary"]) for s in schedule.shifts}
+    assert {who for hour, who in by_start if hour == 22} == {"tok"}
+    assert {who for hour, who in by_start if hour == 10} == {"day1", "night1"}
+    found = check_schedule(path, schedule_view(schedule), None)
+    assert not [v for v in found if v.rule == "night"]
+
+
 def test_round_robin_ignores_weekend_rules_and_the_checker_sees_it(tmp_path: Path) -> None:
     path = write_team(tmp_path, ["a", "b", "c"])
     team = load(path)
