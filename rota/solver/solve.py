@@ -81,6 +81,8 @@ from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
 from rota.solver.bounds import Floors, integral_bound
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.explain import explain_infeasible, precheck
+from rota.solver.floors import Unavoidable
+from rota.solver.floors import unavoidable as proven_floors
 from rota.solver.member_plan import hold_counts, member_plan
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
@@ -178,6 +180,12 @@ one improving solution). Measured 2026-11-27 on that team (2 workers, 120 s, see
 objective unchanged within the run-to-run noise.
 """
 
+FLOOR_SHARE = 0.04
+"""Share of the time limit each proven floor (off-hours, night) may search."""
+
+FLOOR_MAX_S = 4.0
+"""At most this many seconds for each proven floor."""
+
 OBJECTIVE_MAX = 2**62
 """Upper end of an objective's domain (every stage sum stays far below it)."""
 
@@ -252,6 +260,9 @@ class SolveResult:
     """Rolling windows the fair start was solved in (1: the whole horizon at once). Fewer than
     planned when a window found no rota: the weeks after the last one solved were then filled
     in on the whole horizon."""
+    unavoidable: Unavoidable | None = None
+    """Proven floors of the off-hours and night hours of every valid rota
+    (:mod:`rota.solver.floors`); None for a rolling window."""
 
 
 def solve(
@@ -351,6 +362,13 @@ def solve(
         )
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
+    unavoidable = None  # the whole horizon's floors (a rolling window needs none)
+    if lookback is None:
+        reporter.phase("floors")
+        floor_s = min(FLOOR_MAX_S, options.time_limit_s * FLOOR_SHARE, remaining() / 4)
+        unavoidable = proven_floors(
+            hard, m, time_limit_s=floor_s, workers=options.workers, seed=options.seed
+        )
     used_windows = 0  # windows whose rota the stages start from
     # Hours weighed, then off-hours avoided: what the member plan and the kinds split plan for
     fair_and_humane = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
@@ -491,6 +509,7 @@ def solve(
         frozen_shifts=freeze.frozen_shifts if freeze is not None else 0,
         warnings=freeze.warnings if freeze is not None else (),
         windows=max(1, used_windows),
+        unavoidable=unavoidable,
     )
 
 
