@@ -1,63 +1,18 @@
 """Run CP-SAT on a team's grid and map the answer back to a :class:`~rota.model.Schedule`.
 
-Phases share the time limit, so a valid rota comes fast even on large teams:
+:func:`solve` is a short sequence of steps sharing the time limit (``docs/solver.md`` says
+why each exists; every threshold and share is a field of
+:class:`~rota.solver.strategy.Strategy`):
 
-1. *feasibility*: the hard rules alone, no objective (CP-SAT finds a valid rota in a fraction of
-   the time it needs with an objective). Every penalty variable of the objective already exists
-   in the model, so this solution is a *complete* hint for what follows (a solve that goes on
-   to rolling windows first searches without CP-SAT's presolve, see
-   :attr:`~rota.solver.strategy.Strategy.unpresolved_share`);
-2. *the kinds split* (fresh solves of models large enough for rolling windows, whose team
-   avoids off-hours, :mod:`rota.solver.split`): the off-hours plan's counts of each kind of
-   member on every shift, then each kind solved on its own under them, fixed into the whole
-   model (which checks every rule and gives the roles). When it finds a rota, the stages
-   search the whole model at once from it (step 3), and stop at once when it is at their
-   floors. Measured 2026-11-28 on 100 members x 26 weeks (2 workers, 120 s, seeds 0-9):
-   proven optimal in all ten (``fair`` 36, ``humane`` 74, the floors of
-   :mod:`rota.solver.bounds`) after 30.6-67.3 s, hours spread 0-6 h, weekend spread 1,
-   37 h of off-hours, where the rolling windows had ended with a 100 % gap and 104-129 h.
-   When the split finds no rota, the rolling windows follow in the time left;
-3. *rolling windows* (fresh solves of large models only, :mod:`rota.solver.windows`): the
-   horizon solved a few weeks at a time, each window counting the earlier ones as history,
-   then fixed into the whole-horizon model (which checks every rule once more). On 100
-   members x 26 weeks this start left the hours spread at 12 h after 120 s, where the
-   single-model search left 60-108 h. A window of a team that avoids off-hours is
-   first solved without the off-hours assignments its plan has no place for
-   (:mod:`rota.solver.plan`), and again with everyone when that leaves no valid rota. A
-   window that still finds none ends the windows: the weeks solved so far are kept and the
-   rest of the horizon is filled in on the whole model (before, one failed window threw
-   every window away and the stages started again from the first valid rota);
-4. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
-   ``humane``): the stage's objective, hinted with the previous complete solution, until it is
-   proven optimal, its relative gap reaches
-   :attr:`~rota.solver.strategy.Strategy.relative_gap_limit` or its share of the time
-   is up; then the stage is locked at the best value found (``objective <= best``) so later
-   stages cannot undo it. Each stage also gets its proven floor from the relaxation over kinds
-   of member (:mod:`rota.solver.bounds`) as the objective's least value, so it stops there.
-   After rolling windows the ``fair`` stage may not raise ``humane`` above what the windows
-   reached (``humane <= its value``): searched alone, it traded off-hours for fairness that the
-   windows had already weighed shift by shift, and the few seconds left to ``humane`` won
-   nothing back. Measured 2026-11-27 on 100 members x 26 weeks (120 s, 2 workers, seeds 0-5):
-   off-hours total 104-128 h (what the windows left), hours spread 0-12 h (6 h or less in 4
-   runs); without the cap 198-343 h over six runs (the windows had left 122-138 h), hours
-   spread 6-24 h (6 h in 2). With the hours range added to that stage (see
-   :func:`~rota.solver.objective.build_objective`): 106-143 h, hours spread 6 h in all six.
-   Its search is then restricted, so its CP-SAT bound is not used (its floor still is).
-   Large models solved whole (above :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments`
-   assignment variables, no rolling windows) search all stages at once instead, as one sum
-   with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
-   outweighs everything later ones can add), so the LP worker that proves the ``humane``
-   bound starts with the search instead of after the ``fair`` stage. Measured 2026-11-27 on
-   30 members x 12 weeks (2 workers, 30 s, seeds 0-5 twice each, one after the other):
-   gap <= 1 % in 4 of 12 runs, median 2.5 %, against 3 of 12, median 9.1 % one stage at a
-   time; the stages' values and bounds are read back from the sum
-   (:func:`~rota.solver.objective.split_bound`). Such a model is first searched with each
-   kind's count on every shift held as the member plan has them
-   (:mod:`rota.solver.member_plan`, which also gives the stages tighter floors); the stages
-   then start from that rota, or are not searched at all when it is at their floors
-   (proven optimal). Measured 2026-11-28 on 30 members x 12 weeks (2 workers, 30 s, seeds
-   0-5): proven optimal in all six after 9.0-15.1 s (off-hours 253 units, hours spread
-   0-2 h), where the stages alone ended 1 % or less above their bound in 1 of 18 runs.
+1. the first valid rota, from the hard rules alone (every penalty variable of the objective
+   already exists, so it is a *complete* hint for what follows);
+2. the proven floors of off-hours and night hours (:mod:`rota.solver.floors`);
+3. a better start on large models: the member plan's rota (:mod:`rota.solver.member_plan`),
+   or on very large ones the kinds split (:mod:`rota.solver.split`) and else rolling windows
+   (:mod:`rota.solver.windows`), fixed into the whole model, which checks every rule;
+4. the lexicographic stages (:func:`_search_stages`), one at a time or, on large models, as
+   one weighted sum; each stops at a proven optimum, at its floor from the relaxation over
+   kinds (:mod:`rota.solver.bounds`) or when its share of the time is up, and is then locked.
 
 A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
 before the freeze, leaves overriding members busy, hints the feasibility phase with the
