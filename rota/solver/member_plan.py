@@ -32,7 +32,7 @@ bound in 1 of 18 runs. The benchmark (seeds 0-5): proven optimal after 11.8-17.0
 9.0-15.1 s once step 1 also kept weekends even. On 12 members x 8 weeks (least excess 12
 units, 291 units of off-hours) the counts held left no valid rota: the rest rules decide
 there. On 100 members x 26 weeks the members' literals make the plan too slow (step 1 found
-nothing in 20 s); see docs/benchmarks.md for what the kinds' counts alone did there.
+nothing in 20 s): the kinds split (:mod:`rota.solver.split`) serves there.
 """
 
 from __future__ import annotations
