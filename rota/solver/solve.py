@@ -216,9 +216,6 @@ def solve(
         solver, status = _first_rota(
             hard, options, max(0.1, min(feasibility_s, remaining())), unpresolved=len(windows) > 1
         )
-    route = strategy.route(  # of the model solved
-        len(m.x) - m.withheld, windowed=len(windows) > 1, whole=lookback is None
-    )
     first_solution_s = time.monotonic() - started
     if weekend_pace is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRotaError(f"no rota of this window keeps the weekend pace {weekend_pace}")
@@ -272,6 +269,8 @@ def solve(
         if fixed is not None:
             solution = objective.complete(fixed)
             used_windows = solved
+    # of the model solved, after the kinds split (which leaves the stages the whole model)
+    route = strategy.route(len(m.x) - m.withheld, windowed=len(windows) > 1, whole=lookback is None)
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
