@@ -7,9 +7,10 @@ Usage::
     .venv/bin/python -m bench.solve --only irregular-60m-16w-fts --seeds 3 --reference 10
 
 For each run: time to the first valid rota, the final status and gap, off-hours and night-hours
-totals, the fairness spreads, the largest night load of a part-timer against the most-loaded
-full-timer of their zone, peak memory (each solve runs in its own process) and the independent
-checker's verdict (``tests/checker.py``) on the rota. ``--reference F`` solves each team again
+totals and their proven floors (:mod:`rota.solver.floors`), the fairness spreads, the largest
+night load of a part-timer against the most-loaded full-timer of their zone, peak memory (each
+solve runs in its own process) and the independent checker's verdict (``tests/checker.py``) on
+the rota. ``--reference F`` solves each team again
 with F times the limit and reports the totals' ratio. Figures are from one machine in one run:
 compare rows against each other, not against another machine.
 """
@@ -22,7 +23,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,15 +60,28 @@ def _limit(members: int) -> float:
     return 300.0
 
 
-def bench_teams(tidy: bool, irregular: bool, seeds: int) -> Iterator[BenchTeam]:
+def bench_teams(
+    tidy: bool, irregular: bool, seeds: int, only: Sequence[str] | None = None
+) -> Iterator[BenchTeam]:
+    """The teams to run; ``only`` names the ones wanted (the others are not even drawn). An
+    irregular size whose seed has no draw that may have a rota is skipped with a note."""
     for seed in range(seeds):
         if tidy:
             for spec in SPECS:
+                if only and spec.name not in only:
+                    continue
                 limit = 120.0 if spec.members >= 100 else 30.0
                 yield BenchTeam(spec.name, seed, team_yaml(spec), limit)
         if irregular:
             for size in SIZES:
-                yield BenchTeam(size.name, seed, irregular_yaml(size, seed), _limit(size.members))
+                if only and size.name not in only:
+                    continue
+                try:
+                    text = irregular_yaml(size, seed)
+                except RuntimeError as exc:
+                    print(f"skipped: {exc}", file=sys.stderr)
+                    continue
+                yield BenchTeam(size.name, seed, text, _limit(size.members))
 
 
 def _violations(text: str, schedule: Schedule) -> int:
@@ -136,6 +150,7 @@ def run_one(bench: BenchTeam, limit: float) -> dict[str, Any]:
         "status": result.status,
         "gap": result.gap,
         "cp_sat": _figures(team, result.schedule, bench.text),
+        "floors": result.unavoidable.as_json() if result.unavoidable else None,
         "round_robin": _figures(team, round_robin(team, grid), bench.text),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
@@ -162,9 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     both = not args.tidy and not args.irregular
     rows = []
-    for bench in bench_teams(args.tidy or both, args.irregular or both, args.seeds):
-        if args.only and bench.name not in args.only:
-            continue
+    for bench in bench_teams(args.tidy or both, args.irregular or both, args.seeds, args.only):
         limit = args.time_limit or bench.limit
         print(f"solving {bench.name} seed {bench.seed} ({limit:g} s) ...", file=sys.stderr)
         row = run_isolated(bench, limit)
@@ -185,9 +198,10 @@ def _ratio(value: float, reference: float) -> str:
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| team | seed | limit (s) | first valid (s) | status | gap | off-hours (h) cp-sat / rr "
-        "| night (h) cp-sat / rr | hours spread | weekend spread | part-timer night excess (h) "
+        "| night (h) cp-sat / rr | floors off / night (h) | hours spread | weekend spread "
+        "| part-timer night excess (h) "
         "| peak MB | violations cp-sat / rr | vs reference off / night |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         cp, rr = r["cp_sat"], r["round_robin"]
@@ -199,10 +213,13 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             if ref
             else "-"
         )
+        floors = r.get("floors")
+        floor_text = f"{floors['off_hours']:,.1f} / {floors['night_hours']:,.1f}" if floors else "-"
         lines.append(
             f"| {r['team']} | {r['seed']} | {r['limit_s']:g} | {first} | {r['status']} "
             f"| {r['gap']:.1%} | {cp['off_hours']:,.1f} / {rr['off_hours']:,.1f} "
-            f"| {cp['night_hours']:,.1f} / {rr['night_hours']:,.1f} | {cp['hours_spread']:.1f} "
+            f"| {cp['night_hours']:,.1f} / {rr['night_hours']:,.1f} | {floor_text} "
+            f"| {cp['hours_spread']:.1f} "
             f"| {cp['weekend_spread']} | {cp['part_time_night_excess']:.1f} | {r['peak_rss_mb']:,} "
             f"| {cp['violations']} / {rr['violations']} | {versus} |"
         )

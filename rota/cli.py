@@ -195,7 +195,7 @@ def solve(
     from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
     from rota.night import deltas_json, night_text
-    from rota.present import loads_table, solve_summary
+    from rota.present import floors_line, load_totals, loads_table, solve_summary
     from rota.solver import SolveOptions
     from rota.solver import solve as run_solver
     from rota.team import team_from_config
@@ -285,6 +285,8 @@ def solve(
             "time_limit_s": time_limit,
             "seed": seed,
         }
+        if result.unavoidable is not None:
+            meta["floors"] = result.unavoidable.as_json()
         if baseline is not None:
             meta.update(
                 {
@@ -311,7 +313,7 @@ def solve(
     changes = _resolve_changes(previous, stored) if baseline is not None else []
     nights = _solve_nights(team, loads, changes if baseline is not None else None)
     if as_json:
-        from rota.present import loads_json
+        from rota.present import load_totals, loads_json
 
         data: dict[str, Any] = {
             "team": team.id,
@@ -320,6 +322,7 @@ def solve(
             **meta,
             "members": loads_json(loads),
             "spreads": summary_json(summary),
+            "totals": load_totals(loads),
         }
         if baseline is not None:
             data["changes"] = [c.sentence() for c in changes]
@@ -329,6 +332,8 @@ def solve(
     for warning in meta.get("warnings", []):
         err.print(f"warning: {warning}", markup=False, highlight=False)
     out.print(solve_summary(team, stored, meta, zone))
+    if "floors" in meta:
+        out.print(floors_line(load_totals(loads), meta["floors"]), markup=False)
     out.print(f"night: {night_text(nights)}", markup=False)
     if baseline is not None and previous is not None:
         out.print(

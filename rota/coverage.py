@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
+from typing import TypeVar
 
 from rota.localtime import window_intervals
 from rota.model import Member
 from rota.team import Team
+
+Who = TypeVar("Who", bound=Hashable)
 
 
 def window_covers(member: Member, start: datetime, end: datetime) -> bool:
@@ -65,6 +68,26 @@ def matching_size(candidates: Mapping[str, Iterable[Hashable]]) -> int:
     return sum(augment(role, set()) for role in candidates)
 
 
+def least_paid(candidates: Mapping[str, Iterable[Who]], paid: Mapping[Who, int]) -> tuple[int, int]:
+    """The roles of one shift that must go to members who pay for them, and the least they pay.
+
+    ``paid`` is each candidate's cost of holding the shift. The candidates at no cost can take
+    at most a matching's worth of roles; every other role goes to a distinct paying member, so
+    the shift costs at least the sum of that many smallest costs.
+
+    >>> least_paid({"primary": ["ann", "bob"], "secondary": ["ann"]}, {"ann": 0, "bob": 60})
+    (1, 60)
+    >>> least_paid({"primary": ["ann", "bob", "cy"], "secondary": ["ann"]},
+    ...            {"ann": 30, "bob": 60, "cy": 0})
+    (1, 30)
+    """
+    free = {role: [who for who in whom if paid[who] == 0] for role, whom in candidates.items()}
+    missing = len(candidates) - matching_size(free)
+    if missing <= 0:
+        return 0, 0
+    return missing, sum(sorted(cost for cost in paid.values() if cost > 0)[:missing])
+
+
 def roles_fillable(eligible: Mapping[str, Iterable[Hashable]]) -> bool:
     """True when every role can be given to a different eligible member (a bipartite matching).
 
@@ -79,6 +102,7 @@ def roles_fillable(eligible: Mapping[str, Iterable[Hashable]]) -> bool:
 __all__ = [
     "covering_members",
     "eligible_members",
+    "least_paid",
     "matching_size",
     "roles_fillable",
     "window_covers",

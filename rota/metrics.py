@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -134,14 +135,22 @@ _WEEKEND = frozenset({5, 6})
 
 
 def weekend_of(member: Member, start: datetime, end: datetime, kind: RotationKind) -> date | None:
-    """The Saturday naming the weekend of which ``[start, end)`` is a weekend shift of ``member``.
+    """The Saturday naming the weekend of which ``[start, end)`` is a weekend shift of ``member``
+    (:func:`zone_weekend_of` in the member's zone)."""
+    return zone_weekend_of(member.timezone, start, end, kind)
 
-    Daily and follow-the-sun: the shift starts on the member's local Saturday or Sunday. Weekly:
-    the weekend the shift overlaps longest (the earlier on a tie); None when it overlaps none.
+
+def zone_weekend_of(
+    zone: ZoneInfo, start: datetime, end: datetime, kind: RotationKind
+) -> date | None:
+    """The Saturday naming the weekend of which ``[start, end)`` is a weekend shift in ``zone``:
+    the one definition the solver (:mod:`rota.solver.facts`) and the metrics share.
+
+    Daily and follow-the-sun: the shift starts on the local Saturday or Sunday. Weekly: the
+    weekend the shift overlaps longest (the earlier on a tie); None when it overlaps none.
     """
-    zone = member.timezone
+    day = local_date(start, zone)
     if kind is not RotationKind.WEEKLY:
-        day = local_date(start, zone)
         if day.weekday() == 5:
             return day
         if day.weekday() == 6:
@@ -149,14 +158,16 @@ def weekend_of(member: Member, start: datetime, end: datetime, kind: RotationKin
         return None
     best: date | None = None
     best_seconds = 0
-    for day in _local_days(start - timedelta(days=1), end, member):
-        if day.weekday() != 5:
-            continue
-        weekend_start = local_day_bounds(day, zone).start
-        weekend_end = local_day_bounds(day + timedelta(days=1), zone).end
-        seconds = (min(end, weekend_end) - max(start, weekend_start)).total_seconds()
-        if seconds > best_seconds:
-            best, best_seconds = day, int(seconds)
+    last = local_date(end, zone)
+    day -= timedelta(days=1)  # a shift starting on a Sunday overlaps the Saturday's weekend
+    while day <= last:
+        if day.weekday() == 5:
+            weekend_start = local_day_bounds(day, zone).start
+            weekend_end = local_day_bounds(day + timedelta(days=1), zone).end
+            seconds = (min(end, weekend_end) - max(start, weekend_start)).total_seconds()
+            if seconds > best_seconds:
+                best, best_seconds = day, int(seconds)
+        day += timedelta(days=1)
     return best
 
 
@@ -400,4 +411,5 @@ __all__ = [
     "on_call_blocks",
     "spreads",
     "weekend_of",
+    "zone_weekend_of",
 ]

@@ -114,6 +114,33 @@ def solve_summary(team: Team, schedule: Schedule, meta: dict[str, Any], zone: Zo
     return text
 
 
+def load_totals(loads: dict[str, MemberLoad]) -> dict[str, float]:
+    """The team's off-hours and night hours, summed over its members."""
+    return {
+        "off_hours": sum(load.off_hours for load in loads.values()),
+        "night_hours": sum(load.night_hours for load in loads.values()),
+    }
+
+
+def floors_line(totals: dict[str, float], floors: dict[str, float]) -> str:
+    """``off-hours 452 h, at least 380 h unavoidable; night 88.5 h, at least 40 h unavoidable``.
+
+    >>> floors_line({"off_hours": 452, "night_hours": 88.5}, {"off_hours": 380, "night_hours": 0})
+    'off-hours 452 h, at least 380 h unavoidable; night 88.5 h, none unavoidable'
+    """
+    parts = []
+    for key, words in (("off_hours", "off-hours"), ("night_hours", "night")):
+        floor = floors[key]
+        least = f"at least {_hours(floor)} unavoidable" if floor > 0 else "none unavoidable"
+        parts.append(f"{words} {_hours(totals[key])}, {least}")
+    return "; ".join(parts)
+
+
+def _hours(value: float) -> str:
+    """``1,729.5 h``, ``452 h`` (to the tenth, no trailing zero)."""
+    return f"{value:,.1f}".removesuffix(".0") + " h"
+
+
 def loads_json(loads: dict[str, MemberLoad]) -> list[dict[str, Any]]:
     return [asdict(load) for load in loads.values()]
 

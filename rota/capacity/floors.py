@@ -7,7 +7,8 @@ distinct members who pay for it, and pays at least the sum of the smallest such 
 over the shifts this is a floor on the total that every rota reaches: the same words as
 ``rota solve`` and ``rota report`` (hours outside the member's working window, hours inside
 their night, :mod:`rota.metrics`), and a looser floor than the one ``rota solve`` proves,
-since each shift is counted on its own.
+since each shift is counted on its own. The per-shift count is
+:func:`rota.coverage.least_paid`, which the solver's floors (:mod:`rota.solver.floors`) share.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from rota.capacity.counting import Counting
 from rota.capacity.findings import Finding, Level, Where, dates_text, hours, plural
-from rota.coverage import matching_size
+from rota.coverage import least_paid
 from rota.solver.facts import MemberShiftFacts
 
 
@@ -31,17 +32,12 @@ class Floor:
 
 
 def cost_floor(c: Counting, cost: Callable[[MemberShiftFacts], int]) -> Floor:
-    roles = len(c.roles)
     per_slot: dict[int, tuple[int, int]] = {}
     for k, candidates in enumerate(c.candidates):
         paid = {i: cost(c.timeline.facts[i][k]) for i in c.able[k]}
-        free = {r: [i for i in who if paid[i] == 0] for r, who in candidates.items()}
-        missing = roles - matching_size(free)
-        if missing <= 0:
-            continue
-        costs = sorted(v for v in paid.values() if v > 0)[:missing]
-        if costs:
-            per_slot[k] = (missing, sum(costs))
+        roles, minutes = least_paid(candidates, paid)
+        if minutes:
+            per_slot[k] = (roles, minutes)
     return Floor(sum(m for _, m in per_slot.values()), per_slot)
 
 

@@ -21,6 +21,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from rota.localtime import local_date, local_day_bounds, window_intervals
+from rota.metrics import zone_weekend_of
 from rota.model import (
     Grid,
     Interval,
@@ -248,16 +249,11 @@ def _zone_facts(
     weekly: bool,
 ) -> tuple[MemberShiftFacts, ...]:
     """:func:`member_facts` of an always available member with these windows."""
+    kind = RotationKind.WEEKLY if weekly else RotationKind.DAILY
     result = []
     for slot in slots:
         start_date = local_date(slot.start_at, zone)
-        weekend: date | None = None
-        if weekly:
-            weekend = weekly_weekend(slot, zone)
-        elif start_date.weekday() == SATURDAY:
-            weekend = start_date
-        elif start_date.weekday() == SUNDAY:
-            weekend = start_date - timedelta(days=1)
+        weekend = zone_weekend_of(zone, slot.start_at, slot.end_at, kind)
         result.append(
             MemberShiftFacts(
                 unavailable=None,
@@ -271,24 +267,6 @@ def _zone_facts(
             )
         )
     return tuple(result)
-
-
-def weekly_weekend(slot: Slot, zone: ZoneInfo) -> date | None:
-    """The weekend a weekly shift contains: the local Sat-Sun it overlaps most (ties: earlier)."""
-    best: date | None = None
-    best_overlap = 0.0
-    day = local_date(slot.start_at, zone)
-    last = local_date(slot.end_at, zone)
-    while day <= last:
-        if day.weekday() == SATURDAY:
-            sat = local_day_bounds(day, zone)
-            sun = local_day_bounds(day + timedelta(days=1), zone)
-            lo, hi = max(sat.start, slot.start_at), min(sun.end, slot.end_at)
-            overlap = (hi - lo).total_seconds()
-            if overlap > best_overlap:
-                best, best_overlap = day, overlap
-        day += timedelta(days=1)
-    return best
 
 
 @cache

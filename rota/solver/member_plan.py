@@ -32,7 +32,7 @@ bound in 1 of 18 runs. The benchmark (seeds 0-5): proven optimal after 11.8-17.0
 9.0-15.1 s once step 1 also kept weekends even. On 12 members x 8 weeks (least excess 12
 units, 291 units of off-hours) the counts held left no valid rota: the rest rules decide
 there. On 100 members x 26 weeks the members' literals make the plan too slow (step 1 found
-nothing in 20 s); see docs/benchmarks.md for what the kinds' counts alone did there.
+nothing in 20 s): the kinds split (:mod:`rota.solver.split`) serves there.
 """
 
 from __future__ import annotations
@@ -47,16 +47,13 @@ from rota.solver.constraints import weekend_partner
 from rota.solver.model import RotaModel
 from rota.solver.objective import hours_bands, load_unit
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
+from rota.solver.strategy import DEFAULT
 
 BOUND_WORKER = "max_lp"
 """The plan's full-model worker: a level-2 LP search proves step 2 on 30 members in about 3 s,
 where the default worker left the bound 7 units short after 10 s (measured 2026-11-28)."""
 
 _solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
-
-EXCESS_SHARE = 0.3
-"""Share of the plan's time that step 1 may use, for each of its two tries (see
-:func:`member_plan`; each stops earlier with an answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +84,7 @@ def member_plan(
     seed: int,
     *,
     weights: tuple[int, int],
+    excess_share: float = DEFAULT.excess_share,
 ) -> MemberPlan | None:
     """The plan of ``m`` (see the module docstring), or None when the team is one kind or no
     answer is found within ``time_limit_s``.
@@ -107,14 +105,14 @@ def member_plan(
     step1 = kinds.cp.clone()
     step1.add(hours <= least_excess)
     step1.add(weekends <= 0)
-    solver = _solver(time_limit_s * EXCESS_SHARE, workers, seed)
+    solver = _solver(time_limit_s * excess_share, workers, seed)
     status = solver.solve(step1)
     left = time_limit_s - solver.wall_time
     least, uneven, proven = least_excess, 0, status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if not proven:
         step1 = kinds.cp.clone()
         step1.minimize(hours_weight * hours + weekend_weight * weekends)
-        solver = _solver(left * EXCESS_SHARE, workers, seed)
+        solver = _solver(left * excess_share, workers, seed)
         status = solver.solve(step1)
         left -= solver.wall_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

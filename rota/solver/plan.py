@@ -44,7 +44,7 @@ weekend spread 1 in the benchmark run (seed 0), as before. Each window's plan to
 per run. Withholding the assignments (keeping fair shares and pace) instead of leaving them
 without a variable (which shrank the shares of members the plan restricted most): 197-319 h
 over six runs (seeds 0 and 1), 0 of 72 windows falling back; hours spread 6-18 h against
-6-12 h in four runs before. See docs/benchmarks.md.
+6-12 h in four runs before. See docs/solver.md.
 """
 
 from __future__ import annotations

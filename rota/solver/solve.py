@@ -1,61 +1,18 @@
 """Run CP-SAT on a team's grid and map the answer back to a :class:`~rota.model.Schedule`.
 
-Phases share the time limit, so a valid rota comes fast even on large teams:
+:func:`solve` is a short sequence of steps sharing the time limit (``docs/solver.md`` says
+why each exists; every threshold and share is a field of
+:class:`~rota.solver.strategy.Strategy`):
 
-1. *feasibility*: the hard rules alone, no objective (CP-SAT finds a valid rota in a fraction of
-   the time it needs with an objective). Every penalty variable of the objective already exists
-   in the model, so this solution is a *complete* hint for what follows (a solve that goes on
-   to rolling windows first searches without CP-SAT's presolve, see :data:`UNPRESOLVED_SHARE`);
-2. *the kinds split* (fresh solves of models large enough for rolling windows, whose team
-   avoids off-hours, :mod:`rota.solver.split`): the off-hours plan's counts of each kind of
-   member on every shift, then each kind solved on its own under them, fixed into the whole
-   model (which checks every rule and gives the roles). When it finds a rota, the stages
-   search the whole model at once from it (step 3), and stop at once when it is at their
-   floors. Measured 2026-11-28 on 100 members x 26 weeks (2 workers, 120 s, seeds 0-9):
-   proven optimal in all ten (``fair`` 36, ``humane`` 74, the floors of
-   :mod:`rota.solver.bounds`) after 30.6-67.3 s, hours spread 0-6 h, weekend spread 1,
-   37 h of off-hours, where the rolling windows had ended with a 100 % gap and 104-129 h.
-   When the split finds no rota, the rolling windows follow in the time left;
-3. *rolling windows* (fresh solves of large models only, :mod:`rota.solver.windows`): the
-   horizon solved a few weeks at a time, each window counting the earlier ones as history,
-   then fixed into the whole-horizon model (which checks every rule once more). On 100
-   members x 26 weeks this start left the hours spread at 12 h after 120 s, where the
-   single-model search left 60-108 h. A window of a team that avoids off-hours is
-   first solved without the off-hours assignments its plan has no place for
-   (:mod:`rota.solver.plan`), and again with everyone when that leaves no valid rota. A
-   window that still finds none ends the windows: the weeks solved so far are kept and the
-   rest of the horizon is filled in on the whole model (before, one failed window threw
-   every window away and the stages started again from the first valid rota);
-4. one phase per lexicographic :class:`~rota.solver.objective.Stage` (``fair``, then
-   ``humane``): the stage's objective, hinted with the previous complete solution, until it is
-   proven optimal, its relative gap reaches :data:`RELATIVE_GAP_LIMIT` or its share of the time
-   is up; then the stage is locked at the best value found (``objective <= best``) so later
-   stages cannot undo it. Each stage also gets its proven floor from the relaxation over kinds
-   of member (:mod:`rota.solver.bounds`) as the objective's least value, so it stops there.
-   After rolling windows the ``fair`` stage may not raise ``humane`` above what the windows
-   reached (``humane <= its value``): searched alone, it traded off-hours for fairness that the
-   windows had already weighed shift by shift, and the few seconds left to ``humane`` won
-   nothing back. Measured 2026-11-27 on 100 members x 26 weeks (120 s, 2 workers, seeds 0-5):
-   off-hours total 104-128 h (what the windows left), hours spread 0-12 h (6 h or less in 4
-   runs); without the cap 198-343 h over six runs (the windows had left 122-138 h), hours
-   spread 6-24 h (6 h in 2). With the hours range added to that stage (see
-   :func:`~rota.solver.objective.build_objective`): 106-143 h, hours spread 6 h in all six.
-   Its search is then restricted, so its CP-SAT bound is not used (its floor still is).
-   Large models solved whole (above :data:`LP_PROOF_MAX_ASSIGNMENTS`
-   assignment variables, no rolling windows) search all stages at once instead, as one sum
-   with :func:`~rota.solver.objective.lexicographic_weights` (one point of an earlier stage
-   outweighs everything later ones can add), so the LP worker that proves the ``humane``
-   bound starts with the search instead of after the ``fair`` stage. Measured 2026-11-27 on
-   30 members x 12 weeks (2 workers, 30 s, seeds 0-5 twice each, one after the other):
-   gap <= 1 % in 4 of 12 runs, median 2.5 %, against 3 of 12, median 9.1 % one stage at a
-   time; the stages' values and bounds are read back from the sum
-   (:func:`~rota.solver.objective.split_bound`). Such a model is first searched with each
-   kind's count on every shift held as the member plan has them
-   (:mod:`rota.solver.member_plan`, which also gives the stages tighter floors); the stages
-   then start from that rota, or are not searched at all when it is at their floors
-   (proven optimal). Measured 2026-11-28 on 30 members x 12 weeks (2 workers, 30 s, seeds
-   0-5): proven optimal in all six after 9.0-15.1 s (off-hours 253 units, hours spread
-   0-2 h), where the stages alone ended 1 % or less above their bound in 1 of 18 runs.
+1. the first valid rota, from the hard rules alone (every penalty variable of the objective
+   already exists, so it is a *complete* hint for what follows);
+2. the proven floors of off-hours and night hours (:mod:`rota.solver.floors`);
+3. a better start on large models: the member plan's rota (:mod:`rota.solver.member_plan`),
+   or on very large ones the kinds split (:mod:`rota.solver.split`) and else rolling windows
+   (:mod:`rota.solver.windows`), fixed into the whole model, which checks every rule;
+4. the lexicographic stages (:func:`_search_stages`), one at a time or, on large models, as
+   one weighted sum; each stops at a proven optimum, at its floor from the relaxation over
+   kinds (:mod:`rota.solver.bounds`) or when its share of the time is up, and is then locked.
 
 A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
 before the freeze, leaves overriding members busy, hints the feasibility phase with the
@@ -81,6 +38,8 @@ from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
 from rota.solver.bounds import Floors, integral_bound
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.explain import explain_infeasible, precheck
+from rota.solver.floors import Unavoidable
+from rota.solver.floors import unavoidable as proven_floors
 from rota.solver.member_plan import hold_counts, member_plan
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
@@ -102,6 +61,8 @@ from rota.solver.stability import (
     plan_freeze,
     stable_feasibility,
 )
+from rota.solver.strategy import DEFAULT as DEFAULT_STRATEGY
+from rota.solver.strategy import Route, Strategy
 from rota.solver.windows import (
     Window,
     add_weekend_pace,
@@ -113,99 +74,8 @@ from rota.solver.windows import (
 )
 from rota.team import Team
 
-RELATIVE_GAP_LIMIT = 0.001
-"""A stage stops at a proven 0.1 % gap."""
-
-FEASIBILITY_SHARE = 0.5
-"""At most this share of the time limit goes to the feasibility phase (it usually needs less)."""
-
-UNPRESOLVED_SHARE = 0.5
-"""Share of the feasibility phase's time that a solve going on to rolling windows first
-searches without presolve (see :func:`_first_rota`).
-
-Such a solve needs its first valid rota only to show and to fall back on: the windows build
-the start of the stages. Measured 2026-11-27 on the 100-member benchmark team (218,000
-variables, 2 workers, on a machine about half as fast as the one the other figures here come
-from): the presolve took 7.8 s and the first rota came 10.1 s into the solve; without presolve
-the search began after 1.7 s and found it at 4.2 s. A solve without windows starts its stages
-from that rota, so it keeps the presolve: on 30 members (first rota 0.4 s sooner) the stages
-searched from the unpresolved rota left ``fair`` above 0 in 3 of 3 runs (seeds 0-2; 2-5 of 6
-with the presolve, this machine). The search without presolve is capped so that a model it
-can neither solve nor prove impossible still gets the presolved search (and its proof of
-infeasibility, which the explanation needs) in the time left.
-"""
-
-MEMBER_PLAN_SHARE = 0.45
-"""Share of the time left after the first valid rota that the member plan may use (it stops
-earlier once proven). On 30 members x 12 weeks it took 3-5 s alone and 7.6-8.4 s with two
-solves sharing the two cores (of 8.5 s at a share of 0.3, measured 2026-11-28), so the share
-leaves room for a machine about three times slower than this one; the search that follows
-needed 4-6 s."""
-
-MEMBER_SEARCH_SHARE = 0.6
-"""Share of the time left after the member plan that the search with its counts held may use
-(it stops earlier at the plan's floors; 4-6 s there). The stages search the whole model, from
-its rota, in the rest."""
-
-PLAN_SHARE = 0.2
-"""Share of a planned window's first-rota time the off-hours plan may use (it needs far
-less: at most 0.23 s on a 100-member window, measured 2026-11-27)."""
-
-SPLIT_SHARE = 0.6
-"""Share of the time left after the first valid rota that the kinds split may use before
-rolling windows take over (:mod:`rota.solver.split`; 100 members x 26 weeks: about 40 s of
-the 114 s left, measured 2026-11-28)."""
-
-SPLIT_PLAN_SHARE = 0.4
-"""Share of the split's time its plan may use (6.5-12.2 s of the 68 s on 100 members; with
-two solves sharing the two cores, 12.1 s, and in one run not done in the 20 s a share of 0.3
-gave)."""
-
-WINDOWS_SHARE = 0.75
-"""Share of the time left after the first valid rota that rolling windows may use."""
-
-STAGE_SHARE = {"fair": 0.7, "humane": 1.0}
-"""Share of the time left that a stage may use (it stops earlier at a proven optimum)."""
-
-STAGE_SHARE_AFTER_WINDOWS = {"fair": 0.95, "humane": 1.0}
-""":data:`STAGE_SHARE` for the whole-horizon stages that follow rolling windows.
-
-The windows have already minimised off-hours a few weeks at a time, and the last seconds left
-to the whole-horizon ``humane`` stage found nothing (100 members x 26 weeks, about 7 s: not
-one improving solution). Measured 2026-11-27 on that team (2 workers, 120 s, seeds 0-3): the
-``fair`` stage ended at 1,080-5,760 weighted minutes with 0.95, 6,840 and 7,200 with 0.7
-(seeds 1, 0); hours spread 0, 12, 6 and 6 h against 6-12 h in five runs with 0.7; the
-objective unchanged within the run-to-run noise.
-"""
-
 OBJECTIVE_MAX = 2**62
 """Upper end of an objective's domain (every stage sum stays far below it)."""
-
-FLOORS_SHARE = 0.8
-"""Share of the time left that one stage floor (:mod:`rota.solver.bounds`) may use (it stops
-earlier once proven). After rolling windows the ``humane`` stage has 0.5-3 s left, which its
-search did not use (see :data:`STAGE_SHARE_AFTER_WINDOWS`) and its floor needs (about 0.6 s on
-100 members x 26 weeks; with half the time left it was not proven in the runs logged)."""
-
-FLOORS_MAX_S = 3.0
-"""At most this many seconds for one floor (100 members x 26 weeks: 0.7 s for the first,
-building the shared relaxation included, 0.6 s for the next)."""
-
-LP_PROOF_MAX_ASSIGNMENTS = 10_000
-"""Above this many assignment variables the stages are searched together (when the model is
-solved whole; see the module docstring), a stage before the last searches with LNS workers
-only (rolling windows and the whole horizon after them) and the ``humane`` stage's bound
-worker is ``lb_tree_search`` (see :func:`_bound_worker`).
-
-Measured 2026-11-27 on 30 members x 12 weeks (19,000 assignments, 2 workers, times since the
-solve began): with LNS only the ``fair`` stage reached its optimum 0 in 15 of 20 runs (seeds
-0-7), after 7.4-17.6 s, and stalled in the others with one member one step outside the hours
-band; the default worker mix (one full-model LP worker, whose bound stays 0 there, beside one
-LNS thread) reached it in 4 of 6 runs, after 11.5-13.7 s. Handing a stalled LNS rota to the
-default mix rescued it twice, but as a fixed split of the stage's time it left the stage above
-0 in 2 of 4 benchmark seeds and was dropped. Small models keep the default mix: their LP
-proves a non-zero optimum at once (the weekly example: 0.05 s, LNS only 4.9 s).
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +98,8 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     on_progress: Callable[[Progress], None] | None = None
+    strategy: Strategy = DEFAULT_STRATEGY
+    """The search's parameters (:mod:`rota.solver.strategy`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +124,9 @@ class SolveResult:
     """Rolling windows the fair start was solved in (1: the whole horizon at once). Fewer than
     planned when a window found no rota: the weeks after the last one solved were then filled
     in on the whole horizon."""
+    unavoidable: Unavoidable | None = None
+    """Proven floors of the off-hours and night hours of every valid rota
+    (:mod:`rota.solver.floors`); None for a rolling window."""
 
 
 def solve(
@@ -279,6 +154,7 @@ def solve(
             time limit.
     """
     started = time.monotonic()
+    strategy = options.strategy
     if baseline is not None:  # its model leaves out assignments the pre-check counts on
         precheck(team, grid, history)
     freeze = plan_freeze(team, grid, baseline) if baseline is not None else None
@@ -304,7 +180,11 @@ def solve(
         weeks = (grid.end - grid.start) / timedelta(days=7)
         paced = paced_weekends(m, weekend_pace, weeks)
 
-    windows = plan_windows(team, grid, len(m.x)) if baseline is None and lookback is None else []
+    windows = (
+        plan_windows(team, grid, len(m.x), strategy)
+        if baseline is None and lookback is None
+        else []
+    )
 
     def setup(m: RotaModel) -> tuple[cp_model.CpModel, Objective]:
         """The hard rules alone (the feasibility phase is fastest without helpers), and the
@@ -319,10 +199,10 @@ def solve(
             stable_feasibility(m, freeze, hard)
         changes = add_change_count(m, freeze) if freeze is not None else None
         # The hours range where the bands may not all hold (see build_objective)
-        even_hours = len(m.x) <= LP_PROOF_MAX_ASSIGNMENTS or len(windows) > 1
+        even_hours = len(m.x) <= strategy.lp_proof_max_assignments or len(windows) > 1
         return hard, build_objective(m, changes, even_hours=even_hours)
 
-    feasibility_s = options.time_limit_s * FEASIBILITY_SHARE
+    feasibility_s = options.time_limit_s * options.strategy.feasibility_share
     planned = None
     avoid = team.config.rotation.off_hours is OffHoursPolicy.AVOID
     if lookback is not None and freeze is None and avoid:  # a rolling window
@@ -336,7 +216,6 @@ def solve(
         solver, status = _first_rota(
             hard, options, max(0.1, min(feasibility_s, remaining())), unpresolved=len(windows) > 1
         )
-    large = len(m.x) - m.withheld > LP_PROOF_MAX_ASSIGNMENTS  # of the model solved
     first_solution_s = time.monotonic() - started
     if weekend_pace is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRotaError(f"no rota of this window keeps the weekend pace {weekend_pace}")
@@ -351,6 +230,15 @@ def solve(
         )
     solution = objective.complete(list(solver.response_proto.solution))
     reporter = _Reporter(options.on_progress, started)
+    unavoidable = None  # the whole horizon's floors (a rolling window needs none)
+    if lookback is None:
+        reporter.phase("floors")
+        floor_s = min(
+            strategy.floor_max_s, options.time_limit_s * strategy.floor_share, remaining() / 4
+        )
+        unavoidable = proven_floors(
+            hard, m, time_limit_s=floor_s, workers=options.workers, seed=options.seed
+        )
     used_windows = 0  # windows whose rota the stages start from
     # Hours weighed, then off-hours avoided: what the member plan and the kinds split plan for
     fair_and_humane = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
@@ -362,9 +250,11 @@ def solve(
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]
             reporter.report(first.value(solution) * first.minutes, 0.0)
-        if fair_and_humane:
+        if fair_and_humane and strategy.kinds_split:
             reporter.phase("kinds")
-            split = _split(hard, m, objective, options, remaining() * SPLIT_SHARE, remaining)
+            split = _split(
+                hard, m, objective, options, remaining() * strategy.split_share, remaining
+            )
         if split is not None:
             split = objective.complete(split)
             if _lexicographic(objective.stages, split) <= _lexicographic(
@@ -373,16 +263,14 @@ def solve(
                 solution = split
             windows = []  # the stages search the whole model at once, from the better rota
     if len(windows) > 1:
-        budget = remaining() * WINDOWS_SHARE
+        budget = remaining() * strategy.windows_share
         start, solved = _solve_windows(team, grid, history, windows, options, budget, reporter)
         fixed = _fixed(hard, m, start, options, remaining()) if solved else None
         if fixed is not None:
             solution = objective.complete(fixed)
             used_windows = solved
-    done = 0.0  # weighted minutes of the locked stages
-    bound_done = 0.0
-    all_optimal = True
-    worst_gap = 0.0
+    # of the model solved, after the kinds split (which leaves the stages the whole model)
+    route = strategy.route(len(m.x) - m.withheld, windowed=len(windows) > 1, whole=lookback is None)
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
@@ -391,7 +279,7 @@ def solve(
     def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
         """The stage's proven floor; ``humane``'s once the ``fair`` value is locked (computed
         only if ``compute``, else from floors already known)."""
-        budget = min(FLOORS_MAX_S, remaining() * FLOORS_SHARE)
+        budget = min(strategy.stage_floor_max_s, remaining() * strategy.stage_floor_share)
         if stage.name == "fair":
             return floors.fair(budget)
         if stage.name == "humane" and fair_value is not None:
@@ -400,10 +288,8 @@ def solve(
             )
         return 0
 
-    fair_value: int | None = None  # the locked ``fair`` stage's value
     named = {stage.name: stage for stage in stages}
-    together = large and len(windows) <= 1 and lookback is None
-    if together and freeze is None and fair_and_humane and split is None:
+    if route.together and freeze is None and fair_and_humane and split is None:
         planned_start = _member_planned(m, objective, floors, options, remaining(), reporter)
         if planned_start is not None and _lexicographic(stages, planned_start) <= _lexicographic(
             stages, solution
@@ -414,15 +300,87 @@ def solve(
     # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
     # what the windows reached (see the module docstring)
     capped = named.get("humane") if used_windows and "fair" in named else None
-    stage_share = STAGE_SHARE_AFTER_WINDOWS if used_windows else STAGE_SHARE
-    steps = [tuple(stages)] if together and stages else [(stage,) for stage in stages]
+    fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
+    steps = [tuple(stages)] if route.together and stages else [(stage,) for stage in stages]
+    searched = _search_stages(
+        m,
+        objective,
+        steps,
+        solution,
+        floor_of,
+        capped,
+        fair_share,
+        route,
+        options,
+        remaining,
+        reporter,
+    )
+    solution = searched.solution
+    m.cp.clear_hints()  # type: ignore[no-untyped-call]
+    schedule = _schedule(m, grid, lambda var: solution[var.index])
+    changed = None
+    if baseline is not None:
+        changed = changed_assignments(baseline.previous, schedule, after=baseline.frozen_until)
+    optimal = searched.all_optimal
+    return SolveResult(
+        schedule=schedule,
+        status="optimal" if optimal else "feasible",
+        objective=searched.done,
+        bound=searched.done if optimal else min(searched.bound_done, searched.done),
+        gap=0.0 if optimal else searched.worst_gap,
+        wall_s=time.monotonic() - started,
+        first_solution_s=first_solution_s,
+        num_variables=len(m.cp.proto.variables),
+        num_constraints=len(m.cp.proto.constraints),
+        changed=changed,
+        frozen_shifts=freeze.frozen_shifts if freeze is not None else 0,
+        warnings=freeze.warnings if freeze is not None else (),
+        windows=max(1, used_windows),
+        unavoidable=unavoidable,
+    )
+
+
+@dataclass(slots=True)
+class _Searched:
+    """Where the stage search ended: the rota, the stages' weighted minutes and bound, and
+    whether each stage was proven optimal (else the largest stage gap)."""
+
+    solution: list[int]
+    done: float = 0.0
+    bound_done: float = 0.0
+    all_optimal: bool = True
+    worst_gap: float = 0.0
+
+
+def _search_stages(
+    m: RotaModel,
+    objective: Objective,
+    steps: Sequence[tuple[Stage, ...]],
+    solution: list[int],
+    floor_of: Callable[..., int],
+    capped: Stage | None,
+    fair_share: float,
+    route: Route,
+    options: SolveOptions,
+    remaining: Callable[[], float],
+    reporter: _Reporter,
+) -> _Searched:
+    """Each step's stages searched (as one weighted sum when a step holds several) from
+    ``solution``, then locked at the best value found so later steps cannot undo them.
+
+    ``floor_of``: each stage's proven floor (the search stops there); ``capped``: a stage the
+    earlier steps may not raise (after rolling windows); ``fair_share``: the share of the time
+    left for a ``fair`` step that more steps follow.
+    """
+    searched = _Searched(solution)
+    fair_value: int | None = None  # the locked ``fair`` stage's value
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
         weights = lexicographic_weights([stage.upper() for stage in step])
         names = [stage.name for stage in step]
         _hint(m.cp, solution)
         m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
-        share = 1.0 if last else stage_share.get(step[0].name, 1.0)
+        share = fair_share if not last and step[0].name == "fair" else 1.0
         values = [stage.value(solution) for stage in step]
         current = sum(w * v for w, v in zip(weights, values, strict=True))
         floor = _step_floor(step, weights, fair_value, floor_of)
@@ -433,8 +391,8 @@ def solve(
         if capped is not None and capped.name not in names:
             m.cp.add(capped.expr() <= capped.value(solution))
             restricted = True
-        reporter.step(step, weights, done, bound_done)
-        reporter.report(_minutes(step, values) + done, bound_done)
+        reporter.step(step, weights, searched.done, searched.bound_done)
+        reporter.report(_minutes(step, values) + searched.done, searched.bound_done)
         bounds = [0] * len(step)
         if floor > 0 and current == floor:  # at its proven floor already: nothing to search
             status, bounds = cp_model.OPTIMAL, list(values)
@@ -442,10 +400,10 @@ def solve(
             solver = _solver(
                 options,
                 max(0.1, remaining() * share),
-                bound_worker=_bound_worker(large)
+                bound_worker=_bound_worker(route.large)
                 if any(s.name == "humane" for s in step)
                 else None,
-                lns_only=large and not last,
+                lns_only=route.large and not last,
                 lexicographic=len(step) > 1,
             )
             status = solver.solve(m.cp, reporter)
@@ -464,36 +422,18 @@ def solve(
             bounds[j] = max(bounds[j], min(floor, values[j]))
         for stage, value, bound in zip(step, values, bounds, strict=True):
             optimal = (status == cp_model.OPTIMAL and not restricted) or value <= bound
-            all_optimal = all_optimal and optimal
-            worst_gap = max(worst_gap, 0.0 if optimal else relative_gap(value, bound))
-            done += value * stage.minutes
-            bound_done += (value if optimal else bound) * stage.minutes
+            searched.all_optimal = searched.all_optimal and optimal
+            if not optimal:
+                searched.worst_gap = max(searched.worst_gap, relative_gap(value, bound))
+            searched.done += value * stage.minutes
+            searched.bound_done += (value if optimal else bound) * stage.minutes
             stage.lock(m.cp, solution)  # lock the stage (each part) for the next ones
         # Penalty variables outside the objective are only bounded below, so the search may
         # leave them high; at their least value the next stage starts from the true cost of
         # this rota.
         solution = objective.complete(solution)
-    m.cp.clear_hints()  # type: ignore[no-untyped-call]
-    schedule = _schedule(m, grid, lambda var: solution[var.index])
-    changed = None
-    if baseline is not None:
-        changed = changed_assignments(baseline.previous, schedule, after=baseline.frozen_until)
-    result_status: Literal["optimal", "feasible"] = "optimal" if all_optimal else "feasible"
-    return SolveResult(
-        schedule=schedule,
-        status=result_status,
-        objective=done,
-        bound=done if all_optimal else min(bound_done, done),
-        gap=0.0 if all_optimal else worst_gap,
-        wall_s=time.monotonic() - started,
-        first_solution_s=first_solution_s,
-        num_variables=len(m.cp.proto.variables),
-        num_constraints=len(m.cp.proto.constraints),
-        changed=changed,
-        frozen_shifts=freeze.frozen_shifts if freeze is not None else 0,
-        warnings=freeze.warnings if freeze is not None else (),
-        windows=max(1, used_windows),
-    )
+    searched.solution = solution
+    return searched
 
 
 def _first_rota(
@@ -502,12 +442,13 @@ def _first_rota(
     """A first valid rota of ``hard`` (the hard rules alone) within ``time_limit_s``.
 
     ``unpresolved`` first searches without CP-SAT's presolve, for at most
-    :data:`UNPRESOLVED_SHARE` of the time, and only when that ends without an answer (neither a
+    :attr:`~rota.solver.strategy.Strategy.unpresolved_share` of the time, and only when that
+    ends without an answer (neither a
     rota nor a proof that none exists) with it, for the rest.
     """
     begun = time.monotonic()
     if unpresolved:
-        solver = _solver(options, max(0.1, time_limit_s * UNPRESOLVED_SHARE))
+        solver = _solver(options, max(0.1, time_limit_s * options.strategy.unpresolved_share))
         solver.parameters.cp_model_presolve = False
         status = solver.solve(hard)
         if status != cp_model.UNKNOWN:
@@ -554,9 +495,12 @@ def _member_planned(
     searched at once, weighted as the stages that follow search them.
     """
     begun = time.monotonic()
-    least_excess = floors.fair(min(FLOORS_MAX_S, time_limit_s * FLOORS_SHARE))
+    strategy = options.strategy
+    least_excess = floors.fair(
+        min(strategy.stage_floor_max_s, time_limit_s * strategy.stage_floor_share)
+    )
     least_excess //= objective.hours_weight
-    plan_s = time_limit_s * MEMBER_PLAN_SHARE - (time.monotonic() - begun)
+    plan_s = time_limit_s * strategy.member_plan_share - (time.monotonic() - begun)
     plan = member_plan(
         m,
         least_excess,
@@ -564,6 +508,7 @@ def _member_planned(
         options.workers,
         options.seed,
         weights=(objective.hours_weight, objective.weekend_weight),
+        excess_share=strategy.excess_share,
     )
     if plan is None:
         return None
@@ -579,7 +524,7 @@ def _member_planned(
         _set_objective_floor(held, weights[0] * fair_floor + weights[1] * humane_floor)
     reporter.step(stages, weights, 0.0, 0.0)
     left = time_limit_s - (time.monotonic() - begun)
-    solver = _solver(options, max(0.1, left * MEMBER_SEARCH_SHARE), lexicographic=True)
+    solver = _solver(options, max(0.1, left * strategy.member_search_share), lexicographic=True)
     status = solver.solve(held, reporter)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -605,7 +550,9 @@ def _planned(
     did, and a second try with the plan's weekends open to everyone rescued none of them.
     """
     begun = time.monotonic()
-    skip = off_hours_skip(m, time_limit_s * PLAN_SHARE, options.workers, options.seed, paced)
+    skip = off_hours_skip(
+        m, time_limit_s * options.strategy.plan_share, options.workers, options.seed, paced
+    )
     m.withhold(skip)
     if not m.withheld:
         return None
@@ -647,7 +594,10 @@ def _solve_windows(
             left = deadline - time.monotonic()
             per_window = left / (len(windows) - number + 1)
             window_options = SolveOptions(
-                time_limit_s=max(1.0, per_window), workers=options.workers, seed=options.seed
+                time_limit_s=max(1.0, per_window),
+                workers=options.workers,
+                seed=options.seed,
+                strategy=options.strategy,
             )
             try:
                 result = solve(
@@ -692,11 +642,19 @@ def _split(
     used all but the least second of the split's time, and the fix, not done in it, threw a
     valid rota away."""
     begun = time.monotonic()
-    plan = split_plan(m, objective, time_limit_s * SPLIT_PLAN_SHARE, options.workers, options.seed)
+    strategy = options.strategy
+    plan = split_plan(
+        m,
+        objective,
+        time_limit_s * strategy.split_plan_share,
+        options.workers,
+        options.seed,
+        strategy=strategy,
+    )
     if plan is None:
         return None
     left = time_limit_s - (time.monotonic() - begun)
-    works = split_rota(m, plan, objective, left, options.workers, options.seed)
+    works = split_rota(m, plan, objective, left, options.workers, options.seed, strategy=strategy)
     if works is None:
         return None
     variables = [(m.w[key].index, value) for key, value in works.items()]
@@ -793,7 +751,8 @@ def _solver(
 ) -> cp_model.CpSolver:
     """A solver with a light presolve; ``bound_worker`` names the full-model worker that
     proves the bound (see :func:`_bound_worker`), ``lns_only`` gives every worker to
-    large-neighbourhood search (see :data:`LP_PROOF_MAX_ASSIGNMENTS`), ``lexicographic``
+    large-neighbourhood search (see
+    :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments`), ``lexicographic``
     (stages searched at once, as one weighted sum) stops only at a proven optimum.
 
     Measured on the benchmark teams (2 workers): symmetry detection and probing made up most
@@ -810,7 +769,7 @@ def _solver(
     # Stages searched at once weigh the earlier ones far above the later ones, so a gap of
     # 0.1 % of the sum can hide all of the last stage's gap (100 members: ``humane`` 92 units
     # against a bound of 74 stopped as optimal); there the floors stop the search instead.
-    params.relative_gap_limit = 0.0 if lexicographic else RELATIVE_GAP_LIMIT
+    params.relative_gap_limit = 0.0 if lexicographic else options.strategy.relative_gap_limit
     params.symmetry_level = 0
     params.cp_model_probing_level = 0
     params.use_lns_only = lns_only
@@ -828,7 +787,7 @@ def _bound_worker(large: bool) -> str:
     ``max_lp`` (LP search) on small models: it proves the 12-member team's 300 h in seconds
     (3 of 3 seeds optimal in 11-15 s in all, measured 2026-11-27; ``lb_tree_search`` 1 of 3).
     ``lb_tree_search`` (a best-bound tree over the LP) on ``large`` models (above
-    :data:`LP_PROOF_MAX_ASSIGNMENTS` assignment variables):
+    :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments` assignment variables):
     on the 30-member team's ``humane`` stage (the same exported model, 2 workers) it raised
     the bound from the root LP's 242 to the optimum 253 after 14 and 19 s (seeds 0, 1), where
     ``max_lp`` stayed at 242 (seed 0 for 90 s, twice; seeds 1-3 for 25 s).

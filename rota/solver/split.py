@@ -14,7 +14,8 @@ objective is about members of one kind, except three ranges that groups spanning
   hours band had no room for), a second pass places each group's level where the first pass
   left its members (:func:`best_level`);
 * holiday time (members of one ``country`` and share): kinds that one group spans are solved
-  as one *part* (up to :data:`PART_MAX_MEMBERS` members), so the group keeps its exact range;
+  as one *part* (up to :attr:`~rota.solver.strategy.Strategy.part_max_members` members),
+  so the group keeps its exact range;
   a group spanning larger parts gets a band of one shift, placed where the first pass left
   its members, and a second pass keeps it. With bands only, Los Angeles and New York (both
   ``US``) were left 24 h apart in one run of five;
@@ -64,25 +65,13 @@ from rota.solver.objective import (
     weekend_load,
 )
 from rota.solver.plan import kind_model, relaxation_solver
+from rota.solver.strategy import DEFAULT, Strategy
 
 BOUND_WORKER = "max_lp"
 """A level-2 LP worker proves each kind's optimum (100 members: 1.5-3.5 s; without it the
 kind with the hardest counts was still 240 units above its optimum 192 after 20 s)."""
 
 _solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
-
-PART_MAX_MEMBERS = 40
-"""Kinds that one holiday group spans are solved as one part while it has at most this many
-members (100 members: Los Angeles and New York, 40 members, both ``US``).
-"""
-
-EVEN_SHARE = 0.75
-"""Share of the plan's time left that its first step (the least hours excess and weekend
-range) may use: it took 4.6-5.4 s on 100 members, then 1.2 s for the least off-hours; with
-two solves sharing the cores it did not finish in the half it had (10 s)."""
-
-FIRST_PASS_SHARE = 0.6
-"""Share of the split's time the first pass may use (each part its share by members)."""
 
 PASSES = 2
 """Each kind is solved at most twice: a second time when a group spanning kinds needs a band
@@ -103,7 +92,13 @@ class SplitPlan:
 
 
 def split_plan(
-    m: RotaModel, weights: Objective, time_limit_s: float, workers: int, seed: int
+    m: RotaModel,
+    weights: Objective,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    *,
+    strategy: Strategy = DEFAULT,
 ) -> SplitPlan | None:
     """The counts the kinds are solved under: the least hours excess with every group's
     weekends within one (when no plan has them so, the least of both, weighed as the ``fair``
@@ -126,7 +121,7 @@ def split_plan(
                 step.add(kinds.weekend_excess <= 0)
             step.minimize(fair)
             left = time_limit_s - (time.monotonic() - begun)
-            solver = _solver(left * EVEN_SHARE, workers, seed)
+            solver = _solver(left * strategy.even_share, workers, seed)
             status = solver.solve(step)
             if status != cp_model.INFEASIBLE:
                 break
@@ -155,6 +150,8 @@ def split_rota(
     time_limit_s: float,
     workers: int,
     seed: int,
+    *,
+    strategy: Strategy = DEFAULT,
 ) -> Works | None:
     """Who works each grid slot, every kind solved on its own under ``plan`` (see the module
     docstring); None when a kind has no such rota within its share of ``time_limit_s`` (in
@@ -167,13 +164,13 @@ def split_rota(
     team = _Team(share, hours_bands(m), unit, typical_shift_units(m, unit), weights)
     levels = _weekend_levels(plan, share) if weights.weekend_weight > 0 else {}
     holidays = _holiday_groups(m, plan, share) if weights.holiday_weight > 0 else []
-    parts = _parts(plan, holidays)
+    parts = _parts(plan, holidays, strategy.part_max_members)
     spanning = [group for group in holidays if not any(set(group) <= p.members for p in parts)]
     works: Works = {}
     holiday_bands: dict[int, int] = {}
     for done in range(PASSES):
         realised = _PartRota({}, {}, {})
-        ends = begun + time_limit_s * (FIRST_PASS_SHARE if done == 0 else 1.0)
+        ends = begun + time_limit_s * (strategy.first_pass_share if done == 0 else 1.0)
         for j, part in enumerate(parts):
             to_solve = sum(len(later.members) for later in parts[j:])
             budget = (ends - time.monotonic()) * len(part.members) / to_solve
@@ -236,9 +233,9 @@ class _Part:
         return frozenset(i for kind in self.kinds for i in kind)
 
 
-def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]]) -> list[_Part]:
+def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]], max_members: int) -> list[_Part]:
     """The plan's kinds, those that one holiday group spans joined while the joined part
-    has at most :data:`PART_MAX_MEMBERS` members (their group's range is then exact)."""
+    has at most ``max_members`` members (their group's range is then exact)."""
     part_of = list(range(len(plan.kinds)))  # each kind's part, by its first kind
     kind_of = {i: j for j, kind in enumerate(plan.kinds) for i in kind}
 
@@ -247,7 +244,7 @@ def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]]) -> list[_Part]:
 
     for group in holidays:
         spanned = sorted({part_of[kind_of[i]] for i in group})
-        if len(spanned) > 1 and sum(size(p) for p in spanned) <= PART_MAX_MEMBERS:
+        if len(spanned) > 1 and sum(size(p) for p in spanned) <= max_members:
             for j, part in enumerate(part_of):
                 if part in spanned:
                     part_of[j] = spanned[0]

@@ -38,13 +38,8 @@ from rota.metrics import member_loads
 from rota.model import Grid, Schedule, ScheduledShift, Shift
 from rota.solver.model import RotaModel
 from rota.solver.objective import shares, weekend_load
+from rota.solver.strategy import DEFAULT, Strategy
 from rota.team import Team
-
-WINDOW_MIN_ASSIGNMENTS = 60_000
-"""Assignment variables above which a fresh solve starts from rolling windows."""
-
-WINDOW_ASSIGNMENTS = 12_000
-"""About this many assignment variables per window (2 weeks of the 100-member benchmark team)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +50,16 @@ class Window:
     days_before: int
 
 
-def plan_windows(team: Team, grid: Grid, assignments: int) -> list[Window]:
+def plan_windows(
+    team: Team, grid: Grid, assignments: int, strategy: Strategy = DEFAULT
+) -> list[Window]:
     """Consecutive windows of whole weeks covering ``grid`` (one window: no split needed).
 
     ``assignments`` is the number of assignment variables of the whole-horizon model.
     """
     weeks = max(1, round((grid.end - grid.start) / timedelta(days=7)))
-    count = min(weeks, math.ceil(assignments / WINDOW_ASSIGNMENTS))
-    if assignments < WINDOW_MIN_ASSIGNMENTS or count < 2:
+    count = min(weeks, math.ceil(assignments / strategy.window_assignments))
+    if assignments < strategy.window_min_assignments or count < 2:
         return [Window(grid, 0)]
     aligned = team.config.limits.max_hours_per_week is not None
     starts = [shift.start for shift in grid.shifts]

@@ -25,6 +25,7 @@ from rota.solver.bounds import Floors
 from rota.solver.member_plan import MemberPlan, hold_counts, member_plan
 from rota.solver.model import RotaModel
 from rota.solver.objective import Stage, build_objective, lexicographic_weights, prepare
+from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
@@ -183,14 +184,12 @@ def test_stages_searched_at_once_count_humane_at_fairs_floor() -> None:
     assert step_floor(stages("humane"), [1], 4, floor_of) == 3
 
 
-@pytest.fixture
-def large(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Treat the tiny teams as large (stages searched at once, the member plan first)."""
-    monkeypatch.setattr(solve_module, "LP_PROOF_MAX_ASSIGNMENTS", 1)
+LARGE = SolveOptions(time_limit_s=20, strategy=Strategy(lp_proof_max_assignments=1))
+"""Treat the tiny teams as large (stages searched at once, the member plan first)."""
 
 
 def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
-    tmp_path: Path, large: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The plan's floors bound off-hours, not night hours: night hours are not weighed here.
     doc = two_zones(
@@ -214,7 +213,7 @@ def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
 
     monkeypatch.setattr(solve_module, "member_plan", recorded_plan)
     monkeypatch.setattr(solve_module, "_solver", counted_solver)
-    result = case.solve(options=SolveOptions(time_limit_s=20))
+    result = case.solve(options=LARGE)
     assert len(planned) == 1
     assert len(searches_after) == 1  # the search with the counts held, and no stage after it
     assert result.status == "optimal"
@@ -225,7 +224,7 @@ def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
 
 
 def test_counts_no_rota_can_keep_fall_back_to_the_stages(
-    tmp_path: Path, large: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A plan that gives c every shift: c cannot work around the clock, so no rota keeps it;
     # the stages then search the whole model and still reach the optimum.
@@ -242,7 +241,7 @@ def test_counts_no_rota_can_keep_fall_back_to_the_stages(
         return replace(plan, counts=tuple(counts), excess_proven=False, off_hours_bound=0)
 
     monkeypatch.setattr(solve_module, "member_plan", all_to_c)
-    result = case.solve(options=SolveOptions(time_limit_s=20))
+    result = case.solve(options=LARGE)
     assert case.violations(result.schedule) == []
     assert result.status == "optimal"
     loads = member_loads(case.team, result.schedule)
@@ -257,8 +256,8 @@ def test_stages_searched_at_once_stop_only_at_a_proven_optimum() -> None:
     weights = lexicographic_weights([100, 500])
     assert weights == [501, 1]
     found, bound = 501 * 36 + 92, 501 * 36 + 74
-    assert solve_module.relative_gap(found, bound) < solve_module.RELATIVE_GAP_LIMIT
+    assert solve_module.relative_gap(found, bound) < SolveOptions().strategy.relative_gap_limit
     together = solve_module._solver(SolveOptions(), 1.0, lexicographic=True)
     assert together.parameters.relative_gap_limit == 0.0
     alone = solve_module._solver(SolveOptions(), 1.0)
-    assert alone.parameters.relative_gap_limit == solve_module.RELATIVE_GAP_LIMIT
+    assert alone.parameters.relative_gap_limit == SolveOptions().strategy.relative_gap_limit

@@ -18,11 +18,11 @@ from ortools.sat.python import cp_model
 from rota.horizon import build_grid
 from rota.metrics import member_loads
 from rota.solver import SolveOptions
-from rota.solver import windows as windows_module
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.model import RotaModel
 from rota.solver.objective import shares
 from rota.solver.plan import Skip, kind_model, member_kinds, off_hours_skip
+from rota.solver.strategy import Strategy
 from rota.solver.windows import plan_windows, with_history
 from tests.solver.teams import Case, day_sun_team, people
 
@@ -117,17 +117,13 @@ everyone works the first weekend, and Mondays off after it would leave the secon
 without anyone (the solver then falls back to the whole horizon at once)."""
 
 
-@pytest.fixture
-def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny teams solved in rolling windows (the kinds split, which such a solve tries first,
-    is tested in test_split.py)."""
-    monkeypatch.setattr(solve_module, "_split", lambda *args: None)
-    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
-    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 60)
+SMALL_WINDOWS = Strategy(kinds_split=False, window_min_assignments=1, window_assignments=60)
+"""Tiny teams solved in rolling windows (the kinds split, which such a solve tries first,
+is tested in test_split.py)."""
 
 
 def test_windows_solved_on_the_plan_keep_off_hours_at_the_least_the_team_needs(
-    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two weeks: c holds 14 of Los Angeles's 28 shifts; the other 14 (84 h) go to Warsaw
     # outside their hours, and nothing else needs to.
@@ -139,7 +135,7 @@ def test_windows_solved_on_the_plan_keep_off_hours_at_the_least_the_team_needs(
         return plans[-1]
 
     monkeypatch.setattr(solve_module, "off_hours_skip", planned)
-    result = case.solve(options=SolveOptions(time_limit_s=20))
+    result = case.solve(options=SolveOptions(time_limit_s=20, strategy=SMALL_WINDOWS))
     assert result.windows == 2
     assert len(plans) == 2
     assert all(banned_shifts(skip, "c") for skip in plans)
@@ -150,7 +146,7 @@ def test_windows_solved_on_the_plan_keep_off_hours_at_the_least_the_team_needs(
 
 
 def test_a_plan_the_rules_cannot_keep_falls_back_to_the_whole_team(
-    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A plan that leaves every shift to a alone: no rota (a cannot work around the clock),
     # so each window is solved again with everyone.
@@ -166,7 +162,7 @@ def test_a_plan_the_rules_cannot_keep_falls_back_to_the_whole_team(
         return only_a
 
     monkeypatch.setattr(solve_module, "off_hours_skip", planned)
-    result = case.solve(options=SolveOptions(time_limit_s=20))
+    result = case.solve(options=SolveOptions(time_limit_s=20, strategy=SMALL_WINDOWS))
     assert result.windows == 2
     assert len(calls) >= 2  # each window tried the plan (with and without the weekend pace)
     assert case.violations(result.schedule) == []

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from rota.solver import Progress, SolveOptions, SolveResult
 from rota.solver.model import RotaModel
+from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
 
 VACATION = {"start": "2027-01-05", "end": "2027-01-06", "reason": "vacation"}
@@ -54,13 +55,9 @@ def test_follow_the_sun_solution_keeps_every_rule(tmp_path: Path) -> None:
     assert case.violations(result.schedule) == []
 
 
-def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(tmp_path: Path) -> None:
     # Large models search fair and humane as one weighted sum whose weights keep the order of
     # the stages; on a team small enough to prove both ways, the optimum must be the same.
-    solve_module = importlib.import_module("rota.solver.solve")  # the package re-exports solve()
-
     members = [
         *people("syd1", "syd2", "syd3", zone="Australia/Sydney"),
         *people("war1", "war2", "war3", zone="Europe/Warsaw"),
@@ -69,9 +66,11 @@ def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(
     case = Case(tmp_path, doc)
     options = SolveOptions(time_limit_s=20)
     staged = case.solve(options=options)
-    monkeypatch.setattr(solve_module, "LP_PROOF_MAX_ASSIGNMENTS", 1)
     seen: list[Progress] = []
-    together = case.solve(options=replace(options, on_progress=seen.append))
+    every_model_large = Strategy(lp_proof_max_assignments=1)
+    together = case.solve(
+        options=replace(options, on_progress=seen.append, strategy=every_model_large)
+    )
     assert staged.status == together.status == "optimal"
     assert together.objective == staged.objective > 0
     assert together.bound == together.objective
@@ -108,7 +107,7 @@ def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_on
     solver, status = solve_module._first_rota(cp, SolveOptions(), 10.0, unpresolved=True)
     assert status == cp_model.OPTIMAL
     assert sum(solver.value(v) for v in x) == 2
-    assert limits[0] == 10.0 * solve_module.UNPRESOLVED_SHARE
+    assert limits[0] == 10.0 * SolveOptions().strategy.unpresolved_share
     assert 9.0 < limits[1] < 9.81  # the rest of the 10 s, less the stalled 0.2 s
 
 

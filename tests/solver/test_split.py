@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 
 from rota.metrics import member_loads
 from rota.solver import Progress, SolveOptions
-from rota.solver import windows as windows_module
 from rota.solver.bounds import Floors
 from rota.solver.constraints import ALL_RULES, MEMBER_RULES, add_coverage
 from rota.solver.model import RotaModel
 from rota.solver.objective import build_objective, prepare
 from rota.solver.split import SplitPlan, Works, best_level, split_plan, split_rota
+from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_member_plan import lexicographic_optimum
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
@@ -84,23 +84,21 @@ def test_the_best_level_leaves_the_least_outside_its_band() -> None:
     assert best_level([0, 6, 12], 6) == 0  # [0, 6] and [6, 12] both leave 6 out: the lowest
 
 
-@pytest.fixture
-def large(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Treat the tiny teams as large enough for rolling windows (which the split comes
-    before)."""
-    monkeypatch.setattr(solve_module, "LP_PROOF_MAX_ASSIGNMENTS", 1)
-    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
-    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 60)
+LARGE = Strategy(lp_proof_max_assignments=1, window_min_assignments=1, window_assignments=60)
+"""Treat the tiny teams as large enough for rolling windows (which the split comes before)."""
 
 
 def test_a_split_rota_at_the_floors_is_proven_optimal_without_windows(
-    tmp_path: Path, large: None
+    tmp_path: Path,
 ) -> None:
     case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"], **TWO_WEEKS))
     phases: list[str] = []
-    options = SolveOptions(time_limit_s=20, on_progress=lambda p: phases.append(p.stage))
+    options = SolveOptions(
+        time_limit_s=20, on_progress=lambda p: phases.append(p.stage), strategy=LARGE
+    )
     result = case.solve(options=options)
     assert "kinds" in phases
+    assert "fair+humane" in phases  # after the split, the stages search the whole model at once
     assert not any(phase.startswith("window") for phase in phases)
     assert result.windows == 1
     assert result.status == "optimal"
@@ -120,14 +118,14 @@ def test_a_split_rota_at_the_floors_is_proven_optimal_without_windows(
 
 
 def test_a_kind_without_a_rota_under_the_counts_falls_back_to_windows(
-    tmp_path: Path, large: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A plan that gives c every shift: c cannot work around the clock, so c's kind has no
     # rota under it; the windows then solve the team, and every rule still holds.
     case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"], **TWO_WEEKS))
 
-    def all_to_c(m: RotaModel, *args: Any) -> SplitPlan:
-        plan = split_plan(m, *args)
+    def all_to_c(m: RotaModel, *args: Any, **kwargs: Any) -> SplitPlan:
+        plan = split_plan(m, *args, **kwargs)
         assert plan is not None
         c_kind = next(j for j, kind in enumerate(plan.kinds) if m.member_id(kind[0]) == "c")
         every = dict.fromkeys(m.timeline.grid_slots, 1)
@@ -138,7 +136,8 @@ def test_a_kind_without_a_rota_under_the_counts_falls_back_to_windows(
 
     monkeypatch.setattr(solve_module, "split_plan", all_to_c)
     phases: list[Progress] = []
-    result = case.solve(options=SolveOptions(time_limit_s=20, on_progress=phases.append))
+    options = SolveOptions(time_limit_s=20, on_progress=phases.append, strategy=LARGE)
+    result = case.solve(options=options)
     assert any(p.stage.startswith("window") for p in phases)
     assert result.windows == 2
     assert case.violations(result.schedule) == []
@@ -181,16 +180,13 @@ def test_a_split_rota_keeps_every_rule(
         assert humane >= floors.humane(fair, 5.0)
 
 
-def test_kinds_one_holiday_group_spans_are_solved_as_one_part(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_kinds_one_holiday_group_spans_are_solved_as_one_part() -> None:
     # Members 0-5 in three kinds of two; one holiday group holds 0 (first kind) and 2
     # (second): those two kinds become one part, so the group's range is counted exactly.
     plan = SplitPlan(kinds=((0, 1), (2, 3), (4, 5)), counts=({0: 1}, {1: 1}, {2: 1}), weekends={})
-    parts = split_module._parts(plan, [[0, 2], [4, 5]])
+    parts = split_module._parts(plan, [[0, 2], [4, 5]], max_members=40)
     assert [sorted(part.members) for part in parts] == [[0, 1, 2, 3], [4, 5]]
     assert parts[0].counts == ({0: 1}, {1: 1})
-    # A part may not grow beyond PART_MAX_MEMBERS: the group then gets a band instead.
-    monkeypatch.setattr(split_module, "PART_MAX_MEMBERS", 3)
-    parts = split_module._parts(plan, [[0, 2]])
+    # A part may not grow beyond max_members: the group then gets a band instead.
+    parts = split_module._parts(plan, [[0, 2]], max_members=3)
     assert [sorted(part.members) for part in parts] == [[0, 1], [2, 3], [4, 5]]

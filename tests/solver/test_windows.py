@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,8 @@ from rota.errors import InfeasibleRotaError
 from rota.metrics import member_loads
 from rota.model import Grid, Schedule
 from rota.solver import SolveOptions, SolveResult
-from rota.solver import windows as windows_module
 from rota.solver.model import RotaModel
+from rota.solver.strategy import Strategy
 from rota.solver.windows import plan_windows
 from rota.team import Team
 from tests.solver.teams import Case, daily_team, day_sun_team, people
@@ -28,13 +29,9 @@ from tests.solver.teams import Case, daily_team, day_sun_team, people
 solve_module = importlib.import_module("rota.solver.solve")  # the package exports solve()
 
 
-@pytest.fixture
-def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny teams solved in rolling windows (the kinds split, which such a solve tries first,
-    is tested in test_split.py)."""
-    monkeypatch.setattr(solve_module, "_split", lambda *args: None)
-    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
-    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 20)
+SMALL_WINDOWS = Strategy(kinds_split=False, window_min_assignments=1, window_assignments=20)
+"""Tiny teams solved in rolling windows (the kinds split, which such a solve tries first,
+is tested in test_split.py)."""
 
 
 def test_small_models_are_not_split(tmp_path: Path) -> None:
@@ -44,11 +41,11 @@ def test_small_models_are_not_split(tmp_path: Path) -> None:
     assert only.days_before == 0
 
 
-def test_windows_tile_the_grid_in_whole_weeks(tmp_path: Path, small_windows: None) -> None:
+def test_windows_tile_the_grid_in_whole_weeks(tmp_path: Path) -> None:
     # 3 members x 28 daily shifts = 84 assignments, 20 per window: ceil(84/20) = 5 windows,
     # but never more than the 4 weeks there are.
     case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 4}))
-    planned = plan_windows(case.team, case.grid, assignments=84)
+    planned = plan_windows(case.team, case.grid, 84, SMALL_WINDOWS)
     assert [len(w.grid.shifts) for w in planned] == [7, 7, 7, 7]
     assert [w.days_before for w in planned] == [0, 7, 14, 21]
     joined = [s for w in planned for s in w.grid.shifts]
@@ -60,7 +57,7 @@ def test_windows_tile_the_grid_in_whole_weeks(tmp_path: Path, small_windows: Non
 
 
 def test_with_an_hours_limit_cuts_fall_exactly_on_week_marks(
-    tmp_path: Path, small_windows: None
+    tmp_path: Path,
 ) -> None:
     # Daily 09:00 Warsaw handoffs from Monday 2027-03-15 (08:00 UTC). Summer time starts on
     # 2027-03-28, so from then on handoffs are at 07:00 UTC and 14 or 21 days after the
@@ -73,19 +70,19 @@ def test_with_an_hours_limit_cuts_fall_exactly_on_week_marks(
         limits={"max_hours_per_week": 100},
     )
     limited = Case(tmp_path, doc, name="limited")
-    planned = plan_windows(limited.team, limited.grid, assignments=84)
+    planned = plan_windows(limited.team, limited.grid, 84, SMALL_WINDOWS)
     assert [w.days_before for w in planned] == [0, 7]
     assert planned[1].grid.start - limited.grid.start == timedelta(days=7)
 
     del doc["limits"]
     free = Case(tmp_path, doc, name="free")
-    planned = plan_windows(free.team, free.grid, assignments=84)
+    planned = plan_windows(free.team, free.grid, 84, SMALL_WINDOWS)
     assert [w.days_before for w in planned] == [0, 7, 14, 21]
     assert planned[2].grid.start - free.grid.start == timedelta(days=14, hours=-1)
 
 
 def test_windowed_solve_keeps_every_rule_across_the_joins(
-    tmp_path: Path, small_windows: None
+    tmp_path: Path,
 ) -> None:
     # Weekend limits, after-weekend Mondays and rest rules must hold where windows meet.
     doc = daily_team(
@@ -95,7 +92,7 @@ def test_windowed_solve_keeps_every_rule_across_the_joins(
         rest={"after_weekend": True},
     )
     case = Case(tmp_path, doc)
-    result = case.solve(options=SolveOptions(time_limit_s=20))
+    result = case.solve(options=SolveOptions(time_limit_s=20, strategy=SMALL_WINDOWS))
     assert result.windows == 4
     assert case.violations(result.schedule) == []
 
@@ -118,22 +115,20 @@ def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
     case.solve()
     assert first == [True]
     first.clear()
-    monkeypatch.setattr(solve_module, "_split", lambda *args: None)  # see small_windows
-    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
-    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 30)
-    windowed = case.solve(options=SolveOptions(time_limit_s=20))
+    windows = replace(SMALL_WINDOWS, window_assignments=30)
+    windowed = case.solve(options=SolveOptions(time_limit_s=20, strategy=windows))
     assert windowed.windows == 2
     assert first == [False, True, True]  # the windows start their own stages from theirs
     assert case.violations(windowed.schedule) == []
 
 
 def test_windowed_solve_shares_hours_across_the_whole_horizon(
-    tmp_path: Path, small_windows: None
+    tmp_path: Path,
 ) -> None:
     # 4 identical members, 28 daily shifts: 7 each; later windows see the earlier ones.
     doc = daily_team(people("a", "b", "c", "d"), horizon={"weeks": 4}, fairness={"history": False})
     case = Case(tmp_path, doc)
-    result = case.solve(options=SolveOptions(time_limit_s=20))
+    result = case.solve(options=SolveOptions(time_limit_s=20, strategy=SMALL_WINDOWS))
     assert result.windows == 4
     assert case.violations(result.schedule) == []
     counts = Counter(case.holders(result.schedule))
@@ -141,7 +136,7 @@ def test_windowed_solve_shares_hours_across_the_whole_horizon(
 
 
 def test_a_window_without_a_rota_keeps_the_windows_before_it(
-    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Three one-week windows; the second finds no rota. The first week stays as its window
     # solved it and the two open weeks are filled in on the whole horizon, which must still
@@ -164,7 +159,8 @@ def test_a_window_without_a_rota_keeps_the_windows_before_it(
 
     monkeypatch.setattr(solve_module, "solve", failing)
     monkeypatch.setattr(solve_module, "_fixed", spy)
-    result = solve(case.team, case.grid, None, SolveOptions(time_limit_s=10))
+    options = SolveOptions(time_limit_s=10, strategy=SMALL_WINDOWS)
+    result = solve(case.team, case.grid, None, options)
     ((start, solution),) = handed
     assert [s.start for s in start.shifts] == [s.start for s in case.grid.shifts[:7]]
     assert solution is not None
@@ -254,11 +250,8 @@ def test_after_the_windows_fairness_adds_no_off_hours(
 
     # The windows hand over the rota with the fewest off-hours: the whole-horizon ``fair``
     # stage may even out hours only where that adds no off-hours.
-    monkeypatch.setattr(solve_module, "_split", lambda *args: None)  # see small_windows
-    monkeypatch.setattr(windows_module, "WINDOW_MIN_ASSIGNMENTS", 1)
-    monkeypatch.setattr(windows_module, "WINDOW_ASSIGNMENTS", 20)
     monkeypatch.setattr(solve_module, "_solve_windows", lambda *args: (start, 2))
-    result = case.solve(options=SolveOptions(time_limit_s=10))
+    result = case.solve(options=SolveOptions(time_limit_s=10, strategy=SMALL_WINDOWS))
     assert result.windows == 2
     assert case.violations(result.schedule) == []
     assert _off_hours(case, result.schedule) == 14 * 3
@@ -272,11 +265,10 @@ def _off_hours(case: Case, schedule: Schedule) -> float:
 
 
 def test_the_whole_horizon_of_windows_evens_hours_out(
-    tmp_path: Path, small_windows: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Large models leave the hours range out of ``fair``, except the whole horizon that the
     # windows hand over (the windows themselves keep the bands alone).
-    monkeypatch.setattr(solve_module, "LP_PROOF_MAX_ASSIGNMENTS", 1)  # every model "large"
     calls: list[tuple[int, bool]] = []  # (grid shifts, even_hours)
     build = solve_module.build_objective
 
@@ -286,6 +278,7 @@ def test_the_whole_horizon_of_windows_evens_hours_out(
 
     monkeypatch.setattr(solve_module, "build_objective", spy)
     case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 3}))
-    result = case.solve(options=SolveOptions(time_limit_s=10))
+    every_model_large = replace(SMALL_WINDOWS, lp_proof_max_assignments=1)
+    result = case.solve(options=SolveOptions(time_limit_s=10, strategy=every_model_large))
     assert result.windows == 3
     assert calls == [(21, True), (7, False), (7, False), (7, False)]

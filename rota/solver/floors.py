@@ -1,0 +1,122 @@
+"""Off-hours and night hours that every valid rota of the model must carry (proven floors).
+
+Two sound lower bounds, of which the larger is reported:
+
+* *counting*, shift by shift (:func:`rota.coverage.least_paid`): the roles that members at no
+  cost cannot all take go to distinct members who pay for it, at least the cheapest such
+  costs. The same floor ``rota check`` reports (:mod:`rota.capacity.floors`).
+* *the hard rules*: the model of the hard rules alone (every rule, every member at once),
+  minimising that one quantity for a short time; CP-SAT's proven bound (its LP relaxation and
+  search) is a floor, and the exact least value when the search ends optimal. It sees what
+  counting cannot: rest, blocks and weekends that stop the cheap members from taking every
+  shift they could take one at a time.
+
+Both count minutes as :mod:`rota.metrics` reads a rota (hours outside the member's working
+window, hours inside their night), over the grid's shifts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rota.coverage import least_paid
+from rota.solver.bounds import integral_bound
+from rota.solver.facts import MemberShiftFacts
+from rota.solver.model import RotaModel
+
+
+@dataclass(frozen=True, slots=True)
+class Unavoidable:
+    """Proven floors, in minutes, of the off-hours and night hours of every valid rota."""
+
+    off_minutes: int
+    night_minutes: int
+
+    def as_json(self) -> dict[str, float]:
+        return {"off_hours": self.off_minutes / 60, "night_hours": self.night_minutes / 60}
+
+
+Cost = Callable[[MemberShiftFacts], int]
+
+
+def off_cost(facts: MemberShiftFacts) -> int:
+    return facts.off_minutes
+
+
+def night_cost(facts: MemberShiftFacts) -> int:
+    return facts.night_minutes
+
+
+def unavoidable(
+    hard: cp_model.CpModel, m: RotaModel, *, time_limit_s: float, workers: int, seed: int
+) -> Unavoidable:
+    """The floors of ``m``'s rotas; ``hard`` holds its hard rules alone (left as it was).
+    Each floor's search gets at most ``time_limit_s``."""
+    return Unavoidable(
+        off_minutes=cost_floor(hard, m, off_cost, time_limit_s, workers, seed),
+        night_minutes=cost_floor(hard, m, night_cost, time_limit_s, workers, seed),
+    )
+
+
+def cost_floor(
+    hard: cp_model.CpModel,
+    m: RotaModel,
+    cost: Cost,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> int:
+    """The larger of the counting floor and the hard rules' proven bound on ``cost``."""
+    counted = counting_floor(m, cost)
+    terms = _terms(m, cost)
+    if not terms or time_limit_s <= 0:
+        return counted
+    model = hard.clone()
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    objective = model.proto.objective
+    objective.vars.extend(v for v, _ in terms)
+    objective.coeffs.extend(c for _, c in terms)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = time_limit_s
+    params.num_workers = workers
+    params.random_seed = seed
+    params.linearization_level = 2  # the LP bound is what this search is for
+    status = solver.solve(model)
+    if status == cp_model.OPTIMAL:
+        return max(counted, round(solver.objective_value))
+    if status != cp_model.FEASIBLE:
+        return counted
+    return max(counted, integral_bound(solver.best_objective_bound))
+
+
+def _terms(m: RotaModel, cost: Cost) -> list[tuple[int, int]]:
+    """(variable index, minutes) of every grid assignment that costs something."""
+    facts = m.timeline.facts
+    first = m.timeline.first_grid
+    terms = []
+    for (i, k, _), var in m.x.items():
+        minutes = cost(facts[i][k])
+        if k >= first and minutes > 0:
+            terms.append((var.index, minutes))
+    return terms
+
+
+def counting_floor(m: RotaModel, cost: Cost) -> int:
+    """The counting floor (see the module docstring) over the model's own candidates."""
+    candidates: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, k, role in m.x:
+        if k >= m.timeline.first_grid:
+            candidates[k][role].append(i)
+    facts = m.timeline.facts
+    total = 0
+    for k, by_role in candidates.items():
+        able = {i for who in by_role.values() for i in who}
+        _, minutes = least_paid(by_role, {i: cost(facts[i][k]) for i in able})
+        total += minutes
+    return total

@@ -1,0 +1,95 @@
+"""Every parameter of the search in one place: how the time limit is shared among the phases,
+and the model sizes at which a phase is used. ``docs/solver.md`` says why each phase exists.
+
+A :class:`Strategy` travels in :class:`~rota.solver.solve.SolveOptions`; tests and tools
+inject their own (``Strategy(window_min_assignments=1)``) instead of patching modules. The
+:class:`Route` is the choice made once per model from it: which phases this model goes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """The search's parameters. Shares are of the time left when the phase starts; every phase
+    stops earlier once its answer is proven."""
+
+    # -- model sizes (assignment variables) that choose the phases
+    lp_proof_max_assignments: int = 10_000
+    """Up to this size CP-SAT's LP proves the stages' bounds one stage at a time; above it
+    the stages are searched together as one weighted sum from the member plan's rota, a stage
+    before the last uses LNS workers only, and ``humane``'s bound worker is
+    ``lb_tree_search``."""
+    window_min_assignments: int = 60_000
+    """From this size a fresh solve starts from rolling windows (and the kinds split)."""
+    window_assignments: int = 12_000
+    """About this many assignment variables per rolling window."""
+    part_max_members: int = 40
+    """The kinds split joins kinds that one holiday group spans while they have at most this
+    many members together (their group's range is then exact)."""
+
+    # -- shares of the time
+    feasibility_share: float = 0.5
+    """Of the limit, at most, for the first valid rota."""
+    unpresolved_share: float = 0.5
+    """Of the first rota's time, first searched without presolve (solves going on to rolling
+    windows, which need the rota only as a fallback)."""
+    floor_share: float = 0.02
+    """Of the limit, for each proven floor (off-hours, night; :mod:`rota.solver.floors`)."""
+    floor_max_s: float = 3.0
+    """At most this many seconds for each proven floor."""
+    stage_floor_share: float = 0.8
+    """For one stage floor (:mod:`rota.solver.bounds`)."""
+    stage_floor_max_s: float = 3.0
+    """At most this many seconds for one stage floor."""
+    member_plan_share: float = 0.45
+    """For the member plan (:mod:`rota.solver.member_plan`)."""
+    member_search_share: float = 0.6
+    """After the member plan, for the search with its counts held."""
+    excess_share: float = 0.3
+    """Of the member plan's time, for each try of its first step (least hours excess)."""
+    plan_share: float = 0.2
+    """Of a rolling window's first-rota time, for its off-hours plan (:mod:`rota.solver.plan`)."""
+    split_share: float = 0.6
+    """For the kinds split (:mod:`rota.solver.split`) before rolling windows take over."""
+    split_plan_share: float = 0.4
+    """Of the split's time, for its plan."""
+    even_share: float = 0.75
+    """Of the split plan's time, for its first step (least hours excess and weekend range)."""
+    first_pass_share: float = 0.6
+    """Of the split's time, for its first pass over the kinds."""
+    windows_share: float = 0.75
+    """For the rolling windows (:mod:`rota.solver.windows`)."""
+    fair_share: float = 0.7
+    """For the ``fair`` stage when more stages follow."""
+    fair_share_after_windows: float = 0.95
+    """The same after rolling windows (they have already weighed off-hours shift by shift)."""
+    relative_gap_limit: float = 0.001
+    """A stage searched alone stops at this proven gap."""
+
+    # -- switches
+    kinds_split: bool = True
+    """Try the kinds split before rolling windows."""
+
+    def route(self, assignments: int, *, windowed: bool, whole: bool) -> Route:
+        """The phases of a model with ``assignments`` assignment variables. ``windowed``: the
+        horizon is solved in rolling windows first; ``whole``: a fresh solve of the whole
+        horizon (not itself a window)."""
+        large = assignments > self.lp_proof_max_assignments
+        return Route(large=large, together=large and not windowed and whole)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Which phases one model goes through (:meth:`Strategy.route`)."""
+
+    large: bool
+    """Above :attr:`Strategy.lp_proof_max_assignments`: LNS workers before the last stage,
+    ``lb_tree_search`` for the ``humane`` bound."""
+    together: bool
+    """The stages searched at once as one weighted sum (after the member plan's rota)."""
+
+
+DEFAULT = Strategy()
