@@ -1,12 +1,13 @@
 """The store's tables as SQLAlchemy ORM rows, and the ``Instant`` column type.
 
-Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
+Schema (revisions 0001-0004; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` string on SQLite, which sorts like time and round-trips exactly)::
 
     teams               id PK ([a-z0-9-]+), name, timezone, created_at, updated_at
     schedule_versions   id PK (surrogate), team_id FK -> teams, version (1, 2, ...),
                         created_at, horizon_start, horizon_end, longest_shift_s,
-                        config_name, config_text (the team file as solved), meta (JSON)
+                        config_name, config_text (the team file as solved), meta (JSON),
+                        job_key NULL UNIQUE (0004; the queued solve that stored it)
                         UNIQUE (team_id, version); rows are never updated
     shifts              (version_id FK, position) PK, starts_at, ends_at
                         INDEX (version_id, starts_at)
@@ -21,6 +22,10 @@ Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on Postgre
     feed_tokens         id PK, token_hash UNIQUE (hash only), kind (team | member | role),
                         team_id NULL, member_id NULL, role NULL, created_at, revoked_at,
                         last_used_at NULL (0003; written at most once a minute per token)
+    job_failures        job_key PK, failed_at, error (0004; why a queued solve failed)
+
+On PostgreSQL, revision 0004 also creates the job queue's own tables (procrastinate's) in the
+schema ``procrastinate`` (see :mod:`rota.store.jobs`).
 
 Room left for later revisions (add them as ``versions/0004_...py``):
 
@@ -130,6 +135,7 @@ class VersionRow(Base):
     config_name: Mapped[str] = mapped_column(String(255))
     config_text: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    job_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ShiftRow(Base):
@@ -218,6 +224,14 @@ class FeedTokenRow(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class JobFailureRow(Base):
+    __tablename__ = "job_failures"
+
+    job_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_at: Mapped[datetime]
+    error: Mapped[str] = mapped_column(Text)
 
 
 metadata = Base.metadata
