@@ -233,6 +233,7 @@ def run_worker(
 
     async def work() -> None:
         async with queue_app(url, store, concurrency + 3).open_async() as app:
+            log.info("worker: solving from queue %r, %d job(s) at once", SOLVE_QUEUE, concurrency)
             await retry_stalled(app, stalled_after_s)
             watch = asyncio.create_task(_keep_retrying_stalled(app, stalled_after_s))
             try:

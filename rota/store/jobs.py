@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Connection
 
+from rota.errors import StoreError
 from rota.store.core import StoreCore
 from rota.store.records import JobRecord, JobStatus
 from rota.store.schema import JobFailureRow, VersionRow
@@ -56,8 +57,17 @@ def install_queue_schema(connection: Connection) -> None:
 
     Runs inside the migration's transaction (PostgreSQL only); the search path is set for
     that transaction alone and put back, so the migration's other statements are unaffected.
+
+    Raises:
+        StoreError: procrastinate is not installed (the ``postgres`` extra brings it).
     """
-    from procrastinate.schema import SchemaManager
+    try:
+        from procrastinate.schema import SchemaManager
+    except ImportError as exc:
+        raise StoreError(
+            "a PostgreSQL store needs the job queue's package: pip install 'rota[postgres]' "
+            f"({exc})"
+        ) from exc
 
     connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {QUEUE_SCHEMA}")
     existing = connection.scalar(
