@@ -7,7 +7,7 @@ Exit codes: 0 success; 1 the work failed (no feasible rota, no schedule at that 
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo
@@ -190,124 +190,56 @@ def solve(
     re-solve: every shift starting before now + freeze keeps its holders, overrides in force
     stay honoured, and the rest changes as little as fairness allows.
     """
-    from rota.absence import with_absences
     from rota.config import load_team_file
-    from rota.horizon import build_grid
     from rota.metrics import member_loads, spreads
     from rota.night import deltas_json, night_text
     from rota.present import floors_line, load_totals, loads_table, solve_summary
-    from rota.solver import SolveOptions
-    from rota.solver import solve as run_solver
-    from rota.team import team_from_config
+    from rota.progress import SolveProgress
+    from rota.solving import STRATEGIES, SolveRequest, solve_and_store
 
-    if strategy not in ("cp-sat", "round-robin"):
+    if strategy not in STRATEGIES:
         raise UsageError(f"--strategy: expected 'cp-sat' or 'round-robin'. Got value: {strategy!r}")
     chosen_zone = zone_option(tz)
     cfg, source_text = load_team_file(file)  # bounded read; the text validated is the one stored
-    store = open_store(db)
-    absences = store.list_absences(cfg.team.id)
-    team = with_absences(team_from_config(cfg), absences)
-    zone = chosen_zone or team.zone
-    shifts_grid = build_grid(team)
-    now = instant_option(now_text, "--now", zone) or datetime.now(UTC)
-    hours = cfg.rotation.freeze_hours if freeze is None else freeze
-    # Read before what it fingerprints: a change after this point stops the save below.
-    planned_around = store.revision(team.id, missing_ok=True)
-    previous, history, overrides = _published(store, team.id, shifts_grid.start)
-    _warn_stored_file(store, previous)
-    if not cfg.fairness.history:
-        history = None
-    baseline = None
-    from rota.solver.stability import Baseline, overlaps
-
-    if previous is not None and overlaps(previous, shifts_grid):
-        if strategy == "round-robin":
-            raise UsageError(
-                f"team {team.id!r} already has a published schedule overlapping this horizon; "
-                "re-solving keeps it stable only with --strategy cp-sat"
-            )
-        baseline = Baseline(
-            previous=previous,
-            frozen_until=now + timedelta(hours=hours),
-            overrides=overrides,
-            now=now,
-            released=tuple((a.member_id, a.start, a.end) for a in absences),
-        )
-
-    started = datetime.now(UTC)
-    if strategy == "round-robin":
-        from rota.solver.roundrobin import round_robin
-
-        schedule = round_robin(team, shifts_grid)
-        meta: dict[str, Any] = {
-            "strategy": "round-robin",
-            "status": "feasible",
-            "wall_s": (datetime.now(UTC) - started).total_seconds(),
-        }
-    else:
-        from rota.progress import SolveProgress
-
-        # The live panel (stderr, terminals only) is gone before any result is printed,
-        # also when the solver raises (no feasible rota, Ctrl-C).
-        try:
-            with SolveProgress(err, enabled=not as_json, time_limit_s=time_limit) as progress:
-                result = run_solver(
-                    team,
-                    shifts_grid,
-                    history,
-                    SolveOptions(
-                        time_limit_s=time_limit,
-                        workers=workers,
-                        seed=seed,
-                        on_progress=progress.update if progress.enabled else None,
-                    ),
-                    baseline,
-                )
-        except InfeasibleRotaError as exc:
-            if as_json or baseline is not None or not advise_time:
-                raise
-            from rota.cli_advise import suggest_after_infeasible
-
-            err.print(str(exc), markup=False, highlight=False)
-            err.print(suggest_after_infeasible(file, advise_time), markup=False, highlight=False)
-            raise typer.Exit(1) from None
-        schedule = result.schedule
-        meta = {
-            "strategy": "cp-sat",
-            "status": result.status,
-            "objective": result.objective,
-            "bound": result.bound,
-            "gap": result.gap,
-            "wall_s": result.wall_s,
-            "first_solution_s": result.first_solution_s,
-            "variables": result.num_variables,
-            "constraints": result.num_constraints,
-            "time_limit_s": time_limit,
-            "seed": seed,
-        }
-        if result.unavoidable is not None:
-            meta["floors"] = result.unavoidable.as_json()
-        if baseline is not None:
-            meta.update(
-                {
-                    "resolved_from": previous.version if previous is not None else None,
-                    "frozen_until": baseline.frozen_until.isoformat(),
-                    "frozen_shifts": result.frozen_shifts,
-                    "changed_assignments": result.changed,
-                    "warnings": list(result.warnings),
-                }
-            )
-    stored = store.save_schedule(
-        schedule,
-        config_text=source_text,
-        config_name=file.name,
-        meta=meta,
-        expected_revision=planned_around,
+    request = SolveRequest.of(
+        cfg,
+        source_text,
+        file.name,
+        time_limit_s=time_limit,
+        strategy=strategy,
+        seed=seed,
+        workers=workers,
+        freeze_hours=freeze,
     )
-    meta["warnings"] = [
-        *meta.get("warnings", []),
-        *_suspension_warnings(team, stored, overrides, zone),
-    ]
+    zone = chosen_zone or request.team.zone
+    store = open_store(db)
+    now = instant_option(now_text, "--now", zone) or datetime.now(UTC)
+    # The live panel (stderr, terminals only) is gone before any result is printed,
+    # also when the solver raises (no feasible rota, Ctrl-C).
+    enabled = not as_json and strategy == "cp-sat"
+    try:
+        with SolveProgress(err, enabled=enabled, time_limit_s=time_limit) as progress:
+            outcome = solve_and_store(
+                store,
+                request,
+                now=now,
+                zone=zone,
+                on_progress=progress.update if progress.enabled else None,
+                warn=lambda problem: err.print(
+                    f"warning: {problem}", markup=False, highlight=False
+                ),
+            )
+    except InfeasibleRotaError as exc:
+        published = store.revision(cfg.team.id, missing_ok=True)[0] is not None
+        if as_json or published or not advise_time:  # advice is for a fresh team file
+            raise
+        from rota.cli_advise import suggest_after_infeasible
+
+        err.print(str(exc), markup=False, highlight=False)
+        err.print(suggest_after_infeasible(file, advise_time), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    team, stored, meta = outcome.team, outcome.stored, outcome.meta
+    previous, baseline = outcome.previous, outcome.baseline
     loads = member_loads(team, stored)
     summary = spreads(team, loads)
     changes = _resolve_changes(previous, stored) if baseline is not None else []
@@ -353,54 +285,8 @@ def solve(
     out.print(loads_table(team, loads, summary))
 
 
-def _suspension_warnings(
-    team: Any, stored: Schedule, overrides: tuple[Override, ...], zone: ZoneInfo
-) -> list[str]:
-    """One warning per override the new version suspends (it no longer fits the team)."""
-    from rota.oncall.suspension import check_overrides
-
-    return [
-        f"override {s.override.id} ({s.override.member_id} as {s.override.role} "
-        f"{span(s.override.start, s.override.end, zone)}) is suspended: {s.because}; "
-        "the planned holder pages instead (`rota override list` shows it)"
-        for s in check_overrides(team, stored, overrides).suspended
-    ]
-
-
 DIFF_LINES = 5
 """Changes listed after a re-solve (the rest: ``rota diff``)."""
-
-
-def _published(
-    store: Store, team_id: str, grid_start: datetime
-) -> tuple[Schedule | None, Schedule | None, tuple[Override, ...]]:
-    """The latest published version, the history before ``grid_start`` over every version
-    (newest wins a time), and the overrides in force."""
-    from rota.swap import history_before
-
-    try:
-        latest = store.load_schedule(team_id)
-    except (TeamNotFound, ScheduleNotFound):
-        return None, None, ()
-    history = history_before(store, team_id, grid_start)
-    return latest, history, tuple(store.list_overrides(team_id))
-
-
-def _warn_stored_file(store: Store, previous: Schedule | None) -> None:
-    """Warn when the team file stored with ``previous`` breaks a rule it predates
-    (rota.config.strict); it keeps loading, and this solve stores the new file."""
-    if previous is None or previous.version is None:
-        return
-    from rota.config import strictness_problems
-    from rota.yamlfile import parse_yaml
-
-    name = f"{previous.team_id} (stored v{previous.version})"
-    try:
-        doc = parse_yaml(store.team_config_text(previous.team_id, previous.version), name)
-    except ConfigError:
-        return  # not ours to judge here: it loaded when it was stored
-    for problem in strictness_problems(doc):
-        err.print(f"warning: {problem}", markup=False, highlight=False)
 
 
 def _solve_nights(

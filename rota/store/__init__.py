@@ -7,6 +7,7 @@ The package, one concept per module:
 - :mod:`rota.store.rows`: the statements behind them (team upsert, shift and assignment rows);
 - :mod:`rota.store.absences`, :mod:`rota.store.overrides`, :mod:`rota.store.api_keys`,
   :mod:`rota.store.feed_tokens`;
+- :mod:`rota.store.jobs`: queued solves (the job queue's tables, their versions and failures);
 - :mod:`rota.store.core`: the connection, transactions and the clock every part shares;
 - :mod:`rota.store.records`: what the store returns (``TeamInfo``, ``VersionInfo``, ...);
 - :mod:`rota.store.schema`: the tables (SQLAlchemy rows) and the ``Instant`` column type;
@@ -17,7 +18,15 @@ The package, one concept per module:
 from rota.store.core import _utc_now
 from rota.store.engine import BUSY_TIMEOUT_MS, DEFAULT_URL, make_engine, redact_url
 from rota.store.migrate import MIGRATIONS_DIR, _alembic_config
-from rota.store.records import ApiKey, ApiScope, FeedToken, FeedTokenKind, TeamInfo, VersionInfo
+from rota.store.records import (
+    ApiKey,
+    ApiScope,
+    FeedToken,
+    FeedTokenKind,
+    JobRecord,
+    TeamInfo,
+    VersionInfo,
+)
 from rota.store.schema import (
     AbsenceRow,
     ApiKeyRow,
@@ -47,6 +56,7 @@ __all__ = [
     "FeedTokenKind",
     "FeedTokenRow",
     "Instant",
+    "JobRecord",
     "OverrideRow",
     "ShiftRow",
     "Store",

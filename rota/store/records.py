@@ -62,3 +62,26 @@ class ApiKey:
     scope: str
     created_at: datetime
     revoked_at: datetime | None
+
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    """A queued solve as the job queue and the store know it.
+
+    ``attempts`` counts its runs: more than one when it was retried after a failure that may
+    pass, or after its worker stopped answering. ``error`` says why a failed job failed.
+    """
+
+    id: int
+    team_id: str
+    file: str
+    status: JobStatus
+    version: int | None
+    attempts: int
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None

@@ -43,6 +43,7 @@ class ScheduleStore(StoreCore):
         team_timezone: str | None = None,
         expected_revision: Revision | None = None,
         also: Callable[[Connection], None] | None = None,
+        job_key: str | None = None,
     ) -> Schedule:
         """Store ``schedule`` as the team's next version, atomically.
 
@@ -59,6 +60,9 @@ class ScheduleStore(StoreCore):
                 nothing is stored.
             also: more writes of the same transaction, run after the revision check (the
                 absence a version plans around); what it raises stores nothing.
+            job_key: the queued solve storing it. A version stored under this key already
+                is returned as it is and nothing is stored: a job that runs twice (its worker
+                died after storing) stores one version.
 
         Returns:
             The stored schedule, with ``version``, ``created_at`` and the stored ``meta``.
@@ -85,6 +89,14 @@ class ScheduleStore(StoreCore):
                 timezone=team_timezone or header_zone,
                 now=created_at,
             )
+            if job_key is not None:  # checked under the team's lock, which the upsert took
+                earlier = connection.scalar(
+                    select(VersionRow.version).where(
+                        VersionRow.team_id == schedule.team_id, VersionRow.job_key == job_key
+                    )
+                )
+                if earlier is not None:
+                    return self._stored(connection, schedule.team_id, earlier)
             _require_revision(connection, schedule.team_id, expected_revision)
             if also is not None:
                 also(connection)
@@ -104,6 +116,7 @@ class ScheduleStore(StoreCore):
                     config_name=config_name,
                     config_text=config_text,
                     meta=stored_meta,
+                    job_key=job_key,
                 )
                 .returning(VersionRow.id)
             )
@@ -129,13 +142,15 @@ class ScheduleStore(StoreCore):
             ScheduleNotFound: the team has no such version.
         """
         with self._transaction() as connection:
-            row = self._version_row(connection, team_id, version)
-            shifts = _select_shifts(connection, row.id)
+            return self._stored(connection, team_id, version)
+
+    def _stored(self, connection: Connection, team_id: str, version: int | None) -> Schedule:
+        row = self._version_row(connection, team_id, version)
         return Schedule(
             team_id=team_id,
             horizon_start=row.horizon_start,
             horizon_end=row.horizon_end,
-            shifts=tuple(shifts),
+            shifts=tuple(_select_shifts(connection, row.id)),
             version=row.version,
             created_at=row.created_at,
             meta=row.meta,

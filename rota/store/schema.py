@@ -1,12 +1,13 @@
 """The store's tables as SQLAlchemy ORM rows, and the ``Instant`` column type.
 
-Schema (revisions 0001-0004; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
+Schema (revisions 0001-0005; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` string on SQLite, which sorts like time and round-trips exactly)::
 
     teams               id PK ([a-z0-9-]+), name, timezone, created_at, updated_at
     schedule_versions   id PK (surrogate), team_id FK -> teams, version (1, 2, ...),
                         created_at, horizon_start, horizon_end, longest_shift_s,
-                        config_name, config_text (the team file as solved), meta (JSON)
+                        config_name, config_text (the team file as solved), meta (JSON),
+                        job_key NULL UNIQUE (0005; the queued solve that stored it)
                         UNIQUE (team_id, version); rows are never updated
     shifts              (version_id FK, position) PK, starts_at, ends_at
                         INDEX (version_id, starts_at)
@@ -24,8 +25,12 @@ Schema (revisions 0001-0004; ``instant`` = aware UTC: ``timestamptz`` on Postgre
     absences            id PK (never reused), team_id FK, member_id, starts_at, ends_at, reason,
                         created_by, created_at (0004; deleted by ``rota absence remove``)
                         INDEX (team_id, member_id, starts_at)
+    job_failures        job_key PK, failed_at, error (0005; why a queued solve failed)
 
-Room left for later revisions (add them as ``versions/0004_...py``):
+On PostgreSQL, revision 0005 also creates the job queue's own tables (procrastinate's) in the
+schema ``procrastinate`` (see :mod:`rota.store.jobs`).
+
+Room left for later revisions (add them as ``versions/0006_...py``):
 
 - Re-solves (issue 5) need no new table: a re-solve is a new version; what it was based on, the
   freeze instant and the change count go into ``meta``. Index ``assignments (member_id)`` serves
@@ -133,6 +138,7 @@ class VersionRow(Base):
     config_name: Mapped[str] = mapped_column(String(255))
     config_text: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(_JSON)
+    job_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ShiftRow(Base):
@@ -239,6 +245,14 @@ class AbsenceRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
+
+
+class JobFailureRow(Base):
+    __tablename__ = "job_failures"
+
+    job_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_at: Mapped[datetime]
+    error: Mapped[str] = mapped_column(Text)
 
 
 metadata = Base.metadata
