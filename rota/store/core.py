@@ -40,14 +40,19 @@ class StoreCore:
     def _connect(self) -> Connection:
         """A connection from the pool; a server database that just failed to connect is not
         asked again for :data:`RECONNECT_S` (a store outage then costs requests nothing)."""
-        if time.monotonic() < self._unreachable_until:
-            raise StoreError(f"store {self.url}: unreachable (trying again shortly)")
+        self._require_reachable()
         try:
             return self._engine.connect()
         except SQLAlchemyError:
             if self._engine.dialect.name != "sqlite":  # SQLite's errors here are the file's
                 self._unreachable_until = time.monotonic() + RECONNECT_S
             raise
+
+    def _require_reachable(self) -> None:
+        """Raise :class:`StoreError` while a failed connection keeps the store marked
+        unreachable, so that every check (``/readyz`` too) agrees with what requests see."""
+        if time.monotonic() < self._unreachable_until:
+            raise StoreError(f"store {self.url}: unreachable (trying again shortly)")
 
     @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[Connection]:

@@ -99,6 +99,7 @@ class Store(
         Raises:
             StoreError: the database does not answer.
         """
+        self._require_reachable()
         current, head = schema_revisions(self._engine, self.url)
         return current == (head,)
 
