@@ -34,6 +34,7 @@ from rota.cli_io import (
     write_output,
     zone_option,
 )
+from rota.cli_jobs import jobs_commands
 from rota.cli_override import override_app, override_json
 from rota.cli_report import report
 from rota.cli_serve import db_app, serve
@@ -732,6 +733,7 @@ def _print_swap_options(options: SwapOptions, zone: ZoneInfo) -> None:
 
 app.command()(report)
 app.command()(check)
+app.add_typer(jobs_commands)  # rota/cli_jobs.py: submit, worker, jobs
 app.command()(advise)
 app.command()(whatif)
 
