@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from rota.config.notify import NotifySection
 from rota.config.pay import PaySection
 from rota.config.scalars import (
     WEEKDAYS,
@@ -331,6 +332,7 @@ _OPTIONAL_SECTIONS = (
     "fairness",
     "escalation",
     "pay",
+    "notify",
 )
 
 
@@ -348,6 +350,7 @@ class TeamConfig(_Strict):
     members: list[MemberSection]
     contacts: list[ContactSection] = []
     pay: PaySection | None = None
+    notify: NotifySection | None = None
 
     @model_validator(mode="before")
     @classmethod

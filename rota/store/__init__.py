@@ -5,7 +5,8 @@ The package, one concept per module:
 - :mod:`rota.store.store`: :class:`Store`, opening and closing, assembled from the parts below;
 - :mod:`rota.store.schedules`: schedule versions (save, load, overlap queries, teams);
 - :mod:`rota.store.rows`: the statements behind them (team upsert, shift and assignment rows);
-- :mod:`rota.store.overrides`, :mod:`rota.store.api_keys`, :mod:`rota.store.feed_tokens`;
+- :mod:`rota.store.overrides`, :mod:`rota.store.api_keys`, :mod:`rota.store.feed_tokens`,
+  :mod:`rota.store.notify_deliveries`;
 - :mod:`rota.store.core`: the connection, transactions and the clock every part shares;
 - :mod:`rota.store.records`: what the store returns (``TeamInfo``, ``VersionInfo``, ...);
 - :mod:`rota.store.schema`: the tables (SQLAlchemy rows) and the ``Instant`` column type;
@@ -16,7 +17,16 @@ The package, one concept per module:
 from rota.store.core import _utc_now
 from rota.store.engine import BUSY_TIMEOUT_MS, DEFAULT_URL, make_engine, redact_url
 from rota.store.migrate import MIGRATIONS_DIR, _alembic_config
-from rota.store.records import ApiKey, ApiScope, FeedToken, FeedTokenKind, TeamInfo, VersionInfo
+from rota.store.records import (
+    ApiKey,
+    ApiScope,
+    Delivery,
+    DueNotice,
+    FeedToken,
+    FeedTokenKind,
+    TeamInfo,
+    VersionInfo,
+)
 from rota.store.schema import (
     ApiKeyRow,
     AssignmentRow,
@@ -40,6 +50,8 @@ __all__ = [
     "ApiScope",
     "AssignmentRow",
     "Base",
+    "Delivery",
+    "DueNotice",
     "FeedToken",
     "FeedTokenKind",
     "FeedTokenRow",

@@ -1,6 +1,6 @@
 """The store's tables as SQLAlchemy ORM rows, and the ``Instant`` column type.
 
-Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
+Schema (revisions 0001-0004; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` string on SQLite, which sorts like time and round-trips exactly)::
 
     teams               id PK ([a-z0-9-]+), name, timezone, created_at, updated_at
@@ -21,6 +21,11 @@ Schema (revisions 0001-0003; ``instant`` = aware UTC: ``timestamptz`` on Postgre
     feed_tokens         id PK, token_hash UNIQUE (hash only), kind (team | member | role),
                         team_id NULL, member_id NULL, role NULL, created_at, revoked_at,
                         last_used_at NULL (0003; written at most once a minute per token)
+    notify_deliveries   id PK, notice_id, webhook (its url_env), team_id, kind, due_at,
+                        status (pending | delivered | failed | skipped | withdrawn), attempts,
+                        next_attempt_at, claimed_until NULL, claimed_by NULL, last_error NULL,
+                        created_at, finished_at NULL (0004; docs/notifications.md)
+                        UNIQUE (notice_id, webhook); INDEX (status, next_attempt_at)
 
 Room left for later revisions (add them as ``versions/0004_...py``):
 
@@ -218,6 +223,36 @@ class FeedTokenRow(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+DELIVERY_STATUSES = ("pending", "delivered", "failed", "skipped", "withdrawn")
+
+
+class NotifyDeliveryRow(Base):
+    __tablename__ = "notify_deliveries"
+    __table_args__ = (
+        UniqueConstraint("notice_id", "webhook"),
+        Index("ix_notify_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ('pending', 'delivered', 'failed', 'skipped', 'withdrawn')",
+            name="status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    notice_id: Mapped[str] = mapped_column(String(64))
+    webhook: Mapped[str] = mapped_column(String(128))
+    team_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 metadata = Base.metadata

@@ -11,7 +11,7 @@ leaves the previous version as the latest. Concurrent writers are serialised (SQ
 IMMEDIATE``; PostgreSQL: the upsert locks the team row) and ``UNIQUE (team_id, version)`` backs it.
 
 :class:`Store` is assembled from one part per concept: schedule versions
-(:mod:`rota.store.schedules`), overrides, API keys and feed tokens, all on
+(:mod:`rota.store.schedules`), overrides, API keys, feed tokens and notice deliveries, all on
 :class:`rota.store.core.StoreCore`'s connection and transactions.
 """
 
@@ -28,12 +28,18 @@ from rota.store.core import StoreCore, _utc_now
 from rota.store.engine import DEFAULT_URL, make_engine, redact_url
 from rota.store.feed_tokens import FeedTokenStore
 from rota.store.migrate import migrate, schema_revisions
+from rota.store.notify_deliveries import NotifyDeliveryStore
 from rota.store.overrides import OverrideStore
 from rota.store.schedules import ScheduleStore
 
 
-class Store(ScheduleStore, OverrideStore, ApiKeyStore, FeedTokenStore, StoreCore):
-    """Schedules, teams, overrides and API keys in one database. Use :meth:`open` to get one."""
+class Store(
+    ScheduleStore, OverrideStore, ApiKeyStore, FeedTokenStore, NotifyDeliveryStore, StoreCore
+):
+    """Schedules, teams, overrides, API keys, feed tokens and notice deliveries in one database.
+
+    Use :meth:`open` to get one.
+    """
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, *, now: Callable[[], datetime] = _utc_now) -> Store:
