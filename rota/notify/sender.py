@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -130,7 +131,21 @@ class NoticeSender:
         claimed = self._store.claim_deliveries(
             self.owner, now, lease=self.policy.lease, limit=self.policy.batch
         )
+        # Post only while the claim is safely ours: a slow receiver must not let the lease
+        # run out under a post, or another server could claim and post the same notice.
+        stop_at = time.monotonic() + self.policy.lease.total_seconds() / 2
         for delivery in claimed:
+            if time.monotonic() > stop_at:
+                self._store.finish_delivery(
+                    delivery.id,
+                    self.owner,
+                    status="pending",
+                    at=now,
+                    attempted=False,
+                    retry_at=delivery.next_attempt_at,
+                )
+                report.add("released")
+                continue
             report.add(self._deliver(delivery, targets.get((delivery.notice_id, delivery.webhook))))
         return report
 

@@ -182,3 +182,17 @@ def test_a_missing_url_variable_is_retried_and_recorded(store: Store) -> None:
         assert (row.webhook, row.status, row.attempts) == ("OPS_JSON_URL", "pending", 1)
         assert row.last_error == "environment variable OPS_JSON_URL (the webhook URL) is not set"
         assert row.next_attempt_at == clock.at + timedelta(seconds=10)
+
+
+def test_a_pass_that_runs_past_half_its_lease_releases_the_rest(store: Store) -> None:
+    clock = Clock(datetime(2027, 1, 3, 23, tzinfo=UTC))  # ann's and cat's Monday blocks
+    with running(Receiver()) as receiver:
+        env = receiver.environ()
+        hasty = NoticeSender(
+            store, SECRET, now=clock, environ=env, policy=SenderPolicy(lease=timedelta(0))
+        )
+        assert hasty.run_once().counts == {"released": 2}
+        assert receiver.requests == []
+        assert {(row.status, row.attempts) for row in store.list_deliveries()} == {("pending", 0)}
+        assert sender(store, clock, receiver, "b").run_once().counts == {"delivered": 2}
+    assert len(receiver.delivered()) == 2

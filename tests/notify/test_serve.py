@@ -68,3 +68,22 @@ def test_no_sender_without_a_secret_or_when_switched_off(
     assert receiver.requests == []
     with Store.open(url) as store:
         assert store.list_deliveries() == []
+
+
+def test_serve_settings_read_the_notify_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import serve_settings
+    from rota.errors import UsageError
+
+    monkeypatch.setenv("ROTA_NOTIFY_SECRET", SECRET)
+    monkeypatch.setenv("ROTA_NOTIFY_INTERVAL_SECONDS", "2.5")
+    chosen = serve_settings({}).api_settings()
+    assert (chosen.notify_secret, chosen.notify_interval_seconds) == (SECRET, 2.5)
+    assert chosen.sends_notices
+    monkeypatch.setenv("ROTA_NOTIFY", "false")
+    assert not serve_settings({}).api_settings().sends_notices
+    monkeypatch.setenv("ROTA_NOTIFY_SECRET", "")
+    monkeypatch.setenv("ROTA_NOTIFY", "true")
+    assert not serve_settings({}).api_settings().sends_notices
+    monkeypatch.setenv("ROTA_NOTIFY_INTERVAL_SECONDS", "0")
+    with pytest.raises(UsageError, match="ROTA_NOTIFY_INTERVAL_SECONDS: Input should be greater"):
+        serve_settings({})
