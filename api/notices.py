@@ -27,6 +27,8 @@ async def notice_loop(sender: NoticeSender, stop: anyio.Event, interval_s: float
                 report = await to_thread.run_sync(sender.run_once, limiter=lane)
             except RotaError as exc:  # store down: try again next pass
                 _log.error("handoff notices: %s", exc)
+            except Exception:  # a bug must not take the API down with it; the next pass retries
+                _log.exception("handoff notices: the pass failed")
             else:
                 if report.counts:
                     _log.info("handoff notices: %s", report.counts)

@@ -87,3 +87,18 @@ def test_serve_settings_read_the_notify_variables(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("ROTA_NOTIFY_INTERVAL_SECONDS", "0")
     with pytest.raises(UsageError, match="ROTA_NOTIFY_INTERVAL_SECONDS: Input should be greater"):
         serve_settings({})
+
+
+def test_a_failing_pass_is_logged_and_the_api_keeps_serving(
+    url: str, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from rota.notify import NoticeSender
+
+    def broken(self: NoticeSender) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(NoticeSender, "run_once", broken)
+    with Store.open(url) as store:
+        save_ops(store)
+    serve_until(url, Clock(), receiver, 0, notify_secret=SECRET)
+    assert "handoff notices: the pass failed" in caplog.text
