@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rota.model import Override
 from rota.notify import Notice, NoticeKind, team_notices
@@ -98,3 +102,22 @@ def test_a_member_holding_two_roles_at_once_gets_one_block() -> None:
         ("starts_soon", "ann", "primary+secondary", 4, 6, None),
         ("starts_soon", "bob", "secondary", 5, 6, None),
     }
+
+
+PEOPLE = st.sampled_from(["ann", "bob", "cat", "dan"])
+
+
+@given(st.lists(st.tuples(PEOPLE, PEOPLE), min_size=1, max_size=14))
+def test_one_notice_per_block_start_and_per_change_of_holder(days: list[tuple[str, str]]) -> None:
+    found = notices(days=days)
+    handoffs = sum(before[r] != after[r] for before, after in pairwise(days) for r in (0, 1))
+    starts = sum(
+        member in today and (i == 0 or member not in days[i - 1])
+        for i, today in enumerate(days)
+        for member in set(today)
+    )
+    kinds = [n.kind for n in found]
+    assert kinds.count(NoticeKind.HANDOFF) == handoffs
+    assert kinds.count(NoticeKind.STARTS_SOON) == starts
+    assert len({n.id for n in found}) == len(found)
+    assert [n.id for n in notices(days=days)] == [n.id for n in found]
