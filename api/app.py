@@ -6,12 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from anyio import to_thread
 from fastapi import Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from api.deps import KeyCache, known_ids
 from api.logs import redact
+from api.notices import notice_loop
 from api.pagerduty.routes import router as pagerduty_router
 from api.routes import absences, feeds, health, members, overrides, pages, swaps, teams
 from api.routes.feeds import FeedTokenCache
@@ -30,6 +32,7 @@ from rota.errors import (
     TeamNotFound,
     UsageError,
 )
+from rota.notify import NoticeSender
 from rota.service import TeamStateCache
 from rota.store import Store
 
@@ -61,8 +64,19 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.feeds = FeedPublisher(opened, app.state.states, max_age_s=settings.cache_seconds)
         app.state.feed_tokens = FeedTokenCache(opened, max_age_s=settings.cache_seconds)
         app.state.last_feeds = LastFeeds()
+        stop = anyio.Event()
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                if settings.sends_notices:
+                    assert settings.notify_secret is not None
+                    sender = NoticeSender(
+                        opened, settings.notify_secret, now=settings.now, states=app.state.states
+                    )
+                    tasks.start_soon(notice_loop, sender, stop, settings.notify_interval_seconds)
+                try:
+                    yield
+                finally:
+                    stop.set()  # the pass in flight finishes before the task group exits
         finally:
             if store is None:
                 opened.close()

@@ -53,6 +53,10 @@ class Settings:
             confirmed (0: never; see ``docs/operations.md``).
         metrics: serve ``/metrics`` (Prometheus text format).
         log_format: ``json`` logs one JSON object per request (and per message).
+        notify: run the handoff notice sender (``ROTA_NOTIFY``).
+        notify_secret: ``ROTA_NOTIFY_SECRET``, the key that signs handoff notices; None (or
+            ``notify`` False) means no notices are sent (``docs/notifications.md``).
+        notify_interval_seconds: how often the notice sender looks for due notices.
     """
 
     db_url: str
@@ -64,6 +68,14 @@ class Settings:
     stale_seconds: float = 86_400.0
     metrics: bool = True
     log_format: LogFormat = "text"
+    notify: bool = True
+    notify_secret: str | None = None
+    notify_interval_seconds: float = 5.0
+
+    @property
+    def sends_notices(self) -> bool:
+        """Whether this server runs the notice sender."""
+        return self.notify and self.notify_secret is not None
 
 
 class ServeSettings(BaseSettings):
@@ -85,6 +97,9 @@ class ServeSettings(BaseSettings):
     shutdown_seconds: int = Field(30, ge=1, le=3600)
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+    notify: bool = True
+    notify_secret: SecretStr | None = None
+    notify_interval_seconds: float = Field(5.0, gt=0, le=3600)
 
     @field_validator("session_secret")
     @classmethod
@@ -96,7 +111,14 @@ class ServeSettings(BaseSettings):
             )
         return value
 
-    @field_validator("public_url", "session_secret", "ssl_certfile", "ssl_keyfile", mode="before")
+    @field_validator(
+        "public_url",
+        "session_secret",
+        "ssl_certfile",
+        "ssl_keyfile",
+        "notify_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -104,6 +126,7 @@ class ServeSettings(BaseSettings):
     def api_settings(self) -> Settings:
         """The settings of one server process."""
         secret = self.session_secret.get_secret_value() if self.session_secret else None
+        notify_secret = self.notify_secret.get_secret_value() if self.notify_secret else None
         return Settings(
             db_url=self.db,
             public_url=self.public_url,
@@ -113,6 +136,9 @@ class ServeSettings(BaseSettings):
             stale_seconds=self.stale_seconds,
             metrics=self.metrics,
             log_format=self.log_format,
+            notify=self.notify,
+            notify_secret=notify_secret,
+            notify_interval_seconds=self.notify_interval_seconds,
         )
 
 
@@ -131,6 +157,7 @@ def serve_settings(flags: dict[str, Any]) -> ServeSettings:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "?"
             where = "--" + name.replace("_", "-") if name in given else f"ROTA_{name.upper()}"
-            shown = "" if name == "session_secret" else f". Got value: {error.get('input')!r}"
+            secret = name in ("session_secret", "notify_secret")
+            shown = "" if secret else f". Got value: {error.get('input')!r}"
             problems.append(f"rota serve: {where}: {error['msg']}{shown}")
         raise UsageError("\n".join(problems)) from None

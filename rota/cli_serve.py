@@ -89,6 +89,13 @@ def serve(
             markup=False,
             highlight=False,
         )
+    if chosen.notify_secret is None or not chosen.notify:
+        why = "ROTA_NOTIFY=false" if not chosen.notify else "no ROTA_NOTIFY_SECRET set"
+        err.print(
+            f"rota serve: {why}: handoff notices are off (docs/notifications.md)",
+            markup=False,
+            highlight=False,
+        )
     run_server(chosen)
 
 

@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from rota.config.notify import NotifySection
 from rota.config.pay import PaySection
 from rota.config.scalars import (
     WEEKDAYS,
@@ -335,6 +336,7 @@ _OPTIONAL_SECTIONS = (
     "fairness",
     "escalation",
     "pay",
+    "notify",
 )
 
 
@@ -352,6 +354,7 @@ class TeamConfig(_Strict):
     members: list[MemberSection]
     contacts: list[ContactSection] = []
     pay: PaySection | None = None
+    notify: NotifySection | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -8,6 +8,7 @@ The package, one concept per module:
 - :mod:`rota.store.absences`, :mod:`rota.store.overrides`, :mod:`rota.store.api_keys`,
   :mod:`rota.store.feed_tokens`;
 - :mod:`rota.store.jobs`: queued solves (the job queue's tables, their versions and failures);
+- :mod:`rota.store.notify_deliveries`: handoff notices to send and what became of them;
 - :mod:`rota.store.core`: the connection, transactions and the clock every part shares;
 - :mod:`rota.store.records`: what the store returns (``TeamInfo``, ``VersionInfo``, ...);
 - :mod:`rota.store.schema`: the tables (SQLAlchemy rows) and the ``Instant`` column type;
@@ -21,6 +22,8 @@ from rota.store.migrate import MIGRATIONS_DIR, _alembic_config
 from rota.store.records import (
     ApiKey,
     ApiScope,
+    Delivery,
+    DueNotice,
     FeedToken,
     FeedTokenKind,
     JobRecord,
@@ -52,6 +55,8 @@ __all__ = [
     "ApiScope",
     "AssignmentRow",
     "Base",
+    "Delivery",
+    "DueNotice",
     "FeedToken",
     "FeedTokenKind",
     "FeedTokenRow",

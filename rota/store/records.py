@@ -85,3 +85,35 @@ class JobRecord:
     started_at: datetime | None
     finished_at: datetime | None
     error: str | None
+
+
+DeliveryStatus = Literal["pending", "delivered", "failed", "skipped", "withdrawn"]
+
+
+@dataclass(frozen=True, slots=True)
+class DueNotice:
+    """A notice due for one webhook, to be recorded (``skipped`` when it is already too late)."""
+
+    notice_id: str
+    webhook: str
+    team_id: str
+    kind: str
+    due_at: datetime
+    status: DeliveryStatus = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """The store's record of one notice for one webhook (docs/notifications.md)."""
+
+    id: int
+    notice_id: str
+    webhook: str
+    team_id: str
+    kind: str
+    due_at: datetime
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    finished_at: datetime | None

@@ -1,6 +1,6 @@
 """The store's tables as SQLAlchemy ORM rows, and the ``Instant`` column type.
 
-Schema (revisions 0001-0005; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
+Schema (revisions 0001-0006; ``instant`` = aware UTC: ``timestamptz`` on PostgreSQL, a fixed-width
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` string on SQLite, which sorts like time and round-trips exactly)::
 
     teams               id PK ([a-z0-9-]+), name, timezone, created_at, updated_at
@@ -26,11 +26,16 @@ Schema (revisions 0001-0005; ``instant`` = aware UTC: ``timestamptz`` on Postgre
                         created_by, created_at (0004; deleted by ``rota absence remove``)
                         INDEX (team_id, member_id, starts_at)
     job_failures        job_key PK, failed_at, error (0005; why a queued solve failed)
+    notify_deliveries   id PK, notice_id, webhook (its url_env), team_id, kind, due_at,
+                        status (pending | delivered | failed | skipped | withdrawn), attempts,
+                        next_attempt_at, claimed_until NULL, claimed_by NULL, last_error NULL,
+                        created_at, finished_at NULL (0006; docs/notifications.md)
+                        UNIQUE (notice_id, webhook); INDEX (status, next_attempt_at)
 
 On PostgreSQL, revision 0005 also creates the job queue's own tables (procrastinate's) in the
 schema ``procrastinate`` (see :mod:`rota.store.jobs`).
 
-Room left for later revisions (add them as ``versions/0006_...py``):
+Room left for later revisions (add them as ``versions/0007_...py``):
 
 - Re-solves (issue 5) need no new table: a re-solve is a new version; what it was based on, the
   freeze instant and the change count go into ``meta``. Index ``assignments (member_id)`` serves
@@ -253,6 +258,36 @@ class JobFailureRow(Base):
     job_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failed_at: Mapped[datetime]
     error: Mapped[str] = mapped_column(Text)
+
+
+DELIVERY_STATUSES = ("pending", "delivered", "failed", "skipped", "withdrawn")
+
+
+class NotifyDeliveryRow(Base):
+    __tablename__ = "notify_deliveries"
+    __table_args__ = (
+        UniqueConstraint("notice_id", "webhook"),
+        Index("ix_notify_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ('pending', 'delivered', 'failed', 'skipped', 'withdrawn')",
+            name="status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    notice_id: Mapped[str] = mapped_column(String(64))
+    webhook: Mapped[str] = mapped_column(String(128))
+    team_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
 
 
 metadata = Base.metadata

@@ -11,7 +11,8 @@ leaves the previous version as the latest. Concurrent writers are serialised (SQ
 IMMEDIATE``; PostgreSQL: the upsert locks the team row) and ``UNIQUE (team_id, version)`` backs it.
 
 :class:`Store` is assembled from one part per concept: schedule versions
-(:mod:`rota.store.schedules`), absences, overrides, API keys, feed tokens and queued solves, all on
+(:mod:`rota.store.schedules`), absences, overrides, API keys, feed tokens, queued solves and notice
+deliveries, all on
 :class:`rota.store.core.StoreCore`'s connection and transactions.
 """
 
@@ -30,15 +31,23 @@ from rota.store.engine import DEFAULT_URL, make_engine, redact_url
 from rota.store.feed_tokens import FeedTokenStore
 from rota.store.jobs import JobStore
 from rota.store.migrate import migrate, schema_revisions
+from rota.store.notify_deliveries import NotifyDeliveryStore
 from rota.store.overrides import OverrideStore
 from rota.store.schedules import ScheduleStore
 
 
 class Store(
-    AbsenceStore, ScheduleStore, OverrideStore, ApiKeyStore, FeedTokenStore, JobStore, StoreCore
+    AbsenceStore,
+    ScheduleStore,
+    OverrideStore,
+    ApiKeyStore,
+    FeedTokenStore,
+    JobStore,
+    NotifyDeliveryStore,
+    StoreCore,
 ):
-    """Schedules, teams, absences, overrides, API keys and job records in one database. Use
-    :meth:`open` to get one."""
+    """Schedules, teams, absences, overrides, API keys, feed tokens, job records and notice
+    deliveries in one database. Use :meth:`open` to get one."""
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, *, now: Callable[[], datetime] = _utc_now) -> Store:
