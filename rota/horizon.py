@@ -1,4 +1,5 @@
-"""Config -> shift grid: the half-open UTC shifts that tile the team's horizon (SPEC §2, §3.1).
+"""Config -> shift grid: the half-open UTC shifts that tile the team's horizon (docs/rules.md,
+rule 1).
 
 The horizon starts at the first handoff at or after 00:00 of ``horizon.start`` in the team's zone
 and ends at the first handoff at or after 00:00 of ``start + 7 * weeks`` days, so every shift is

@@ -1,7 +1,7 @@
 """Member loads and fairness spreads: the one place where on-call work is counted.
 
 ``rota solve`` (its per-member table), ``rota report`` and the benchmark all read their numbers
-from here, so a figure means the same everywhere. Definitions (SPEC §3 "Words", §4):
+from here, so a figure means the same everywhere. Definitions (docs/rules.md):
 
 - *hours*: the time a member holds a role, summed over every role they hold.
 - *off-hours*: hours outside the member's working window (member-local, DST-correct).

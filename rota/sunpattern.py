@@ -1,4 +1,4 @@
-"""Follow-the-sun handoff times derived from the members' working windows (SPEC §3.1).
+"""Follow-the-sun handoff times derived from the members' working windows (docs/rules.md, rule 1).
 
 When ``rotation.handoffs_utc`` is absent, the cuts are the result of a small, exact optimisation
 on a 15-minute UTC grid (96 slots a day). Nothing is tuned to particular teams.
@@ -111,7 +111,7 @@ def boundary_cut(team: Team, instant: datetime) -> datetime:
     of the daily pattern of its UTC day, taken from that day's coverage alone.
 
     Because it depends on nothing but the date, a horizon ending at ``instant`` and the next one
-    starting there share this handoff, so consecutive horizons join exactly (SPEC §3).
+    starting there share this handoff, so consecutive horizons join exactly (docs/rules.md).
     """
     day = instant.astimezone(UTC).date()
     origin = datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -169,8 +169,8 @@ class _Deriver:
         self, team: Team, begin: datetime, finish: datetime, *, fixed_ends: bool = True
     ) -> None:
         shift_hours = team.config.rotation.shift_hours
-        # A shift longer than the block cap is a block nobody may work (SPEC §3.6); the config
-        # check keeps the cap at or above shift_hours.min.
+        # A shift longer than the block cap is a block nobody may work (docs/rules.md, rule 6);
+        # the config check keeps the cap at or above shift_hours.min.
         longest = min(shift_hours.max, team.config.max_block_hours() or shift_hours.max)
         self.lo = round(shift_hours.min * SLOTS_PER_HOUR)
         self.hi = max(self.lo, round(longest * SLOTS_PER_HOUR))

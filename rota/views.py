@@ -41,7 +41,7 @@ def shift_view(shift: ScheduledShift) -> dict[str, Any]:
 def schedule_view(
     schedule: Schedule, shifts: Iterable[ScheduledShift] | None = None
 ) -> dict[str, Any]:
-    """The SPEC §5 ``show --json`` document."""
+    """The ``rota show --json`` document."""
     chosen = schedule.shifts if shifts is None else tuple(shifts)
     return {
         "team": schedule.team_id,

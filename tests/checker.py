@@ -1,47 +1,47 @@
-"""An independent checker of every hard rule of SPEC §3.
+"""An independent checker of every hard rule of docs/rules.md.
 
 It reads only the team file (parsed with :func:`rota.config.load_config`) and a ``show --json``
-document (SPEC §5), and reimplements all time logic with :mod:`zoneinfo` directly. It imports
+document, and reimplements all time logic with :mod:`zoneinfo` directly. It imports
 nothing from ``rota.solver``, ``rota.metrics``, ``rota.horizon``, ``rota.localtime`` or
 ``rota.team``: it is a second implementation of the rules, so a bug shared with the solver is
 unlikely. Feed it the *planned* schedule (``show --json --planned``): overrides may cut shifts
-anywhere and are not bound by §3.1.
+anywhere and are not bound by rule 1.
 
-How SPEC §3 is read where it leaves room (each reading is repeated next to its code):
+How docs/rules.md is read where it leaves room (each reading is repeated next to its code):
 
 - Wall-clock times that do not exist or exist twice resolve as ``zoneinfo`` does (``fold=0``):
   02:30 on a spring-forward night is 03:30 local, a repeated time is its first occurrence.
-- §3.1 horizon: its start is the first handoff at or after local 00:00 of ``horizon.start`` in
+- rule 1, horizon: its start is the first handoff at or after local 00:00 of ``horizon.start`` in
   the team zone, its end the first handoff at or after 00:00 of ``start + 7 * weeks`` days.
   Follow-the-sun without ``handoffs_utc`` derives its cuts from the members; then only
   "the horizon starts and ends within 24 h after that local midnight" is checked.
-- §3.1 follow-the-sun with ``handoffs_utc``: every shift starts and ends at a listed UTC time
+- rule 1, follow-the-sun with ``handoffs_utc``: every shift starts and ends at a listed UTC time
   and no listed time falls strictly inside a shift.
 - ``night: forbid``: a held shift may not overlap any occurrence of the holder's night window by
   a positive amount (the same occurrences as ``after_night``).
-- §3.5 weekend of a shift: the member-local Saturday or Sunday it starts on names the weekend
+- rule 5, weekend of a shift: the member-local Saturday or Sunday it starts on names the weekend
   (by its Saturday). A weekly shift belongs to the weekend it "contains": the weekend (member-local
   Saturday 00:00 to Monday 00:00) it overlaps longest, the earlier one on a tie.
-- §3.5 sliding window: weekends are counted per member; every run of ``per_weeks`` consecutive
+- rule 5, sliding window: weekends are counted per member; every run of ``per_weeks`` consecutive
   weekends (Saturdays 7 days apart) may hold at most ``max`` worked ones.
-- §3.5 ``whole``: the partner of a Saturday-start shift ``S`` is the shift starting exactly
+- rule 5, ``whole``: the partner of a Saturday-start shift ``S`` is the shift starting exactly
   ``S.start + 24 h``; if none does (DST moved the grid), the shift overlapping
   ``[S.start + 24 h, S.end + 24 h)`` longest, the earliest on a tie. A partner outside the
   schedule (past the horizon end) is not checked. For weekly rotations the partner is the
   Saturday shift itself or starts on a Saturday, so the rule never binds.
-- §3.5 ``single-day``: a member's weekend shifts of one weekend all start on the same local day.
-- §3.6 blocks: ``rest.max_block_hours`` unset on a daily/weekly team means a block is one shift.
+- rule 5, ``single-day``: a member's weekend shifts of one weekend all start on the same local day.
+- rule 6, blocks: ``rest.max_block_hours`` unset on a daily/weekly team means a block is one shift.
   The whole-weekend exception: a block is cut at each point where a Saturday-start shift touches
   its ``whole`` partner held by the same member in the same role; each piece must then respect the
   cap (hours, or "one shift"). So Saturday + Sunday of a daily rota is fine, Friday + Saturday +
   Sunday is not.
-- §3.6 ``after_night``: a block overlaps the night when it overlaps any occurrence of the
+- rule 6, ``after_night``: a block overlaps the night when it overlaps any occurrence of the
   member's night window by a positive amount. "The local date on which that block ends" is the
   member-local date of the block's end instant (a block ending at 00:00 ends on the new day).
   Exempt are the ``whole`` partners (same role) of the member's Saturday-start shifts.
-- §3.6 ``after_weekend``: no shift of the member starts on the member-local Monday two days
+- rule 6, ``after_weekend``: no shift of the member starts on the member-local Monday two days
   after the Saturday naming a weekend they work.
-- §3.7: blocks of exactly 168 h counted from the horizon start (UTC instants; a DST change does
+- rule 7: blocks of exactly 168 h counted from the horizon start (UTC instants; a DST change does
   not move them), the last one possibly partial. A shift spanning two blocks counts with the hours
   that fall in each block.
 - History (``history_json``, only used when ``fairness.history`` is on): shifts of the previous
@@ -68,7 +68,8 @@ HOUR = timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One broken hard rule: ``rule`` names the SPEC section, ``message`` says who, when, what."""
+    """One broken hard rule: ``rule`` names the rule of docs/rules.md, ``message`` says who,
+    when, what."""
 
     rule: str
     message: str
@@ -661,11 +662,12 @@ class _Checker:
 def check_schedule(
     team_file: Path, show_json: dict[str, Any], history_json: dict[str, Any] | None = None
 ) -> list[Violation]:
-    """Every violation of SPEC §3 in ``show_json`` (a ``show --json`` document) for the team file.
+    """Every violation of docs/rules.md in ``show_json`` (a ``show --json`` document) for the
+    team file.
 
     Args:
         team_file: the team's YAML file.
-        show_json: the schedule, SPEC §5 shape.
+        show_json: the schedule, in that shape.
         history_json: the previously published schedule (same shape), looked back into for rules
             5 and 6 when the team has ``fairness.history`` on.
 

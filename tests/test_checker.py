@@ -1,5 +1,5 @@
-"""The independent §3 checker on small hand-made schedules: silent on valid ones, and each hard
-rule caught at least once (so the checker cannot pass vacuously).
+"""The independent checker of docs/rules.md on small hand-made schedules: silent on valid ones,
+and each hard rule caught at least once (so the checker cannot pass vacuously).
 
 Two hand-checkable teams:
 

@@ -1,4 +1,4 @@
-"""The shift grid: horizon start/end rules and DST-correct handoffs (SPEC §2, §3.1)."""
+"""The shift grid: horizon start/end rules and DST-correct handoffs (docs/rules.md, rule 1)."""
 
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ def test_spec_example_follow_the_sun_starts_at_utc_midnight() -> None:
     grid = build_grid(team)
     assert_tiles(grid)
     # Warsaw midnight of 7 Dec is 23:00Z on 6 Dec; the first listed cut at or after it is
-    # 00:00Z (SPEC §5's example).
+    # 00:00Z (the ``show --json`` example).
     assert grid.start == utc("2026-12-07T00:00")
     assert grid.end == utc("2027-02-01T00:00")
     assert set(hours_of(grid)) == {6}

@@ -402,7 +402,7 @@ def test_fast_window_occurrences_match_window_intervals(
     ],
 )
 def test_consecutive_derived_horizons_join_exactly(start: str, weeks: int) -> None:
-    # SPEC §3: consecutive horizons join. The derived handoff where one horizon ends and the
+    # docs/rules.md: consecutive horizons join. The derived handoff where one horizon ends and the
     # next begins depends on that date's own pattern only, so both grids agree on it.
     first = regional_team(start=start, weeks=weeks)
     following = regional_team(

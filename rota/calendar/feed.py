@@ -4,7 +4,7 @@ Three scopes (:class:`FeedScope`): a whole team (every role), one member (all th
 across every team whose events are passed in) and one role of one team.
 
 Every time is written in UTC (``...Z``): no TZID, hence no VTIMEZONE, and every client reads the
-same instants whatever zone its user is in (STYLE §4; checked against ical.js, vobject, icalendar,
+same instants whatever zone its user is in (checked against ical.js, vobject, icalendar,
 khal and calcurse in ``tests/calendar/test_clients.py``). Wall-clock handoff times for people are in
 the DESCRIPTION text. ``DTSTAMP`` is the ``stamp`` the caller passes (the schedule's
 ``created_at``), never the wall clock, so a feed is a pure function of its input.

@@ -1,4 +1,4 @@
-"""The team file (SPEC §2) as strict pydantic v2 models, and ``load_config``.
+"""The team file (docs/team-file.md) as strict pydantic v2 models, and ``load_config``.
 
 Every key has a default except ``team.id``, ``team.timezone``, ``horizon.start``,
 ``rotation.kind`` and each member's ``id`` and ``timezone`` (docs/team-file.md lists them all).

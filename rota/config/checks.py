@@ -204,7 +204,7 @@ def _contact_checks(
 
 
 def _combination_checks(data: dict[str, Any], kind: RotationKind | None) -> list[CrossProblem]:
-    """Settings that cannot work together (SPEC §2) or with the rotation kind."""
+    """Settings that cannot work together (docs/team-file.md) or with the rotation kind."""
     problems: list[CrossProblem] = []
     if kind is None:
         return problems

@@ -1,4 +1,5 @@
-"""Who is on call at an instant, and whom to page in which order (SPEC §2 ``escalation``, §6).
+"""Who is on call at an instant, and whom to page in which order (docs/team-file.md#escalation,
+docs/api.md).
 
 Definitions:
 

@@ -1,4 +1,4 @@
-"""The hard rules of SPEC §3, one ``add_<rule>()`` each, on the timeline of :mod:`.facts`.
+"""The hard rules of docs/rules.md, one ``add_<rule>()`` each, on the timeline of :mod:`.facts`.
 
 Every rule reads the same words as the spec. Slots are indexed on the timeline (history shifts
 first, constants; then the grid); two slots *touch* when one ends where the other starts, a
@@ -430,7 +430,7 @@ members of one kind on their own)."""
 
 
 def add_hard_rules(m: RotaModel) -> None:
-    """Every hard rule of SPEC §3 (rule 1, the tiling, is the grid's)."""
+    """Every hard rule of docs/rules.md (rule 1, the tiling, is the grid's)."""
     for rule in ALL_RULES:
         rule(m)
 

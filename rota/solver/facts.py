@@ -183,7 +183,8 @@ def build_timeline(
 
 
 def partners(slots: Sequence[Slot]) -> list[int | None]:
-    """For each slot, the slot overlapping most with the interval 24 h later (SPEC §3.5).
+    """For each slot, the slot overlapping most with the interval 24 h later (docs/rules.md,
+    rule 5).
 
     Ties go to the earlier slot; None when nothing on the timeline overlaps it.
     """

@@ -1,4 +1,5 @@
-"""The objective (SPEC §4): every member's load close to their fair share, fewer off-hours.
+"""The objective (docs/rules.md#what-a-good-rota-is): every member's load close to their fair
+share, fewer off-hours.
 
 **Loads.** For each member and metric, a linear expression over the model plus a constant from
 history (shifts of the previously published schedule within the look-back window), in integer

@@ -2,7 +2,7 @@
 
 Once the off-hours plan (:mod:`rota.solver.plan`) has said how many members of each kind hold
 every shift, the rota falls apart into one problem per kind: every hard rule but coverage is
-about one member (SPEC §3), coverage becomes "the kind's members hold the kind's count", and
+about one member (docs/rules.md), coverage becomes "the kind's members hold the kind's count", and
 each kind's members can only trade shifts among themselves. Off-hours are then fixed by the
 counts (members of a kind have the same off-hours in every shift), and what is left of the
 objective is about members of one kind, except three ranges that groups spanning kinds share:

@@ -7,7 +7,7 @@ within a shift of everyone's fair share (measured: band excess still 40 % of its
 when each window counts the earlier windows as history: their hours, weekends and holiday hours
 join the loads and the targets, so window *j* corrects what windows *1..j-1* left uneven, and
 rules 5 and 6 (weekend limits, rest, after-night, after-weekend) look back into them exactly as
-they look back into a published schedule (SPEC §3), so the windows join without a broken rule.
+they look back into a published schedule (docs/rules.md), so the windows join without a broken rule.
 
 :func:`plan_windows` cuts the grid into consecutive sub-grids of whole weeks; the solver
 (:func:`rota.solver.solve.solve`) solves them in order, then fixes the whole-horizon model to

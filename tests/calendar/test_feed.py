@@ -332,7 +332,7 @@ def test_feed_is_deterministic() -> None:
 
 
 def without_dtstamp(data: bytes) -> str:
-    """The feed as text with LF line ends and no DTSTAMP lines (STYLE §7)."""
+    """The feed as text with LF line ends and no DTSTAMP lines."""
     text = data.decode("utf-8").replace("\r\n", "\n")
     return "".join(
         line for line in text.splitlines(keepends=True) if not line.startswith("DTSTAMP")

@@ -1,4 +1,4 @@
-"""Each hard rule of SPEC §3 holds, and each test's team would break it without the rule.
+"""Each hard rule of docs/rules.md holds, and each test's team would break it without the rule.
 
 The second half of every test removes one ``add_<rule>`` from the model and shows that the
 independent checker (``tests/checker.py``) then finds the violation: the fixture really needs
