@@ -297,6 +297,82 @@ def _at_most(relaxed: RelaxedModel, proposal: Proposal, model: cp_model.CpModel)
             model.add(u == 0)
 
 
+def parts(relaxed: RelaxedModel) -> list[list[Any]]:
+    """Each thing that can bend on its own, as the 0/1 expressions that bend it: one family
+    (its steps), or members added in one profile. Rule families come first; the last
+    expression of each is 1 when the part is bent all the way."""
+    found = [[1 - h for h in fam.holds if not isinstance(h, bool)] for fam in relaxed.families]
+    found += [list(used) for _, _, used in relaxed.newcomers]
+    return [steps for steps in found if steps]
+
+
+def single_parts(
+    relaxed: RelaxedModel, time_limit_s: float, workers: int, seed: int
+) -> list[Proposal]:
+    """The ways to give the team a rota by bending one part alone (one family, or adding
+    members in one profile), each bent as little as found in its try; cheapest first.
+
+    Proving that a part alone cannot do is slow, finding a rota when it can is not, so the
+    parts are tried in rounds: each try of a round gets the same time, doubled each round, for
+    the parts neither found nor proven useless yet, until a round finds a rota or the time
+    is spent. The first round's time is what three rounds over every part need in all, so
+    the limits follow the team's size and the number of its parts, not fixed seconds."""
+    pieces = parts(relaxed)
+    deadline = time.monotonic() + time_limit_s
+    share = time_limit_s / (7 * max(1, len(pieces)))  # 1 + 2 + 4 shares in three rounds
+    open_ = list(range(len(pieces)))
+    found: list[Proposal] = []
+    while open_ and not found and deadline - time.monotonic() > 0.05:
+        undecided = []
+        for n in open_:
+            try_s = min(share, deadline - time.monotonic())
+            if try_s <= 0.05:
+                undecided.append(n)
+                continue
+            proposal, proven = _alone(relaxed, pieces, n, try_s, workers, seed)
+            if proposal is not None:
+                if not proposal.bends and not proposal.added:
+                    return [proposal]
+                found.append(proposal)
+            elif not proven:
+                undecided.append(n)
+        open_ = undecided
+        share *= 2
+    found.sort(key=lambda p: p.cost)
+    return found
+
+
+def _alone(
+    relaxed: RelaxedModel,
+    pieces: list[list[Any]],
+    n: int,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> tuple[Proposal | None, bool]:
+    """A rota bending only part ``n`` (bent as little as found in the time), or None and
+    whether that is proven impossible."""
+    until = time.monotonic() + time_limit_s
+    model = relaxed.m.cp.clone()
+    for other in pieces[:n] + pieces[n + 1 :]:
+        for step in other:
+            model.add(step == 0)
+    # First a rota with the part bent all the way (a plain feasibility question), without the
+    # model's hint: the team as it is has no rota, and a hint towards it misleads the search.
+    loosest = model.clone()
+    loosest.add(pieces[n][-1] == 1)
+    loosest.clear_hints()  # type: ignore[no-untyped-call]
+    solver = _solver(time_limit_s, workers, seed)
+    status = solver.solve(loosest)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status == cp_model.INFEASIBLE
+    proposal = relaxed.read(solver)
+    if proposal.bends or proposal.added:
+        proposal = _cheapen(relaxed, proposal, model, solver, until, workers, seed)
+        proposal = shrink(relaxed, proposal, model, until, workers, seed)
+    return proposal, False
+
+
 SEARCHES = ("any", "rules", "members")
 """What each of the first searches may bend, so that the alternatives differ in kind: the
 cheapest way at all, then keeping the team's people, then keeping its rules; later searches
@@ -327,6 +403,12 @@ def find_proposals(
     deadline = time.monotonic() + time_limit_s
     found: list[Proposal] = []
     wanted = relaxed.costs.max_suggestions
+    if not feasible:
+        found = single_parts(relaxed, time_limit_s * first_share, workers, seed)
+        if found and not found[0].bends and not found[0].added:
+            return [], True
+        if found:
+            return found[:wanted], False
     for n in range(wanted):
         left = deadline - time.monotonic()
         if left <= 0.05:
