@@ -101,14 +101,14 @@ def advise(doc: YamlDocument, options: AdviceOptions = AdviceOptions()) -> Advic
     team = team_from_config(cfg)
     grid = build_grid(team)
     relaxed = build_relaxed(doc, team, grid, options.costs)
-    solver_args = {"workers": options.workers, "seed": options.seed}
     search_s = budget * options.search_share
     proposals, feasible = find_proposals(
         relaxed,
         feasible=False,
         time_limit_s=search_s,
         first_share=options.first_share,
-        **solver_args,
+        workers=options.workers,
+        seed=options.seed,
     )
     current = None
     if feasible:
@@ -119,9 +119,22 @@ def advise(doc: YamlDocument, options: AdviceOptions = AdviceOptions()) -> Advic
             feasible=True,
             time_limit_s=min(search_s, left() * options.search_share),
             first_share=options.first_share,
-            **solver_args,
+            workers=options.workers,
+            seed=options.seed,
         )
     suggestions = _verified(doc, cfg, proposals, options, left)
+    if not feasible and not any(s.verified for s in suggestions) and left() > 1:
+        # What one part alone seemed to fix did not hold in the real model: bend several.
+        proposals, _ = find_proposals(
+            relaxed,
+            feasible=False,
+            time_limit_s=left() * options.search_share,
+            first_share=options.first_share,
+            alone_first=False,
+            workers=options.workers,
+            seed=options.seed,
+        )
+        suggestions += _verified(doc, cfg, proposals, options, left)
     if feasible:
         suggestions = _cutting(suggestions, current)
     return Advice(team.id, feasible, tuple(suggestions[: options.costs.max_suggestions]), current)

@@ -28,6 +28,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from rota.advice.alone import least_value
 from rota.advice.changes import AddMember, Change, SetValue, apply_changes
 from rota.advice.costs import BendCosts
 from rota.advice.families import BENT_RULES, FAMILIES, Family
@@ -79,6 +80,8 @@ class RelaxedModel:
     families: list[_Family]
     newcomers: list[tuple[Profile, list[dict[str, Any]], list[cp_model.IntVar]]]
     costs: BendCosts
+    doc: YamlDocument
+    """The team file the model was built from."""
 
     def bend_cost(self) -> cp_model.LinearExprT:
         terms: list[Any] = []
@@ -187,7 +190,7 @@ def build_relaxed(
     for _, _, used in newcomer_vars:
         for u in used:
             m.cp.add_hint(u, False)
-    return RelaxedModel(m, families, newcomer_vars, costs)
+    return RelaxedModel(m, families, newcomer_vars, costs, doc)
 
 
 def _add_family(
@@ -300,10 +303,10 @@ def _at_most(relaxed: RelaxedModel, proposal: Proposal, model: cp_model.CpModel)
 def parts(relaxed: RelaxedModel) -> list[list[Any]]:
     """Each thing that can bend on its own, as the 0/1 expressions that bend it: one family
     (its steps), or members added in one profile. Rule families come first; the last
-    expression of each is 1 when the part is bent all the way."""
+    expression of each is 1 when the part is bent all the way; [] for a family whose rule
+    says nothing on this team. The families' parts have the index of their family."""
     found = [[1 - h for h in fam.holds if not isinstance(h, bool)] for fam in relaxed.families]
-    found += [list(used) for _, _, used in relaxed.newcomers]
-    return [steps for steps in found if steps]
+    return found + [list(used) for _, _, used in relaxed.newcomers]
 
 
 def single_parts(
@@ -319,8 +322,8 @@ def single_parts(
     the limits follow the team's size and the number of its parts, not fixed seconds."""
     pieces = parts(relaxed)
     deadline = time.monotonic() + time_limit_s
-    share = time_limit_s / (7 * max(1, len(pieces)))  # 1 + 2 + 4 shares in three rounds
-    open_ = list(range(len(pieces)))
+    open_ = [n for n, piece in enumerate(pieces) if piece]
+    share = time_limit_s / (7 * max(1, len(open_)))  # 1 + 2 + 4 shares in three rounds
     found: list[Proposal] = []
     while open_ and not found and deadline - time.monotonic() > 0.05:
         undecided = []
@@ -329,7 +332,10 @@ def single_parts(
             if try_s <= 0.05:
                 undecided.append(n)
                 continue
-            proposal, proven = _alone(relaxed, pieces, n, try_s, workers, seed)
+            if n < len(relaxed.families):
+                proposal, proven = _family_alone(relaxed, n, try_s, workers, seed)
+            else:
+                proposal, proven = _alone(relaxed, pieces, n, try_s, workers, seed)
             if proposal is not None:
                 if not proposal.bends and not proposal.added:
                     return [proposal]
@@ -340,6 +346,19 @@ def single_parts(
         share *= 2
     found.sort(key=lambda p: p.cost)
     return found
+
+
+def _family_alone(
+    relaxed: RelaxedModel, n: int, time_limit_s: float, workers: int, seed: int
+) -> tuple[Proposal | None, bool]:
+    """Family ``n`` loosened alone, asked of the real model (:mod:`rota.advice.alone`)."""
+    fam = relaxed.families[n]
+    depth, proven = least_value(relaxed.doc, fam.family, fam.values, time_limit_s, workers, seed)
+    if depth is None:
+        return None, proven
+    bend = Bend(fam.family, fam.values[depth], depth)
+    cost = relaxed.costs.rule_change + relaxed.costs.rule_step * (depth - 1)
+    return Proposal((bend,), (), cost), False
 
 
 def _alone(
@@ -387,9 +406,13 @@ def find_proposals(
     first_share: float,
     workers: int,
     seed: int,
+    alone_first: bool = True,
 ) -> tuple[list[Proposal], bool]:
     """Up to ``costs.max_suggestions`` ways to bend, cheapest first, and whether the team
     turned out to need no bending (only when not ``feasible``).
+
+    Without a rota and with ``alone_first``, each part is first tried alone
+    (:func:`single_parts`, in ``first_share`` of the time); what it finds is the answer.
 
     Without a rota, each search finds any way to bend (a feasibility solve: every family may
     bend all the way, every candidate may join) and :func:`shrink` takes back what is not
@@ -403,7 +426,7 @@ def find_proposals(
     deadline = time.monotonic() + time_limit_s
     found: list[Proposal] = []
     wanted = relaxed.costs.max_suggestions
-    if not feasible:
+    if not feasible and alone_first:
         found = single_parts(relaxed, time_limit_s * first_share, workers, seed)
         if found and not found[0].bends and not found[0].added:
             return [], True
