@@ -318,12 +318,12 @@ def single_parts(
     Proving that a part alone cannot do is slow, finding a rota when it can is not, so the
     parts are tried in rounds: each try of a round gets the same time, doubled each round, for
     the parts neither found nor proven useless yet, until a round finds a rota or the time
-    is spent. The first round's time is what three rounds over every part need in all, so
+    is spent. The first round's time is what two rounds over every part need in all, so
     the limits follow the team's size and the number of its parts, not fixed seconds."""
     pieces = parts(relaxed)
     deadline = time.monotonic() + time_limit_s
     open_ = [n for n, piece in enumerate(pieces) if piece]
-    share = time_limit_s / (7 * max(1, len(open_)))  # 1 + 2 + 4 shares in three rounds
+    share = time_limit_s / (3 * max(1, len(open_)))  # 1 + 2 shares in two rounds
     found: list[Proposal] = []
     while open_ and not found and deadline - time.monotonic() > 0.05:
         undecided = []
@@ -411,8 +411,9 @@ def find_proposals(
     """Up to ``costs.max_suggestions`` ways to bend, cheapest first, and whether the team
     turned out to need no bending (only when not ``feasible``).
 
-    Without a rota and with ``alone_first``, each part is first tried alone
-    (:func:`single_parts`, in ``first_share`` of the time); what it finds is the answer.
+    Without a rota and with ``alone_first``, each part is tried alone (:func:`single_parts`,
+    in all the time) and nothing else; ``advise`` searches again without ``alone_first`` when
+    none of those answers is verified.
 
     Without a rota, each search finds any way to bend (a feasibility solve: every family may
     bend all the way, every candidate may join) and :func:`shrink` takes back what is not
@@ -427,11 +428,10 @@ def find_proposals(
     found: list[Proposal] = []
     wanted = relaxed.costs.max_suggestions
     if not feasible and alone_first:
-        found = single_parts(relaxed, time_limit_s * first_share, workers, seed)
+        found = single_parts(relaxed, time_limit_s, workers, seed)
         if found and not found[0].bends and not found[0].added:
             return [], True
-        if found:
-            return found[:wanted], False
+        return found[:wanted], False
     for n in range(wanted):
         left = deadline - time.monotonic()
         if left <= 0.05:
