@@ -22,6 +22,7 @@ import yaml
 
 from bench.teams import SPECS, TeamSpec, team_document
 from rota.advice.advise import AdviceOptions, advise
+from rota.advice.changes import AddMember, Change, SetValue
 from rota.advice.verify import solve_changed
 from rota.solver import SolveOptions
 from rota.yamlfile import parse_yaml
@@ -87,8 +88,16 @@ def run_one(spec: TeamSpec, case: str, seed: int, time_limit: float) -> dict[str
         "verified": sum(s.verified for s in found.suggestions),
         "suggestions": len(found.suggestions),
         "first": first.summary if first else None,
+        "first_parts": _parts(first.changes) if first else None,
         "first_solves": applied,
     }
+
+
+def _parts(changes: tuple[Change, ...]) -> int:
+    """Parts a suggestion bends: each setting changed, each zone gaining members."""
+    paths = {c.path for c in changes if isinstance(c, SetValue)}
+    zones = {c.member["timezone"] for c in changes if isinstance(c, AddMember)}
+    return len(paths) + len(zones)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -109,12 +118,13 @@ def main(argv: list[str] | None = None) -> None:
                 row = run_one(spec, case, seed, args.time_limit)
                 print(json.dumps(row), file=sys.stderr, flush=True)
                 rows.append(row)
-    print("| team | case | seed | wall s | verified | first suggestion | its changes solve |")
-    print("|---|---|---|---|---|---|---|")
+    print("| team | case | seed | wall s | verified | parts bent | first suggestion | solves |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['team']} | {r['case']} | {r['seed']} | {r['wall_s']} | "
-            f"{r['verified']}/{r['suggestions']} | {r['first']} | {r['first_solves']} |"
+            f"{r['verified']}/{r['suggestions']} | {r['first_parts']} | {r['first']} | "
+            f"{r['first_solves']} |"
         )
 
 

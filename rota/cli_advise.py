@@ -50,7 +50,7 @@ def advice_text(advice: Advice, file: Path) -> str:
             head += f" ({advice.current.headline()})"
         head += "; changes that cut off-hours and night time most:" if advice.suggestions else "."
     elif advice.suggestions:
-        head = f"{advice.team}: no rota keeps every rule; changes that give one, least first:"
+        head = f"{advice.team}: no rota keeps every rule; changes that give one, best first:"
     else:
         head = f"{advice.team}: no rota keeps every rule, and no change was verified in the time."
     lines = [head]

@@ -58,6 +58,11 @@ class InfeasibleRotaError(RotaError):
         super().__init__("\n".join(lines))
 
 
+class RotaNotFoundInTime(InfeasibleRotaError):
+    """No rota was found within the time limit, but none was proven impossible either: more
+    time may find one. Callers that must tell the two apart catch this subclass."""
+
+
 class ConcurrentChange(RotaError):
     """The team changed (a new version, an override) while this ran; nothing was stored: rerun."""
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from rota.advice.changes import Change
+from rota.advice.changes import AddMember, Change
 from rota.advice.costs import BendCosts
 from rota.advice.figures import Figures
 from rota.advice.relaxed import Proposal, build_relaxed, find_proposals
@@ -37,7 +37,7 @@ class AdviceOptions:
     current_share: float = 0.2
     """Share of the time left that solving a team with a rota as it is may use (the figures
     its suggestions must improve on)."""
-    search_share: float = 0.35
+    search_share: float = 0.5
     """Share of the time for finding proposals; verifying them (real solves) gets the rest."""
     first_share: float = 0.6
     """Share of the search time the first (cheapest) proposal may use; alternatives share the
@@ -52,6 +52,8 @@ class Suggestion:
     verified: bool
     figures: Figures | None
     cost: int
+    bent: int = 1
+    """Parts bent: rule families loosened, plus one per zone that gains members."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -99,14 +101,14 @@ def advise(doc: YamlDocument, options: AdviceOptions = AdviceOptions()) -> Advic
     team = team_from_config(cfg)
     grid = build_grid(team)
     relaxed = build_relaxed(doc, team, grid, options.costs)
-    solver_args = {"workers": options.workers, "seed": options.seed}
     search_s = budget * options.search_share
     proposals, feasible = find_proposals(
         relaxed,
         feasible=False,
         time_limit_s=search_s,
         first_share=options.first_share,
-        **solver_args,
+        workers=options.workers,
+        seed=options.seed,
     )
     current = None
     if feasible:
@@ -117,9 +119,22 @@ def advise(doc: YamlDocument, options: AdviceOptions = AdviceOptions()) -> Advic
             feasible=True,
             time_limit_s=min(search_s, left() * options.search_share),
             first_share=options.first_share,
-            **solver_args,
+            workers=options.workers,
+            seed=options.seed,
         )
     suggestions = _verified(doc, cfg, proposals, options, left)
+    if not feasible and not any(s.verified for s in suggestions) and left() > 1:
+        # What one part alone seemed to fix did not hold in the real model: bend several.
+        proposals, _ = find_proposals(
+            relaxed,
+            feasible=False,
+            time_limit_s=left() * options.search_share,
+            first_share=options.first_share,
+            alone_first=False,
+            workers=options.workers,
+            seed=options.seed,
+        )
+        suggestions += _verified(doc, cfg, proposals, options, left)
     if feasible:
         suggestions = _cutting(suggestions, current)
     return Advice(team.id, feasible, tuple(suggestions[: options.costs.max_suggestions]), current)
@@ -144,17 +159,37 @@ def _verified(
     for n, proposal in enumerate(proposals):
         changes = tuple(proposal.changes())
         words = summary(cfg, proposal)
+        bent = len(proposal.bends) + len(proposal.added)
         share = left() / (len(proposals) - n)
         if share < 0.5:
-            unverified.append(Suggestion(words, changes, False, None, proposal.cost))
+            unverified.append(Suggestion(words, changes, False, None, proposal.cost, bent))
             continue
         outcome = solve_changed(doc, changes, _solve_options(options, share))
         if outcome.figures is not None:
             words += f" (then: {outcome.figures.headline()})"
-            verified.append(Suggestion(words, changes, True, outcome.figures, proposal.cost))
+            verified.append(Suggestion(words, changes, True, outcome.figures, proposal.cost, bent))
         elif outcome.timed_out:
-            unverified.append(Suggestion(words, changes, False, None, proposal.cost))
-    return verified + unverified
+            unverified.append(Suggestion(words, changes, False, None, proposal.cost, bent))
+    return sorted(verified, key=rank) + sorted(unverified, key=rank)
+
+
+def rank(suggestion: Suggestion) -> tuple[float, ...]:
+    """The order verified suggestions are shown in (docs/capacity.md): fewest parts bent
+    (families loosened, zones gaining members), then fewest members added (a rule the team
+    can change today before a hire), then the least night plus off-hours time of the
+    verified rota, then its spreads (hours, then weekends), then the least bending."""
+    f = suggestion.figures
+    hires = sum(isinstance(c, AddMember) for c in suggestion.changes)
+    if f is None:  # not verified: no figures to weigh
+        return (suggestion.bent, hires, float("inf"), 0, 0, suggestion.cost)
+    return (
+        suggestion.bent,
+        hires,
+        f.night_hours + f.off_hours,
+        f.hours_spread,
+        f.weekends_spread,
+        suggestion.cost,
+    )
 
 
 def _cutting(suggestions: list[Suggestion], current: Figures | None) -> list[Suggestion]:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from rota.advice.alone import least_value
 from rota.advice.changes import AddMember, Change, SetValue, apply_changes
 from rota.advice.costs import BendCosts
 from rota.advice.families import BENT_RULES, FAMILIES, Family
@@ -79,6 +80,8 @@ class RelaxedModel:
     families: list[_Family]
     newcomers: list[tuple[Profile, list[dict[str, Any]], list[cp_model.IntVar]]]
     costs: BendCosts
+    doc: YamlDocument
+    """The team file the model was built from."""
 
     def bend_cost(self) -> cp_model.LinearExprT:
         terms: list[Any] = []
@@ -187,7 +190,7 @@ def build_relaxed(
     for _, _, used in newcomer_vars:
         for u in used:
             m.cp.add_hint(u, False)
-    return RelaxedModel(m, families, newcomer_vars, costs)
+    return RelaxedModel(m, families, newcomer_vars, costs, doc)
 
 
 def _add_family(
@@ -297,6 +300,98 @@ def _at_most(relaxed: RelaxedModel, proposal: Proposal, model: cp_model.CpModel)
             model.add(u == 0)
 
 
+def parts(relaxed: RelaxedModel) -> list[list[Any]]:
+    """Each thing that can bend on its own, as the 0/1 expressions that bend it: one family
+    (its steps), or members added in one profile. Rule families come first; the last
+    expression of each is 1 when the part is bent all the way; [] for a family whose rule
+    says nothing on this team. The families' parts have the index of their family."""
+    found = [[1 - h for h in fam.holds if not isinstance(h, bool)] for fam in relaxed.families]
+    return found + [list(used) for _, _, used in relaxed.newcomers]
+
+
+def single_parts(
+    relaxed: RelaxedModel, time_limit_s: float, workers: int, seed: int
+) -> list[Proposal]:
+    """The ways to give the team a rota by bending one part alone (one family, or adding
+    members in one profile), each bent as little as found in its try; cheapest first.
+
+    Proving that a part alone cannot do is slow, finding a rota when it can is not, so the
+    parts are tried in rounds: each try of a round gets the same time, doubled each round, for
+    the parts neither found nor proven useless yet, until a round finds a rota or the time
+    is spent. The first round's time is what two rounds over every part need in all, so
+    the limits follow the team's size and the number of its parts, not fixed seconds."""
+    pieces = parts(relaxed)
+    deadline = time.monotonic() + time_limit_s
+    open_ = [n for n, piece in enumerate(pieces) if piece]
+    share = time_limit_s / (3 * max(1, len(open_)))  # 1 + 2 shares in two rounds
+    found: list[Proposal] = []
+    while open_ and not found and deadline - time.monotonic() > 0.05:
+        undecided = []
+        for n in open_:
+            try_s = min(share, deadline - time.monotonic())
+            if try_s <= 0.05:
+                undecided.append(n)
+                continue
+            if n < len(relaxed.families):
+                proposal, proven = _family_alone(relaxed, n, try_s, workers, seed)
+            else:
+                proposal, proven = _alone(relaxed, pieces, n, try_s, workers, seed)
+            if proposal is not None:
+                if not proposal.bends and not proposal.added:
+                    return [proposal]
+                found.append(proposal)
+            elif not proven:
+                undecided.append(n)
+        open_ = undecided
+        share *= 2
+    found.sort(key=lambda p: p.cost)
+    return found
+
+
+def _family_alone(
+    relaxed: RelaxedModel, n: int, time_limit_s: float, workers: int, seed: int
+) -> tuple[Proposal | None, bool]:
+    """Family ``n`` loosened alone, asked of the real model (:mod:`rota.advice.alone`)."""
+    fam = relaxed.families[n]
+    depth, proven = least_value(relaxed.doc, fam.family, fam.values, time_limit_s, workers, seed)
+    if depth is None:
+        return None, proven
+    bend = Bend(fam.family, fam.values[depth], depth)
+    cost = relaxed.costs.rule_change + relaxed.costs.rule_step * (depth - 1)
+    return Proposal((bend,), (), cost), False
+
+
+def _alone(
+    relaxed: RelaxedModel,
+    pieces: list[list[Any]],
+    n: int,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> tuple[Proposal | None, bool]:
+    """A rota bending only part ``n`` (bent as little as found in the time), or None and
+    whether that is proven impossible."""
+    until = time.monotonic() + time_limit_s
+    model = relaxed.m.cp.clone()
+    for other in pieces[:n] + pieces[n + 1 :]:
+        for step in other:
+            model.add(step == 0)
+    # First a rota with the part bent all the way (a plain feasibility question), without the
+    # model's hint: the team as it is has no rota, and a hint towards it misleads the search.
+    loosest = model.clone()
+    loosest.add(pieces[n][-1] == 1)
+    loosest.clear_hints()  # type: ignore[no-untyped-call]
+    solver = _solver(time_limit_s, workers, seed)
+    status = solver.solve(loosest)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status == cp_model.INFEASIBLE
+    proposal = relaxed.read(solver)
+    if proposal.bends or proposal.added:
+        proposal = _cheapen(relaxed, proposal, model, solver, until, workers, seed)
+        proposal = shrink(relaxed, proposal, model, until, workers, seed)
+    return proposal, False
+
+
 SEARCHES = ("any", "rules", "members")
 """What each of the first searches may bend, so that the alternatives differ in kind: the
 cheapest way at all, then keeping the team's people, then keeping its rules; later searches
@@ -311,9 +406,14 @@ def find_proposals(
     first_share: float,
     workers: int,
     seed: int,
+    alone_first: bool = True,
 ) -> tuple[list[Proposal], bool]:
     """Up to ``costs.max_suggestions`` ways to bend, cheapest first, and whether the team
     turned out to need no bending (only when not ``feasible``).
+
+    Without a rota and with ``alone_first``, each part is tried alone (:func:`single_parts`,
+    in all the time) and nothing else; ``advise`` searches again without ``alone_first`` when
+    none of those answers is verified.
 
     Without a rota, each search finds any way to bend (a feasibility solve: every family may
     bend all the way, every candidate may join) and :func:`shrink` takes back what is not
@@ -327,6 +427,11 @@ def find_proposals(
     deadline = time.monotonic() + time_limit_s
     found: list[Proposal] = []
     wanted = relaxed.costs.max_suggestions
+    if not feasible and alone_first:
+        found = single_parts(relaxed, time_limit_s, workers, seed)
+        if found and not found[0].bends and not found[0].added:
+            return [], True
+        return found[:wanted], False
     for n in range(wanted):
         left = deadline - time.monotonic()
         if left <= 0.05:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rota.advice.changes import Change, apply_changes
 from rota.advice.figures import Figures, figures
-from rota.errors import InfeasibleRotaError
+from rota.errors import InfeasibleRotaError, RotaNotFoundInTime
 from rota.horizon import build_grid
 from rota.solver import SolveOptions, solve
 from rota.team import Team, team_from_config
@@ -39,10 +39,5 @@ def solve_changed(doc: YamlDocument, changes: Sequence[Change], options: SolveOp
     try:
         result = solve(team, build_grid(team), None, options)
     except InfeasibleRotaError as exc:
-        return Outcome(team, None, str(exc), timed_out=_timed_out(exc))
+        return Outcome(team, None, str(exc), timed_out=isinstance(exc, RotaNotFoundInTime))
     return Outcome(team, figures(team, result.schedule))
-
-
-def _timed_out(exc: InfeasibleRotaError) -> bool:
-    """The solver gave up for time, not for a proof (its message says "within the time")."""
-    return "within the time limit" in str(exc)

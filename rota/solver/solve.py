@@ -33,7 +33,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from rota.errors import InfeasibleRotaError
+from rota.errors import InfeasibleRotaError, RotaNotFoundInTime
 from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
 from rota.solver.bounds import Floors, integral_bound
 from rota.solver.constraints import build_model, lookback_days
@@ -224,7 +224,7 @@ def solve(
             diagnose_freeze(model(), freeze, time_limit_s=max(1.0, remaining()))
         explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InfeasibleRotaError(
+        raise RotaNotFoundInTime(
             f"no valid rota for team {team.id} found within the time limit of "
             f"{options.time_limit_s:g} s (not proven impossible; allow more time)",
         )

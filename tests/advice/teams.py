@@ -34,18 +34,25 @@ weekends: {max: 2, per_weeks: 2}
         "weekends: {max: 1, per_weeks: 3}\nrest: {after_weekend: false}\n",
         MEMBERS2,
     ),
-    # 2 members: the weekend holder's partner holds Monday; a third weekday shift needs rest.
+    # Single-day weekends: the Saturday and Sunday holders of 2027-01-09/10 get Monday off,
+    # cy is away Saturday to Monday, so ann and bob hold all three days. A new member or
+    # dropping the Monday off gives a rota; nothing else does.
     "rest.after_weekend": team(
         2,
-        "weekends: {max: 2, per_weeks: 2}\nrest: {after_weekend: true}\n"
-        "limits: {max_hours_per_week: 168}\n",
-        MEMBERS2.replace(
-            "{id: bob, timezone: Europe/Berlin}",
-            "{id: bob, timezone: Europe/Berlin, unavailable: [{start: 2027-01-11}]}",
+        "weekends: {max: 2, per_weeks: 2, split: single-day}\nrest: {after_weekend: true}\n",
+        MEMBERS3.replace(
+            "{id: cy, timezone: Europe/Berlin}",
+            "{id: cy, timezone: Europe/Berlin,"
+            " unavailable: [{start: 2027-01-09, end: 2027-01-12}]}",
         ),
     ),
     # 3 members cannot hold 7 daily shifts a week with 48 h each at most.
     "limits.max_hours_per_week": team(1, "limits: {max_hours_per_week: 48}\n"),
     # 2 members, 24 h rest between 24-hour shifts they must alternate with no gap.
+    # (Allowing two-day blocks gives a rota as well: 48 h between blocks.)
     "rest.min_hours": team(1, "rest: {min_hours: 30, after_weekend: false}\n", MEMBERS2),
 }
+
+ONE_REASON = ("weekends.per_weeks", "rest.after_weekend", "limits.max_hours_per_week")
+"""The teams of :data:`BY_FAMILY` that no other family alone gives a rota (only adding a
+member does)."""

@@ -12,7 +12,7 @@ from rota.advice.changes import AddMember, SetValue
 from rota.advice.verify import solve_changed
 from rota.solver import SolveOptions
 from rota.yamlfile import parse_yaml, read_yaml
-from tests.advice.teams import BY_FAMILY
+from tests.advice.teams import BY_FAMILY, ONE_REASON
 
 EXAMPLES = Path(__file__).parents[2] / "configs"
 
@@ -88,3 +88,33 @@ def test_sre_9_goes_from_cannot_fit_to_a_rota_through_advise() -> None:
     first = found.suggestions[0]
     assert first.verified
     assert solve_changed(doc, first.changes, SolveOptions(20)).figures is not None
+
+
+# The off-hours team needs two parts: everyone works the weekend, so Monday off must go too.
+@pytest.mark.parametrize("path", [p for p in BY_FAMILY if p != "rotation.off_hours"])
+def test_the_first_suggestion_bends_one_part_and_the_family_alone_is_offered(
+    advice: dict[str, Advice], path: str
+) -> None:
+    found = advice[path]
+    first = found.suggestions[0]
+    assert first.bent == 1
+    set_paths = {c.path for c in first.changes if isinstance(c, SetValue)}
+    zones = {c.member["timezone"] for c in first.changes if isinstance(c, AddMember)}
+    assert len(set_paths) + len(zones) == 1
+    alone = [
+        s
+        for s in found.suggestions
+        if s.verified and [c.path for c in s.changes if isinstance(c, SetValue)] == [path]
+    ]
+    assert alone
+    assert all(len(s.changes) == 1 for s in alone)
+
+
+@pytest.mark.parametrize("path", ONE_REASON)
+def test_a_team_with_one_reason_first_bends_that_family_alone(
+    advice: dict[str, Advice], path: str
+) -> None:
+    first = advice[path].suggestions[0]
+    assert first.verified
+    assert [c.path for c in first.changes if isinstance(c, SetValue)] == [path]
+    assert len(first.changes) == 1
