@@ -10,9 +10,8 @@ The relaxed model (:mod:`rota.advice.relaxed`) adds a family's rule once per val
 guarded by a literal "the rule holds at this value"; bending a family is leaving its first
 copies unenforced, at a cost per step (:class:`~rota.advice.costs.BendCosts`).
 
-Adding a family is one entry in :data:`FAMILIES`. ``rotation.night: forbid|avoid|allow`` goes
-in as its own entry next to ``off_hours``: a rule in clause form that reads the setting (like
-:func:`add_off_hours_forbidden`), path ``rotation.night``, values ``[the team's, looser...]``.
+Adding a family is one entry in :data:`FAMILIES`: a rule in clause form that reads the setting,
+its path, and its values ``[the team's, looser...]``.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rota.config import TeamConfig
-from rota.model import OffHoursPolicy
+from rota.model import NightPolicy, OffHoursPolicy
 from rota.solver import constraints as rules
 from rota.solver.facts import Timeline
 from rota.solver.model import RotaModel, negate
@@ -72,6 +71,10 @@ def _hours(minutes: float) -> float:
 
 def _off_hours(cfg: TeamConfig, _: Timeline) -> list[Any]:
     return ["forbid", "avoid"] if cfg.rotation.off_hours is OffHoursPolicy.FORBID else []
+
+
+def _night(cfg: TeamConfig, _: Timeline) -> list[Any]:
+    return ["forbid", "avoid"] if cfg.rotation.night is NightPolicy.FORBID else []
 
 
 def _per_weeks(cfg: TeamConfig, _: Timeline) -> list[Any]:
@@ -138,6 +141,13 @@ def _say_off_hours(cfg: TeamConfig, value: Any) -> str:
     return "allow shifts outside working hours (rotation.off_hours: avoid)"
 
 
+def _say_night(cfg: TeamConfig, value: Any) -> str:
+    return (
+        "allow on-call time in members' nights, as little as the rest allows "
+        "(rotation.night: avoid)"
+    )
+
+
 def _say_weekends(cfg: TeamConfig, value: Any) -> str:
     w = cfg.weekends
     if value == w.max:
@@ -175,7 +185,7 @@ def _say_weekly(cfg: TeamConfig, value: Any) -> str:
 
 FAMILIES: tuple[Family, ...] = (
     Family("off_hours", "rotation.off_hours", add_off_hours_forbidden, _off_hours, _say_off_hours),
-    # rotation.night (forbid|avoid|allow) goes here, next to off_hours.
+    Family("night", "rotation.night", rules.add_night, _night, _say_night),
     Family(
         "weekend_limit", "weekends.per_weeks", rules.add_weekend_limit, _per_weeks, _say_weekends
     ),

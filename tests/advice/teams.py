@@ -28,6 +28,16 @@ working_hours: {start: "08:00", end: "16:00"}
 weekends: {max: 2, per_weeks: 2}
 """
     + MEMBERS3,
+    # Everyone's night (22:00-07:00) overlaps the 23:00-07:00 shift: only night can bend.
+    "rotation.night": """team: {id: t, timezone: Europe/Berlin}
+horizon: {start: 2027-01-04, weeks: 1}
+rotation: {kind: follow-the-sun, roles: [primary], handoffs_utc: ["06:00", "14:00", "22:00"],
+           shift_hours: {min: 8, max: 8}, night: forbid}
+working_hours: {start: "00:00", end: "24:00"}
+weekends: {max: 2, per_weeks: 2}
+rest: {after_night: false}
+"""
+    + MEMBERS3,
     # 3 weekends, 2 members, at most 1 weekend in 3 each.
     "weekends.per_weeks": team(
         3,

@@ -23,6 +23,7 @@ def test_values_of_the_nine_person_team() -> None:
     values = {f.path: f.values(cfg, timeline) for f in FAMILIES}
     assert values == {
         "rotation.off_hours": ["forbid", "avoid"],
+        "rotation.night": [],  # avoid (the default): not a hard rule, nothing to bend
         "weekends.per_weeks": [3, 2, 1],  # 1 in 1: no limit
         "rest.after_weekend": [True, False],
         "rest.after_night": [True, False],
