@@ -21,7 +21,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    Metric,
+    SummaryMetricFamily,
+)
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,6 +65,7 @@ class Telemetry:
             registry=self.registry,
         )
         self.registry.register(_CacheCollector(app))
+        self.registry.register(QueueCollector(app))
 
     def observe(self, method: str, route: str, status: int, seconds: float, stale: bool) -> None:
         self.requests.labels(method, route, str(status)).inc()
@@ -98,6 +104,60 @@ class _CacheCollector(Collector):
             lookups.add_metric(["feed", "miss"], feeds.builds)
             builds.add_metric([], feeds.builds)
         return [lookups, builds]
+
+
+QUEUE_WINDOW = 1000
+"""Queued solves the queue metrics look at: the newest this many jobs."""
+
+
+class QueueCollector(Collector):
+    """Queued solves (``rota submit``, run by ``rota worker`` anywhere), read from the store at
+    scrape time: jobs by status (``queued`` is the queue's depth) and the durations of finished
+    ones by outcome. Only on PostgreSQL (SQLite has no queue); nothing while the store is
+    down."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+
+    def describe(self) -> Iterable[Metric]:
+        return self._families([])
+
+    def collect(self) -> Iterable[Metric]:
+        from rota.errors import StoreError
+        from rota.solve_queue import list_jobs
+
+        store = getattr(self._app.state, "store", None)
+        if store is None or not store.url.startswith("postgresql"):
+            return []
+        try:
+            jobs = list_jobs(store, QUEUE_WINDOW)
+        except StoreError:
+            return []
+        return self._families(jobs)
+
+    @staticmethod
+    def _families(jobs: list[Any]) -> list[Metric]:
+        by_status = GaugeMetricFamily(
+            "rota_solve_jobs",
+            f"Queued solves among the newest {QUEUE_WINDOW}, by status (queued: waiting).",
+            labels=["status"],
+        )
+        durations = SummaryMetricFamily(
+            "rota_solve_job_seconds",
+            f"From start to finish of the finished solves among the newest {QUEUE_WINDOW}, by "
+            "outcome (done: a version stored; failed: no rota or an error).",
+            labels=["outcome"],
+        )
+        for status in ("queued", "running", "done", "failed"):
+            by_status.add_metric([status], sum(1 for j in jobs if j.status == status))
+        for outcome in ("done", "failed"):
+            spans = [
+                (j.finished_at - j.started_at).total_seconds()
+                for j in jobs
+                if j.status == outcome and j.started_at and j.finished_at
+            ]
+            durations.add_metric([outcome], count_value=len(spans), sum_value=sum(spans))
+        return [by_status, durations]
 
 
 def add_metrics_route(app: FastAPI, telemetry: Telemetry) -> None:

@@ -44,6 +44,25 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
+def queue_metrics(url: str) -> dict[tuple[str, str], float]:
+    """The queue's samples on a server's ``/metrics`` (status or outcome label -> value)."""
+    from fastapi.testclient import TestClient
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    with TestClient(create_app(Settings(db_url=url))) as client:
+        text = client.get("/metrics").text
+    return {
+        (sample.name, sample.labels.get("status") or sample.labels["outcome"]): sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name in ("rota_solve_jobs", "rota_solve_job_seconds")
+        for sample in family.samples
+        if sample.name in ("rota_solve_jobs", "rota_solve_job_seconds_count")
+    }
+
+
 @pytest.fixture
 def queue_url() -> str:
     """The scratch PostgreSQL database, emptied of rota's tables and the job queue's."""
@@ -183,8 +202,21 @@ def test_worker_runs_the_queue_and_keeps_why_a_job_failed(
         (2, "queued", None, None),
     ]
 
+    assert queue_metrics(queue_url) == {
+        ("rota_solve_jobs", "queued"): 2.0,
+        ("rota_solve_jobs", "running"): 0.0,
+        ("rota_solve_jobs", "done"): 0.0,
+        ("rota_solve_jobs", "failed"): 0.0,
+        ("rota_solve_job_seconds_count", "done"): 0.0,
+        ("rota_solve_job_seconds_count", "failed"): 0.0,
+    }
+
     code, _out, err = run(capsys, "worker", "--db", queue_url, "--once")
     assert code == 0, err
+    after = queue_metrics(queue_url)
+    assert (after[("rota_solve_jobs", "queued")], after[("rota_solve_jobs", "done")]) == (0, 1)
+    assert after[("rota_solve_jobs", "failed")] == 1
+    assert after[("rota_solve_job_seconds_count", "done")] == 1
 
     code, out, err = run(capsys, "jobs", "--db", queue_url, "--json")
     assert code == 0, err
