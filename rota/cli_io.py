@@ -49,7 +49,10 @@ TzOption = Annotated[
     ),
 ]
 
-out = Console(soft_wrap=True)
+PIPE_WIDTH = 160
+"""Columns of tables written to a pipe or a file (a terminal keeps its own width), so that
+``rota solve FILE > out.txt`` keeps every column whole."""
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else PIPE_WIDTH)
 err = Console(stderr=True, soft_wrap=True)
 
 ID_MAX = 2**63 - 1

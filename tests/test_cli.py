@@ -229,3 +229,20 @@ def test_diff_between_two_versions(
     code, _out, err = run(capsys, "diff", "tiny", "--db", db, "--from", "7")
     assert code == 2
     assert "version 7" in err
+
+
+def test_solve_piped_to_a_file_keeps_every_column_whole(tmp_path: Path) -> None:
+    import shlex
+    import subprocess
+
+    from tests.served import rota_command
+
+    team = tmp_path / "team.yaml"
+    team.write_text(SMALL_TEAM, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'rota.db'}"
+    command = [*shlex.split(rota_command()), "solve", str(team), "--db", db, "--time-limit", "5"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if line.startswith("┃ member"))
+    assert "…" not in header
+    assert all(word in header for word in ("blocks", "share", "night", "wkends"))
