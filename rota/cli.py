@@ -23,6 +23,9 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    SeedOption,
+    StrategyOption,
+    TimeLimitOption,
     TzOption,
     err,
     instant_option,
@@ -151,16 +154,9 @@ def grid(
 def solve(
     file: Annotated[Path, typer.Argument(help="Team file.")],
     db: DbOption = DEFAULT_DB,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may search.")
-    ] = 60.0,
-    strategy: Annotated[
-        str,
-        typer.Option(help="cp-sat (fair, keeps every rule) or round-robin (baseline to compare)."),
-    ] = "cp-sat",
-    seed: Annotated[
-        int, typer.Option(min=0, max=2**31 - 1, help="Random seed (same seed, same rota).")
-    ] = 0,
+    time_limit: TimeLimitOption = 60.0,
+    strategy: StrategyOption = "cp-sat",
+    seed: SeedOption = 0,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")] = 2,
     freeze: Annotated[
         float | None,

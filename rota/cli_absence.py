@@ -18,6 +18,8 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    SeedOption,
+    TimeLimitOption,
     TzOption,
     check_text,
     err,
@@ -53,10 +55,8 @@ def absence_add(
     end: Annotated[str, typer.Option("--to", metavar="WHEN", help=WHEN_HELP)],
     reason: Annotated[str | None, typer.Option(help="Why (shown in listings).")] = None,
     db: DbOption = DEFAULT_DB,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may search.")
-    ] = 30.0,
-    seed: Annotated[int, typer.Option(min=0, max=2**31 - 1, help="Random seed.")] = 0,
+    time_limit: TimeLimitOption = 30.0,
+    seed: SeedOption = 0,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")] = 2,
     now_text: Annotated[
         str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")

@@ -39,6 +39,15 @@ DbOption = Annotated[
     typer.Option("--db", envvar="ROTA_DB", help="Store URL (SQLite file or PostgreSQL URL)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may search.")
+]
+StrategyOption = Annotated[
+    str, typer.Option(help="cp-sat (fair, keeps every rule) or round-robin (baseline to compare).")
+]
+SeedOption = Annotated[
+    int, typer.Option(min=0, max=2**31 - 1, help="Random seed (same seed, same rota).")
+]
 TzOption = Annotated[
     str | None,
     typer.Option(

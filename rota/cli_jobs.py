@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rota.cli_io import DEFAULT_DB, DbOption, JsonOption, err, open_store, out, print_json
+from rota.cli_io import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    SeedOption,
+    StrategyOption,
+    TimeLimitOption,
+    err,
+    open_store,
+    out,
+    print_json,
+)
 from rota.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -28,16 +39,9 @@ def submit(
         list[Path], typer.Argument(help="Team files, one job each.", show_default=False)
     ],
     db: DbOption = DEFAULT_DB,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may search.")
-    ] = 60.0,
-    strategy: Annotated[
-        str,
-        typer.Option(help="cp-sat (fair, keeps every rule) or round-robin (baseline to compare)."),
-    ] = "cp-sat",
-    seed: Annotated[
-        int, typer.Option(min=0, max=2**31 - 1, help="Random seed (same seed, same rota).")
-    ] = 0,
+    time_limit: TimeLimitOption = 60.0,
+    strategy: StrategyOption = "cp-sat",
+    seed: SeedOption = 0,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Solver threads per job.")] = 2,
     freeze: Annotated[
         float | None,
