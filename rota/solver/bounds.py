@@ -1,12 +1,11 @@
 """Proven lower bounds for the stages, from the plan's relaxation over kinds of member.
 
-CP-SAT's own bound on a large rota stays near 0: on 100 members x 26 weeks (218,000
-variables) no worker proves anything for either stage within 120 s, so a rota whose ``fair``
-stage is at its optimum still reports a 100 % gap and the stage searches on until its time is
+CP-SAT's own bound on a large rota stays near 0, so a rota whose ``fair`` stage is at its
+optimum would report a 100 % gap and the stage would search on until its time is
 up. The counts model of :func:`rota.solver.plan.kind_model` is a relaxation of the rota: every
 valid rota gives a solution of it with the same off-hours and at most the rota's hours band
 excess (summed over the members of a kind, the excess over the kind's summed band can only
-shrink). It has a few thousand variables, and CP-SAT solves it to optimality in about a second.
+shrink). It has a few thousand variables, and CP-SAT solves it to optimality in seconds.
 So:
 
 * ``fair`` is at least ``hours_weight x`` the relaxation's least excess (the stage's other terms,
@@ -17,10 +16,7 @@ So:
 
 :mod:`rota.solver.solve` makes a stage's floor the lower end of its objective's domain, so
 CP-SAT reports the floor as the bound and stops a stage as soon as it reaches it.
-Measured 2026-11-27 on 100 members x 26 weeks: least excess 36 units (1,080 weighted minutes,
-which the ``fair`` stage had reached in some runs without knowing it), least off-hours at that
-excess 74 units (37 h). The relaxation is built once per model (0.33 s there) and each floor
-solves a copy of it (0.4 s for ``fair``, 0.6 s for ``humane``).
+The relaxation is built once per model and each floor solves a copy of it.
 """
 
 from __future__ import annotations

@@ -24,15 +24,10 @@ which member of a kind takes which shift, under every rule. When the rules that 
 leaves out allow it, that search reaches the plan's off-hours with the bands held and the
 rota is proven optimal by the plan's own bound.
 
-Measured 2026-11-28 on 30 members x 12 weeks (2 workers, a ``/tmp`` script): step 2 proved
-253 units in 3.0-3.9 s with a ``max_lp`` worker (not proven in 10 s without it, 260 found);
-the search with those counts held reached ``fair`` 0 and ``humane`` 253 after 4-6 s more,
-seeds 0-3, where the whole-model search in 30 s reached ``humane`` at most 1 % above its
-bound in 1 of 18 runs. The benchmark (seeds 0-5): proven optimal after 11.8-17.0 s, and
-9.0-15.1 s once step 1 also kept weekends even. On 12 members x 8 weeks (least excess 12
-units, 291 units of off-hours) the counts held left no valid rota: the rest rules decide
-there. On 100 members x 26 weeks the members' literals make the plan too slow (step 1 found
-nothing in 20 s): the kinds split (:mod:`rota.solver.split`) serves there.
+Holding the counts helps where a kind has several members to choose among (tidy regions);
+where every member is nearly their own kind the counts fix almost every assignment and the
+search has little room, so :mod:`rota.solver.solve` uses the plan only where kinds group the
+team (:meth:`~rota.solver.strategy.Strategy.route`).
 """
 
 from __future__ import annotations
@@ -50,8 +45,8 @@ from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 
 BOUND_WORKER = "max_lp"
-"""The plan's full-model worker: a level-2 LP search proves step 2 on 30 members in about 3 s,
-where the default worker left the bound 7 units short after 10 s (measured 2026-11-28)."""
+"""The plan's full-model worker: a level-2 LP search proves step 2 where the default worker's
+level-1 LP leaves its bound short."""
 
 _solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
 

@@ -36,10 +36,9 @@ load per full share (:func:`share_peak`), so a half-time member carries about ha
 full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
 range per group of one share (beyond one shift) and a peak per share across shares, not a
 range across shares: that range also rewards load on whoever has the least, at the cost of the
-total, and left every one of three generated 24-member teams (4 weeks, 30 s) short of a proof.
-A per-member weekend band with a variable total (tried 2026-11-27 on 100
-members x 26 weeks, two runs) left the weekend spread at 3-4 and widened the hours spread from
-6-12 h to 18 h, so weekends keep the range.
+total, and keeps the search from a proof.
+A per-member weekend band with a variable total spread weekends and hours wider than the
+range does, so weekends keep the range.
 
 **Lexicographic stages** (:class:`Stage`, solved in order by :mod:`rota.solver.solve`, each
 hinted with the previous complete solution and then locked at its best value; large models
@@ -52,24 +51,14 @@ search them at once, as a sum weighted by :func:`lexicographic_weights`):
    per share, each part weighed by its ``fairness.weights`` (a stage named ``night`` when only
    night hours are avoided: the off-hours floors of :mod:`rota.solver.bounds` are not its own).
 
-Why this formulation (measured 2026-11-27, 2 workers, bench teams, docs/benchmarks.md): the
-previous single weighted sum (``n * max dev + sum dev`` of scaled ``|D * L - p * T|`` in
-minutes, coefficients up to 2^k) left a 98 % gap on 12 members / 8 weeks and a rota with 948
-off-hours of 2,688 role-hours, and 58 % on ``configs/weekly-primary-secondary.yaml``. The LP
-relaxation balances fractional loads perfectly (bound ~0 for any distance) and the huge
-fairness coefficients drowned the off-hours term. A band's excess is 0 whenever a fair rota
-exists, so the ``fair`` stage is proven optimal once one is found; counting hours in steps of
-the shift length plus a redundant linear "loads sum to the covered total" lets the LP see that
-20 weekly shifts cannot fit 19 band places (weekly config: optimal in 0.1 s, was 58 % gap).
-The ``humane`` stage cut the 12-member rota's off-hours from 948 h to 300 h. Its bound needs
-the strongest LP: with two workers CP-SAT runs one full-model worker, whose level-1 LP leaves the
-bound at 0, so :mod:`rota.solver.solve` runs that stage with a level-2 LP worker: ``max_lp``,
-which proves 300 h optimal on the 12-member team within seconds, or on large models
-``lb_tree_search``, which closes the 30-member team's root gap (242 -> 253 units) where
-``max_lp`` does not (measured 2026-11-27; see ``_bound_worker``). Ordering fairness
-first keeps the hours spread within one shift; minimising off-hours first would push every
-shift into the zone with the most in-hours capacity (the 3-zone grid gives Warsaw two
-in-hours shifts a day, Los Angeles and Sydney one each).
+Why this formulation: a single weighted sum of scaled distances from the fair share leaves
+the LP bound near 0 (fractional loads balance perfectly) and its large coefficients drown the
+off-hours term. A band's excess is 0 whenever a fair rota exists, so ``fair`` is proven optimal
+as soon as one is found; counting hours in steps of the shift length plus a redundant "loads
+sum to the covered total" lets the LP see that N shifts cannot fit fewer band places. The
+``humane`` bound needs a level-2 LP (see ``_bound_worker`` in :mod:`rota.solver.solve`).
+Fairness comes first: minimising off-hours first would push every shift into the zone with the
+most in-hours capacity.
 """
 
 from __future__ import annotations
@@ -631,17 +620,10 @@ def build_objective(
 
     ``even_hours`` adds the hours range of each group of identical shares (beyond one shift)
     to the ``fair`` stage. Where the bands cannot all hold, they are indifferent to where the
-    excess lands and the range decides it: on 12 members x 8 weeks (fair optimum 12 units,
-    measured 2026-11-27) two optimal rotas without it had 6 h and 12 h between full-time
-    members with no time away, two with it 0 h and 6 h. Where the bands hold it is 0, but once
-    locked it ties every member's hours to shared max/min variables: on 30 members x 12 weeks
-    the ``humane`` stage then ended at 535-662 units of off-hours in 30 s (three runs) against
-    260 without it (same seed). :mod:`rota.solver.solve` therefore leaves it out of large
-    models, whose fair optimum is 0 when a fair rota exists, except the whole horizon after
-    rolling windows. There the bands cannot all hold (100 members x 26 weeks: at least 36
-    units of excess), the ``humane`` stage only keeps what the windows reached, and the
-    excess landed on comparable full-timers: hours spread 12 h in two of six runs without the
-    range, 6 h in all six with it (seeds 0-5, 120 s, measured 2026-11-27).
+    excess lands and the range puts it evenly among comparable members. Once locked, though,
+    it ties every member's hours to shared max/min variables, which slows the ``humane``
+    search, so :mod:`rota.solver.solve` keeps it for small models and for the whole horizon
+    after rolling windows (where the bands often cannot all hold).
     """
     cfg = m.team.config
     weights = cfg.fairness.weights

@@ -1,10 +1,8 @@
 """The off-hours plan: how many members of each kind a shift needs, so off-hours go where they must.
 
 On a large follow-the-sun team the ``humane`` search has the whole team to choose from for
-every shift, and CP-SAT's neighbourhood search does not find the few rotas that keep almost
-everyone in their working window: 100 members x 26 weeks in five zones ended with 2,381
-off-hours of 8,736 role-hours (measured 2026-11-27, 120 s, 2 workers), although the zones'
-windows cover every hour of the day twice over.
+every shift, and CP-SAT's neighbourhood search rarely finds the few rotas that keep almost
+everyone in their working window, even where the zones' windows cover every hour twice over.
 
 The plan answers the question at the level where it is easy. Members are grouped into *kinds*
 that the objective cannot tell apart per shift: the same roles, the same off-hours minutes in
@@ -36,15 +34,7 @@ The rules the plan leaves out (rest, blocks, the days off after nights and weeke
 member holds which shift) can make the restricted model infeasible; the caller then falls back
 to the full model.
 
-Measured 2026-11-27 on 100 members x 26 weeks (rolling windows, 120 s, 2 workers): off-hours
-340 and 417 h (seed 0, two runs), 502 and 365 h (seeds 1, 2) against 2,381 h before (seed 0),
-no window falling back to the full model in the runs that logged it; hours spread 6 h and
-weekend spread 1 in the benchmark run (seed 0), as before. Each window's plan took at most
-0.23 s. Counting weekends per kind instead of per member lost the plan in 0-2 windows of 12
-per run. Withholding the assignments (keeping fair shares and pace) instead of leaving them
-without a variable (which shrank the shares of members the plan restricted most): 197-319 h
-over six runs (seeds 0 and 1), 0 of 72 windows falling back; hours spread 6-18 h against
-6-12 h in four runs before. See docs/solver.md.
+Figures: docs/benchmarks.md; the design: docs/solver.md.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ from rota.solver.objective import (
     prepare,
     split_bound,
 )
-from rota.solver.plan import off_hours_skip
+from rota.solver.plan import member_kinds, off_hours_skip
 from rota.solver.split import split_plan, split_rota
 from rota.solver.stability import (
     Baseline,
@@ -240,6 +240,8 @@ def solve(
             hard, m, time_limit_s=floor_s, workers=options.workers, seed=options.seed
         )
     used_windows = 0  # windows whose rota the stages start from
+    kinds = member_kinds(m)
+    grouped = strategy.grouped(sum(map(len, kinds)), len(kinds))
     # Hours weighed, then off-hours avoided: what the member plan and the kinds split plan for
     fair_and_humane = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
         "fair",
@@ -250,7 +252,7 @@ def solve(
         if objective.stages:  # the first valid rota, shown while the windows run
             first = objective.stages[0]
             reporter.report(first.value(solution) * first.minutes, 0.0)
-        if fair_and_humane and strategy.kinds_split:
+        if fair_and_humane and strategy.kinds_split and grouped:
             reporter.phase("kinds")
             split = _split(
                 hard, m, objective, options, remaining() * strategy.split_share, remaining
@@ -270,7 +272,9 @@ def solve(
             solution = objective.complete(fixed)
             used_windows = solved
     # of the model solved, after the kinds split (which leaves the stages the whole model)
-    route = strategy.route(len(m.x) - m.withheld, windowed=len(windows) > 1, whole=lookback is None)
+    route = strategy.route(
+        len(m.x) - m.withheld, windowed=len(windows) > 1, whole=lookback is None, grouped=grouped
+    )
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
@@ -289,7 +293,7 @@ def solve(
         return 0
 
     named = {stage.name: stage for stage in stages}
-    if route.together and freeze is None and fair_and_humane and split is None:
+    if route.member_plan and freeze is None and fair_and_humane and split is None:
         planned_start = _member_planned(m, objective, floors, options, remaining(), reporter)
         if planned_start is not None and _lexicographic(stages, planned_start) <= _lexicographic(
             stages, solution
@@ -545,9 +549,7 @@ def _planned(
 
     The plan leaves out rules that tie a member's shifts to each other (rest, blocks, days off
     after nights and weekends), so the withheld model may have no valid rota; the window
-    then uses everyone. On 100 members x 26 weeks none of 36 windows (seeds 0-2) needed that
-    once the plan counted weekends per member (measured 2026-11-27); before, 0-2 of 12 per run
-    did, and a second try with the plan's weekends open to everyone rescued none of them.
+    then uses everyone.
     """
     begun = time.monotonic()
     skip = off_hours_skip(
@@ -755,11 +757,10 @@ def _solver(
     :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments`), ``lexicographic``
     (stages searched at once, as one weighted sum) stops only at a proven optimum.
 
-    Measured on the benchmark teams (2 workers): symmetry detection and probing made up most
-    of the presolve (7 s of a 5-week, 100-member window; 16 s for 26 weeks) and bought
+    Symmetry detection and probing made up most of the presolve on large models and bought
     nothing this model uses, so both are off. With two workers CP-SAT keeps one full-model
-    worker (``default_lp``, linearization level 1) whose bound on total off-hours stays 0;
-    ``max_lp`` (level 2) proves 300 h on the 12-member team in 2 s, where 8 workers found it.
+    worker (``default_lp``, linearization level 1) whose bound on total off-hours stays 0, so
+    a stage that needs a bound gets a level-2 LP worker instead (:func:`_bound_worker`).
     """
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -784,13 +785,10 @@ def _solver(
 def _bound_worker(large: bool) -> str:
     """The CP-SAT worker that proves the ``humane`` stage's bound (level-2 LP in both).
 
-    ``max_lp`` (LP search) on small models: it proves the 12-member team's 300 h in seconds
-    (3 of 3 seeds optimal in 11-15 s in all, measured 2026-11-27; ``lb_tree_search`` 1 of 3).
-    ``lb_tree_search`` (a best-bound tree over the LP) on ``large`` models (above
-    :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments` assignment variables):
-    on the 30-member team's ``humane`` stage (the same exported model, 2 workers) it raised
-    the bound from the root LP's 242 to the optimum 253 after 14 and 19 s (seeds 0, 1), where
-    ``max_lp`` stayed at 242 (seed 0 for 90 s, twice; seeds 1-3 for 25 s).
+    ``max_lp`` (LP search) proves small models' bounds fastest; ``lb_tree_search`` (a
+    best-bound tree over the LP) closes the root gap of large ones (above
+    :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments` assignment variables),
+    where ``max_lp`` stays at the root LP's bound.
     """
     return "lb_tree_search" if large else "max_lp"
 

@@ -69,16 +69,30 @@ class Strategy:
     relative_gap_limit: float = 0.001
     """A stage searched alone stops at this proven gap."""
 
+    # -- the team's shape
+    min_members_per_kind: float = 4.0
+    """The kinds' phases (member plan, kinds split) run when the team has at least this many
+    members per kind (:func:`~rota.solver.plan.member_kinds`: same roles, off-hours and
+    weekends in every shift). Holding a kind's counts then leaves the search members to
+    choose among; where nearly every member is their own kind, the counts fix almost every
+    assignment and the held search does worse than the whole model's."""
+
     # -- switches
     kinds_split: bool = True
-    """Try the kinds split before rolling windows."""
+    """Try the kinds split before rolling windows (on teams that kinds group)."""
 
-    def route(self, assignments: int, *, windowed: bool, whole: bool) -> Route:
+    def grouped(self, members: int, kinds: int) -> bool:
+        """Whether ``kinds`` kinds group ``members`` members closely enough for the kinds'
+        phases (:attr:`min_members_per_kind`)."""
+        return kinds > 1 and members >= self.min_members_per_kind * kinds
+
+    def route(self, assignments: int, *, windowed: bool, whole: bool, grouped: bool) -> Route:
         """The phases of a model with ``assignments`` assignment variables. ``windowed``: the
         horizon is solved in rolling windows first; ``whole``: a fresh solve of the whole
-        horizon (not itself a window)."""
+        horizon (not itself a window); ``grouped``: kinds group the team (:meth:`grouped`)."""
         large = assignments > self.lp_proof_max_assignments
-        return Route(large=large, together=large and not windowed and whole)
+        together = large and not windowed and whole
+        return Route(large=large, together=together, member_plan=together and grouped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +103,9 @@ class Route:
     """Above :attr:`Strategy.lp_proof_max_assignments`: LNS workers before the last stage,
     ``lb_tree_search`` for the ``humane`` bound."""
     together: bool
-    """The stages searched at once as one weighted sum (after the member plan's rota)."""
+    """The stages searched at once as one weighted sum."""
+    member_plan: bool
+    """The stages start from the member plan's rota (:mod:`rota.solver.member_plan`)."""
 
 
 DEFAULT = Strategy()

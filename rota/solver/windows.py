@@ -1,13 +1,12 @@
 """Rolling windows: a fair start for teams too large to balance in one model.
 
-On 100 members x 26 weeks (about 140k assignment variables) CP-SAT finds a valid rota in
-seconds, but its large-neighbourhood search then needs minutes to move that rota's hours
-within a shift of everyone's fair share (measured: band excess still 40 % of its start after
-100 s). The same search on a few weeks at a time is fast, and fairness composes across weeks
-when each window counts the earlier windows as history: their hours, weekends and holiday hours
-join the loads and the targets, so window *j* corrects what windows *1..j-1* left uneven, and
-rules 5 and 6 (weekend limits, rest, after-night, after-weekend) look back into them exactly as
-they look back into a published schedule (docs/rules.md), so the windows join without a broken rule.
+On a large team CP-SAT finds a valid rota in seconds, but its neighbourhood search then
+needs minutes to move that rota's hours within a shift of everyone's fair share. The same
+search on a few weeks at a time is fast, and fairness composes across weeks when each window
+counts the earlier windows as history: their hours, weekends and holiday hours join the loads
+and the targets, so window *j* corrects what windows *1..j-1* left uneven, and rules 5 and 6
+(weekend limits, rest, after-night, after-weekend) look back into them exactly as they look
+back into a published schedule (docs/rules.md), so the windows join without a broken rule.
 
 :func:`plan_windows` cuts the grid into consecutive sub-grids of whole weeks; the solver
 (:func:`rota.solver.solve.solve`) solves them in order, then fixes the whole-horizon model to
@@ -130,10 +129,7 @@ def add_weekend_pace(m: RotaModel, paced: Mapping[int, tuple[int, int]]) -> None
     (:func:`paced_weekends`).
 
     The weekend range of the ``fair`` stage asks the same, but a range moves only when its
-    extreme members do, and the windows' search did not get there in time. Measured 2026-11-27
-    on 100 members x 26 weeks (2 workers, 120 s): weekend spread among comparable members 6
-    and 3 without the pace (seeds 0, 1), 1, 1 and 1 with it (seeds 0-2; seed 2's first window
-    set a pace of 11 weekends a week); hours spread 6 and 0 h without, 6, 12 and 6 h with. Hard
+    extreme members do, and a window's short search often does not get there. Hard
     bounds, not penalties, so the search never trades them away; a window they make infeasible
     is solved again without them (:func:`rota.solver.solve.solve`).
     """

@@ -184,8 +184,11 @@ def test_stages_searched_at_once_count_humane_at_fairs_floor() -> None:
     assert step_floor(stages("humane"), [1], 4, floor_of) == 3
 
 
-LARGE = SolveOptions(time_limit_s=20, strategy=Strategy(lp_proof_max_assignments=1))
-"""Treat the tiny teams as large (stages searched at once, the member plan first)."""
+LARGE = SolveOptions(
+    time_limit_s=20, strategy=Strategy(lp_proof_max_assignments=1, min_members_per_kind=1)
+)
+"""Treat the tiny teams as large (stages searched at once, the member plan first) and their
+kinds as grouping them."""
 
 
 def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(

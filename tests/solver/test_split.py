@@ -84,8 +84,14 @@ def test_the_best_level_leaves_the_least_outside_its_band() -> None:
     assert best_level([0, 6, 12], 6) == 0  # [0, 6] and [6, 12] both leave 6 out: the lowest
 
 
-LARGE = Strategy(lp_proof_max_assignments=1, window_min_assignments=1, window_assignments=60)
-"""Treat the tiny teams as large enough for rolling windows (which the split comes before)."""
+LARGE = Strategy(
+    lp_proof_max_assignments=1,
+    window_min_assignments=1,
+    window_assignments=60,
+    min_members_per_kind=1,
+)
+"""Treat the tiny teams as large enough for rolling windows (which the split comes before),
+and their kinds (three Warsaw members, one in Los Angeles) as grouping them."""
 
 
 def test_a_split_rota_at_the_floors_is_proven_optimal_without_windows(
@@ -115,6 +121,34 @@ def test_a_split_rota_at_the_floors_is_proven_optimal_without_windows(
     objective = build_objective(model_of(case))
     minutes = [stage.minutes for stage in objective.stages]
     assert result.objective == fair * minutes[0] + humane * minutes[1]
+
+
+def test_kinds_group_a_team_with_several_members_each() -> None:
+    strategy = Strategy(min_members_per_kind=4)
+    assert strategy.grouped(members=100, kinds=5)  # tidy regions: 20 members per kind
+    assert strategy.grouped(members=12, kinds=3)
+    assert not strategy.grouped(members=24, kinds=16)  # everyone with their own hours
+    assert not strategy.grouped(members=30, kinds=1)  # one kind: nothing to plan among
+    large = strategy.route(20_000, windowed=False, whole=True, grouped=True)
+    assert large.together and large.member_plan
+    lumpy = strategy.route(20_000, windowed=False, whole=True, grouped=False)
+    assert lumpy.together and not lumpy.member_plan
+    small = strategy.route(500, windowed=False, whole=True, grouped=True)
+    assert not small.together and not small.member_plan
+
+
+def test_a_team_its_kinds_do_not_group_is_solved_without_the_split(tmp_path: Path) -> None:
+    # Four members in two kinds: two per kind, below the four the split asks for.
+    case = Case(tmp_path, two_zones(["a", "b", "d"], ["c"], **TWO_WEEKS))
+    phases: list[str] = []
+    ungrouped = replace(LARGE, min_members_per_kind=4)
+    options = SolveOptions(
+        time_limit_s=20, on_progress=lambda p: phases.append(p.stage), strategy=ungrouped
+    )
+    result = case.solve(options=options)
+    assert "kinds" not in phases
+    assert case.violations(result.schedule) == []
+    assert member_loads(case.team, result.schedule)["c"].off_hours == 0
 
 
 def test_a_kind_without_a_rota_under_the_counts_falls_back_to_windows(
