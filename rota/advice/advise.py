@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,8 @@ from rota.advice.changes import AddMember, Change
 from rota.advice.costs import BendCosts
 from rota.advice.figures import Figures
 from rota.advice.relaxed import Proposal, build_relaxed, find_proposals
-from rota.advice.verify import solve_changed
+from rota.advice.verify import Outcome, solve_changed
+from rota.advice.weekends import extra_weekends, where_needed
 from rota.config.load import config_from_document
 from rota.horizon import build_grid
 from rota.solver import SolveOptions
@@ -53,7 +55,7 @@ class Suggestion:
     figures: Figures | None
     cost: int
     bent: int = 1
-    """Parts bent: rule families loosened, plus one per zone that gains members."""
+    """Parts bent: rule families loosened, plus one per member added."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -158,13 +160,14 @@ def _verified(
     unverified: list[Suggestion] = []
     for n, proposal in enumerate(proposals):
         changes = tuple(proposal.changes())
-        words = summary(cfg, proposal)
-        bent = len(proposal.bends) + len(proposal.added)
+        bent = proposal.parts
         share = left() / (len(proposals) - n)
         if share < 0.5:
+            words = summary(cfg, proposal)
             unverified.append(Suggestion(words, changes, False, None, proposal.cost, bent))
             continue
         outcome = solve_changed(doc, changes, _solve_options(options, share))
+        words = summary(cfg, proposal, _where_needed(cfg, outcome))
         if outcome.figures is not None:
             words += f" (then: {outcome.figures.headline()})"
             verified.append(Suggestion(words, changes, True, outcome.figures, proposal.cost, bent))
@@ -175,7 +178,8 @@ def _verified(
 
 def rank(suggestion: Suggestion) -> tuple[float, ...]:
     """The order verified suggestions are shown in (docs/capacity.md): fewest parts bent
-    (families loosened, zones gaining members), then fewest members added (a rule the team
+    (families loosened plus members added: hiring nine people is not one change), then fewest
+    members added (a rule the team
     can change today before a hire), then the least night plus off-hours time of the
     verified rota, then its spreads (hours, then weekends), then the least bending."""
     f = suggestion.figures
@@ -205,9 +209,26 @@ def _cutting(suggestions: list[Suggestion], current: Figures | None) -> list[Sug
     return sorted(kept, key=total)
 
 
-def summary(cfg: Any, proposal: Proposal) -> str:
-    """The proposal in the team's words."""
-    parts = [bend.family.describe(cfg, bend.value) for bend in proposal.bends]
+def _where_needed(cfg: Any, outcome: Outcome) -> dict[str, str]:
+    """Per family name, where the verified rota uses the room a bend gives (the weekend
+    limit: the zones working beyond the team's own limit)."""
+    if outcome.schedule is None:
+        return {}
+    weekends = cfg.weekends
+    extra = extra_weekends(outcome.team, outcome.schedule, weekends.max, weekends.per_weeks)
+    where = where_needed(extra)
+    return {"weekend_limit": where} if where else {}
+
+
+def summary(cfg: Any, proposal: Proposal, where: Mapping[str, str] | None = None) -> str:
+    """The proposal in the team's words; ``where`` adds, per family name, where it is needed."""
+    where = where or {}
+    parts = []
+    for bend in proposal.bends:
+        words = bend.family.describe(cfg, bend.value)
+        if bend.family.name in where:
+            words += f", {where[bend.family.name]}"
+        parts.append(words)
     for profile, members in proposal.added:
         count = "one member" if len(members) == 1 else f"{len(members)} members"
         parts.append(f"add {count} in {profile.where()}")

@@ -58,6 +58,12 @@ class Proposal:
     added: tuple[tuple[Profile, tuple[dict[str, Any], ...]], ...]
     cost: int
 
+    @property
+    def parts(self) -> int:
+        """Parts bent: each family loosened and each member added (a hire of nine people is
+        nine parts, not one)."""
+        return len(self.bends) + sum(len(members) for _, members in self.added)
+
     def changes(self) -> list[Change]:
         found: list[Change] = [SetValue(b.family.path, b.value) for b in self.bends]
         for _, members in self.added:

@@ -13,6 +13,7 @@ from rota.advice.changes import Change, apply_changes
 from rota.advice.figures import Figures, figures
 from rota.errors import InfeasibleRotaError, RotaNotFoundInTime
 from rota.horizon import build_grid
+from rota.model import Schedule
 from rota.solver import SolveOptions, solve
 from rota.team import Team, team_from_config
 from rota.yamlfile import YamlDocument
@@ -24,6 +25,7 @@ class Outcome:
 
     team: Team
     figures: Figures | None
+    schedule: Schedule | None = None
     reason: str | None = None
     timed_out: bool = False
     """No rota found, but none proven impossible either (the time ran out)."""
@@ -39,5 +41,5 @@ def solve_changed(doc: YamlDocument, changes: Sequence[Change], options: SolveOp
     try:
         result = solve(team, build_grid(team), None, options)
     except InfeasibleRotaError as exc:
-        return Outcome(team, None, str(exc), timed_out=isinstance(exc, RotaNotFoundInTime))
-    return Outcome(team, figures(team, result.schedule))
+        return Outcome(team, None, reason=str(exc), timed_out=isinstance(exc, RotaNotFoundInTime))
+    return Outcome(team, figures(team, result.schedule), schedule=result.schedule)

@@ -7,9 +7,12 @@ why each exists; every threshold and share is a field of
 1. the first valid rota, from the hard rules alone (every penalty variable of the objective
    already exists, so it is a *complete* hint for what follows);
 2. the proven floors of off-hours and night hours (:mod:`rota.solver.floors`);
-3. a better start on large models: the member plan's rota (:mod:`rota.solver.member_plan`),
-   or on very large ones the kinds split (:mod:`rota.solver.split`) and else rolling windows
-   (:mod:`rota.solver.windows`), fixed into the whole model, which checks every rule;
+3. a better start on large models of teams that kinds group
+   (:meth:`~rota.solver.strategy.Strategy.grouped`): the member plan's rota
+   (:mod:`rota.solver.member_plan`), or on very large ones the kinds split
+   (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
+   start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
+   whole model, which checks every rule;
 4. the lexicographic stages (:func:`_search_stages`), one at a time or, on large models, as
    one weighted sum; each stops at a proven optimum, at its floor from the relaxation over
    kinds (:mod:`rota.solver.bounds`) or when its share of the time is up, and is then locked.
