@@ -27,10 +27,10 @@ from rota.cli_io import (
     open_store,
     out,
     print_json,
-    span,
     zone_option,
 )
 from rota.errors import UsageError
+from rota.instants import local_span
 from rota.text import REASON_MAX, escaped
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def replan_lines(replan: Replan, zone: ZoneInfo) -> list[str]:
     """What ``absence add`` prints: the absence, the version, who covers what, night hours."""
     a = replan.absence
     lines = [
-        f"absence {a.id}: {a.member_id} away {span(a.start, a.end, zone)}"
+        f"absence {a.id}: {a.member_id} away {local_span(a.start, a.end, zone)}"
         + (f" — {escaped(a.reason)}" if a.reason else ""),
         f"published version {replan.schedule.version} (from {replan.previous.version}), "
         f"re-planning {replan.scope_text()}: {len(replan.changes)} change(s)",
@@ -159,7 +159,8 @@ def absence_list(
         out.print(f"{team_id}: no absences", markup=False)
     for a in absences:
         why = f" — {escaped(a.reason)}" if a.reason else ""
-        out.print(f"{a.id}: {a.member_id} away {span(a.start, a.end, zone)}{why}", markup=False)
+        period = local_span(a.start, a.end, zone)
+        out.print(f"{a.id}: {a.member_id} away {period}{why}", markup=False)
 
 
 @absence_app.command("remove")
@@ -181,7 +182,7 @@ def absence_remove(
         raise UsageError(f"no absence {absence_id} in team {team_id!r} (see `rota absence list`)")
     out.print(
         f"absence {absence_id} removed ({removed.member_id}, "
-        f"{span(removed.start, removed.end, zone)}). "
+        f"{local_span(removed.start, removed.end, zone)}). "
         f"The published rota is unchanged; run `rota solve FILE` to plan {removed.member_id} "
         "in again",
         markup=False,

@@ -24,7 +24,6 @@ from rota.instants import (
     TypedInstant,
     exact_second,
     floor_second,
-    local_span,
     parse_local_instant,
 )
 from rota.text import text_problem
@@ -157,12 +156,6 @@ def required_instant(text: str, option: str, zone: ZoneInfo) -> TypedInstant:
     typed = typed_instant(text, option, zone, exact=True)
     assert typed is not None
     return typed
-
-
-def span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
-    """``2026-12-07 12:00+01:00 – 20:00+01:00 (Europe/Berlin)``: how every command shows a
-    period."""
-    return local_span(start, end, zone)
 
 
 def check_text(text: str | None, option: str, limit: int) -> None:

@@ -22,11 +22,10 @@ from rota.cli_io import (
     out,
     print_json,
     required_instant,
-    span,
     zone_option,
 )
 from rota.errors import UsageError
-from rota.instants import local_text
+from rota.instants import local_span, local_text
 from rota.text import REASON_MAX, escaped
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ def override_add(
     if as_json:
         print_json(override_json(stored))
         return
-    out.print(f"override {stored.id}: {member} is {role} {span(lo, hi, zone)}", markup=False)
+    out.print(f"override {stored.id}: {member} is {role} {local_span(lo, hi, zone)}", markup=False)
 
 
 @override_app.command("list")
@@ -104,7 +103,8 @@ def override_list(
             state_text = ""
         why = f" — {escaped(o.reason)}" if o.reason else ""  # stored text: no raw controls
         out.print(
-            f"{o.id}: {o.member_id} is {o.role} {span(o.start, o.end, zone)}{why}{state_text}",
+            f"{o.id}: {o.member_id} is {o.role} "
+            f"{local_span(o.start, o.end, zone)}{why}{state_text}",
             markup=False,
         )
 

@@ -130,11 +130,11 @@ def test_kinds_group_a_team_with_several_members_each() -> None:
     assert not strategy.grouped(members=24, kinds=16)  # everyone with their own hours
     assert not strategy.grouped(members=30, kinds=1)  # one kind: nothing to plan among
     large = strategy.route(20_000, windowed=False, whole=True, grouped=True)
-    assert large.together and large.member_plan
+    assert (large.together, large.member_plan) == (True, True)
     lumpy = strategy.route(20_000, windowed=False, whole=True, grouped=False)
-    assert lumpy.together and not lumpy.member_plan
+    assert (lumpy.together, lumpy.member_plan) == (True, False)
     small = strategy.route(500, windowed=False, whole=True, grouped=True)
-    assert not small.together and not small.member_plan
+    assert (small.together, small.member_plan) == (False, False)
 
 
 def test_a_team_its_kinds_do_not_group_is_solved_without_the_split(tmp_path: Path) -> None:
