@@ -131,9 +131,8 @@ def report(
         report_json,
         unscheduled_notes,
     )
-    from rota.service import load_team_state
+    from rota.service import history_before, load_team_state
     from rota.store import Store
-    from rota.swap import history_before
 
     chosen_zone = zone_option(tz)
     store = Store.open(db)

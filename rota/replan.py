@@ -127,9 +127,9 @@ def add_absence(
 def plan_absence(store: Store, absence: Absence, *, options: SolveOptions, now: datetime) -> Replan:
     """The re-plan around ``absence`` of the team as published (nothing is stored)."""
     from rota.horizon import build_grid
+    from rota.service import history_before
     from rota.solver import solve
     from rota.solver.stability import Baseline
-    from rota.swap import history_before
 
     team_id = absence.team_id
     previous = store.load_schedule(team_id)

@@ -15,10 +15,11 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from rota.absence import with_absences
 from rota.config import TeamConfig, config_from_document
-from rota.errors import ConcurrentChange
+from rota.errors import ConcurrentChange, TeamNotFound
 from rota.model import Override, Schedule
 from rota.oncall import OnCallIndex
 from rota.oncall.effective import validate_overrides
@@ -204,3 +205,19 @@ class TeamStateCache:
     def invalidate(self, team_id: str) -> None:
         """Forget the team's state (call after writing to it through this process)."""
         self._states.pop(team_id, None)
+
+
+def history_before(store: Store, team_id: str, before: datetime) -> Schedule | None:
+    """Published shifts of every stored version ending at or before ``before`` (newest wins)."""
+    from rota.solver.stability import merge_history
+
+    try:
+        versions = store.list_versions(team_id)
+    except TeamNotFound:
+        return None
+    schedules = [
+        store.load_schedule(team_id, info.version)
+        for info in reversed(versions)
+        if info.horizon_start < before
+    ]
+    return merge_history(schedules, before)

@@ -238,7 +238,7 @@ def _published(
 ) -> tuple[Schedule | None, Schedule | None, tuple[Override, ...]]:
     """The latest published version, the history before ``grid_start`` over every version
     (newest wins a time), and the overrides in force."""
-    from rota.swap import history_before
+    from rota.service import history_before
 
     try:
         latest = store.load_schedule(team_id)
