@@ -118,3 +118,18 @@ def test_a_team_with_one_reason_first_bends_that_family_alone(
     assert first.verified
     assert [c.path for c in first.changes if isinstance(c, SetValue)] == [path]
     assert len(first.changes) == 1
+
+
+def test_a_looser_weekend_limit_says_where_it_is_needed(advice: dict[str, Advice]) -> None:
+    # Its only change: any rota of the changed team breaks the old limit somewhere (else the
+    # team as it is would have one), and everyone of this team is in Berlin.
+    alone = [
+        s
+        for s in advice["weekends.per_weeks"].suggestions
+        if s.verified
+        and [c.path for c in s.changes if isinstance(c, SetValue)] == ["weekends.per_weeks"]
+    ]
+    assert alone
+    for suggestion in alone:
+        assert ", needed in Europe/Berlin (" in suggestion.summary
+        assert "extra member-weekend" in suggestion.summary

@@ -71,3 +71,19 @@ def test_a_rule_change_comes_before_a_hire_that_bends_as_few_parts() -> None:
     member = {"id": "new-1", "timezone": "Europe/Berlin"}
     hire = Suggestion("add", (AddMember(member),), True, _figures(0, 0), 12, 1)
     assert sorted([hire, rule], key=rank) == [rule, hire]
+
+
+def test_each_member_added_is_a_part_of_its_own() -> None:
+    from rota.advice.families import FAMILIES
+    from rota.advice.newcomers import Profile
+    from rota.advice.relaxed import Bend, Proposal
+
+    weekends = next(f for f in FAMILIES if f.path == "weekends.per_weeks")
+    monday = next(f for f in FAMILIES if f.path == "rest.after_weekend")
+    kolkata = Profile("Asia/Kolkata", "09:00", "17:00", "IN", None, 2)
+    hires = tuple({"id": f"new-kolkata-{n}", "timezone": "Asia/Kolkata"} for n in (1, 2, 3))
+    two_rules = Proposal((Bend(weekends, 2, 1), Bend(monday, False, 1)), (), cost=9)
+    three_hires = Proposal((), ((kolkata, hires),), cost=6)
+    assert two_rules.parts == 2
+    assert three_hires.parts == 3  # one zone, three people: three parts, not one
+    assert len(three_hires.changes()) == 3
