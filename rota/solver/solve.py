@@ -243,8 +243,13 @@ def solve(
             hard, m, time_limit_s=floor_s, workers=options.workers, seed=options.seed
         )
     used_windows = 0  # windows whose rota the stages start from
-    kinds = member_kinds(m)
-    grouped = strategy.grouped(sum(map(len, kinds)), len(kinds))
+    # Only the kinds split and the member plan read it: a fresh solve of the whole horizon
+    # that is windowed or large (not each rolling window, nor a small model)
+    grouped = (
+        lookback is None
+        and (len(windows) > 1 or len(m.x) > strategy.lp_proof_max_assignments)
+        and _kinds_group(m, strategy)
+    )
     # Hours weighed, then off-hours avoided: what the member plan and the kinds split plan for
     fair_and_humane = objective.hours_weight > 0 and [s.name for s in objective.stages] == [
         "fair",
@@ -623,6 +628,12 @@ def _solve_windows(
         parts.append(result.schedule)
     shifts = tuple(s for part in parts for s in part.shifts)
     return Schedule(grid.team_id, grid.start, grid.end, shifts), len(parts)
+
+
+def _kinds_group(m: RotaModel, strategy: Strategy) -> bool:
+    """Whether the kinds of ``m``'s members group them (:meth:`Strategy.grouped`)."""
+    kinds = member_kinds(m)
+    return strategy.grouped(sum(map(len, kinds)), len(kinds))
 
 
 def _lexicographic(stages: Sequence[Stage], solution: Sequence[int]) -> list[int]:
