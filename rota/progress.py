@@ -14,7 +14,7 @@ it when the solve ends, leaving a one-line summary (the full result is printed a
 anything that is not a terminal (pipes, CI, ``--json``) it does nothing and prints nothing.
 
 The solver calls :meth:`SolveProgress.update` from its own callback thread while Live repaints
-from another, so ``update`` only swaps in the latest :class:`~rota.solver.solve.Progress` under
+from another, so ``update`` only swaps in the latest :class:`~rota.solver.search.Progress` under
 a lock and :meth:`SolveProgress.render` builds the panel from that snapshot.
 """
 
@@ -32,7 +32,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rota.solver.solve import Progress, relative_gap
+from rota.solver.search import Progress, relative_gap
 
 SEARCHING = "searching…"
 """Shown for the objective, bound and gap before the first solution."""

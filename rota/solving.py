@@ -21,7 +21,7 @@ from rota.config import TeamConfig, config_from_document
 from rota.errors import ConfigError, ScheduleNotFound, TeamNotFound, UsageError
 from rota.instants import local_span
 from rota.model import Grid, Override, Schedule
-from rota.solver.solve import Progress
+from rota.solver.search import Progress
 from rota.solver.stability import Baseline
 from rota.store import Store
 from rota.team import Team

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from rota.progress import SEARCHING, SolveProgress
-from rota.solver.solve import Progress, relative_gap
+from rota.solver.search import Progress, relative_gap
 
 
 class FakeClock:

@@ -165,6 +165,12 @@ class Stage:
         # The proto's repeated field does not take negative indices (domain[-1] reads 0).
         return sum(c * max(v.proto.domain) for v, c in self.terms)
 
+    def lower(self) -> int:
+        """The least value the domains allow (0 for sums of penalties): a trivial floor."""
+        return sum(
+            c * (min(v.proto.domain) if c > 0 else max(v.proto.domain)) for v, c in self.terms
+        )
+
 
 def lexicographic_weights(uppers: Sequence[int]) -> list[int]:
     """Weights under which ``sum(w * stage)`` ranks solutions as the stages do, in order.

@@ -13,9 +13,10 @@ why each exists; every threshold and share is a field of
    (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
    start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
    whole model, which checks every rule;
-4. the lexicographic stages (:func:`_search_stages`), one at a time or, on large models, as
-   one weighted sum; each stops at a proven optimum, at its floor from the relaxation over
-   kinds (:mod:`rota.solver.bounds`) or when its share of the time is up, and is then locked.
+4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
+   on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
+   a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
+   or when its share of the time is up, and is then locked.
 
 A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
 before the freeze, leaves overriding members busy, hints the feasibility phase with the
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
@@ -38,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from rota.errors import InfeasibleRotaError, RotaNotFoundInTime
 from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
-from rota.solver.bounds import Floors, integral_bound
+from rota.solver.bounds import Floors
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.explain import explain_infeasible, precheck
 from rota.solver.floors import Unavoidable
@@ -51,9 +52,16 @@ from rota.solver.objective import (
     build_objective,
     lexicographic_weights,
     prepare,
-    split_bound,
 )
 from rota.solver.plan import member_kinds, off_hours_skip
+from rota.solver.search import (
+    DEFAULT_OPTIONS,
+    Reporter,
+    SolveOptions,
+    hint,
+    new_solver,
+    set_objective_floor,
+)
 from rota.solver.split import split_plan, split_rota
 from rota.solver.stability import (
     Baseline,
@@ -64,8 +72,8 @@ from rota.solver.stability import (
     plan_freeze,
     stable_feasibility,
 )
-from rota.solver.strategy import DEFAULT as DEFAULT_STRATEGY
-from rota.solver.strategy import Route, Strategy
+from rota.solver.stages import search_stages
+from rota.solver.strategy import Strategy
 from rota.solver.windows import (
     Window,
     add_weekend_pace,
@@ -76,33 +84,6 @@ from rota.solver.windows import (
     with_history,
 )
 from rota.team import Team
-
-OBJECTIVE_MAX = 2**62
-"""Upper end of an objective's domain (every stage sum stays far below it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """One improving solution: seconds since the start, its objective, the proven bound."""
-
-    elapsed_s: float
-    objective: float
-    bound: float
-    solutions: int
-    stage: str = ""
-    """The phase that found it: ``feasibility`` or a stage name (``fair``, ``humane``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SolveOptions:
-    """How long and how hard to search; same options and seed give the same rota."""
-
-    time_limit_s: float = 60.0
-    workers: int = 2
-    seed: int = 0
-    on_progress: Callable[[Progress], None] | None = None
-    strategy: Strategy = DEFAULT_STRATEGY
-    """The search's parameters (:mod:`rota.solver.strategy`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +117,7 @@ def solve(
     team: Team,
     grid: Grid,
     history: Schedule | None = None,
-    options: SolveOptions = SolveOptions(),
+    options: SolveOptions = DEFAULT_OPTIONS,
     baseline: Baseline | None = None,
     *,
     lookback: int | None = None,
@@ -232,7 +213,7 @@ def solve(
             f"{options.time_limit_s:g} s (not proven impossible; allow more time)",
         )
     solution = objective.complete(list(solver.response_proto.solution))
-    reporter = _Reporter(options.on_progress, started)
+    reporter = Reporter(options.on_progress, started)
     unavoidable = None  # the whole horizon's floors (a rolling window needs none)
     if lookback is None:
         reporter.phase("floors")
@@ -313,11 +294,10 @@ def solve(
     # what the windows reached (see the module docstring)
     capped = named.get("humane") if used_windows and "fair" in named else None
     fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
-    steps = [tuple(stages)] if route.together and stages else [(stage,) for stage in stages]
-    searched = _search_stages(
+    searched = search_stages(
         m,
         objective,
-        steps,
+        stages,
         solution,
         floor_of,
         capped,
@@ -352,102 +332,6 @@ def solve(
     )
 
 
-@dataclass(slots=True)
-class _Searched:
-    """Where the stage search ended: the rota, the stages' weighted minutes and bound, and
-    whether each stage was proven optimal (else the largest stage gap)."""
-
-    solution: list[int]
-    done: float = 0.0
-    bound_done: float = 0.0
-    all_optimal: bool = True
-    worst_gap: float = 0.0
-
-
-def _search_stages(
-    m: RotaModel,
-    objective: Objective,
-    steps: Sequence[tuple[Stage, ...]],
-    solution: list[int],
-    floor_of: Callable[..., int],
-    capped: Stage | None,
-    fair_share: float,
-    route: Route,
-    options: SolveOptions,
-    remaining: Callable[[], float],
-    reporter: _Reporter,
-) -> _Searched:
-    """Each step's stages searched (as one weighted sum when a step holds several) from
-    ``solution``, then locked at the best value found so later steps cannot undo them.
-
-    ``floor_of``: each stage's proven floor (the search stops there); ``capped``: a stage the
-    earlier steps may not raise (after rolling windows); ``fair_share``: the share of the time
-    left for a ``fair`` step that more steps follow.
-    """
-    searched = _Searched(solution)
-    fair_value: int | None = None  # the locked ``fair`` stage's value
-    for position, step in enumerate(steps):
-        last = position == len(steps) - 1
-        weights = lexicographic_weights([stage.upper() for stage in step])
-        names = [stage.name for stage in step]
-        _hint(m.cp, solution)
-        m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
-        share = fair_share if not last and step[0].name == "fair" else 1.0
-        values = [stage.value(solution) for stage in step]
-        current = sum(w * v for w, v in zip(weights, values, strict=True))
-        floor = _step_floor(step, weights, fair_value, floor_of)
-        if floor > 0:  # proven: CP-SAT's bound starts there, and the search stops there
-            assert floor <= current, f"stage floor {floor} above a valid rota's {current}"
-            _set_objective_floor(m.cp, floor)
-        restricted = False  # CP-SAT's bound then holds for the restricted search only
-        if capped is not None and capped.name not in names:
-            m.cp.add(capped.expr() <= capped.value(solution))
-            restricted = True
-        reporter.step(step, weights, searched.done, searched.bound_done)
-        reporter.report(_minutes(step, values) + searched.done, searched.bound_done)
-        bounds = [0] * len(step)
-        if floor > 0 and current == floor:  # at its proven floor already: nothing to search
-            status, bounds = cp_model.OPTIMAL, list(values)
-        else:
-            solver = _solver(
-                options,
-                max(0.1, remaining() * share),
-                bound_worker=_bound_worker(route.large)
-                if any(s.name == "humane" for s in step)
-                else None,
-                lns_only=route.large and not last,
-                lexicographic=len(step) > 1,
-            )
-            status = solver.solve(m.cp, reporter)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                candidate = list(solver.response_proto.solution)
-                found = [stage.value(candidate) for stage in step]
-                if found <= values:  # lexicographically, as the weights rank them
-                    solution, values = candidate, found
-                if not restricted:
-                    bounds = split_bound(
-                        integral_bound(solver.best_objective_bound), weights, values
-                    )
-        fair_value = dict(zip(names, values, strict=True)).get("fair", fair_value)
-        for j, stage in enumerate(step):
-            floor = floor_of(stage, fair_value, compute=False)
-            bounds[j] = max(bounds[j], min(floor, values[j]))
-        for stage, value, bound in zip(step, values, bounds, strict=True):
-            optimal = (status == cp_model.OPTIMAL and not restricted) or value <= bound
-            searched.all_optimal = searched.all_optimal and optimal
-            if not optimal:
-                searched.worst_gap = max(searched.worst_gap, relative_gap(value, bound))
-            searched.done += value * stage.minutes
-            searched.bound_done += (value if optimal else bound) * stage.minutes
-            stage.lock(m.cp, solution)  # lock the stage (each part) for the next ones
-        # Penalty variables outside the objective are only bounded below, so the search may
-        # leave them high; at their least value the next stage starts from the true cost of
-        # this rota.
-        solution = objective.complete(solution)
-    searched.solution = solution
-    return searched
-
-
 def _first_rota(
     hard: cp_model.CpModel, options: SolveOptions, time_limit_s: float, *, unpresolved: bool
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
@@ -460,35 +344,13 @@ def _first_rota(
     """
     begun = time.monotonic()
     if unpresolved:
-        solver = _solver(options, max(0.1, time_limit_s * options.strategy.unpresolved_share))
+        solver = new_solver(options, max(0.1, time_limit_s * options.strategy.unpresolved_share))
         solver.parameters.cp_model_presolve = False
         status = solver.solve(hard)
         if status != cp_model.UNKNOWN:
             return solver, status
-    solver = _solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
+    solver = new_solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
     return solver, solver.solve(hard)
-
-
-def _step_floor(
-    step: Sequence[Stage],
-    weights: Sequence[int],
-    fair_value: int | None,
-    floor_of: Callable[[Stage, int | None], int],
-) -> int:
-    """The proven floor of ``sum(weights * step)``.
-
-    Stages searched at once count ``humane``'s floor at ``fair``'s own floor: a rota with
-    ``fair`` at its floor has at least that much ``humane``, and one with more ``fair`` weighs
-    more than the sum allows (the weights are lexicographic). ``fair_value``: the locked
-    ``fair`` stage's value, when it was searched before.
-    """
-    floor = 0
-    for weight, stage in zip(weights, step, strict=True):
-        least = floor_of(stage, fair_value)
-        if stage.name == "fair":
-            fair_value = least
-        floor += weight * least
-    return floor
 
 
 def _member_planned(
@@ -497,7 +359,7 @@ def _member_planned(
     floors: Floors,
     options: SolveOptions,
     time_limit_s: float,
-    reporter: _Reporter,
+    reporter: Reporter,
 ) -> list[int] | None:
     """A rota searched with each kind's counts held as the member plan has them
     (:mod:`rota.solver.member_plan`), completed; None when there is no plan or no such rota
@@ -533,10 +395,10 @@ def _member_planned(
     if plan.excess_proven:  # fair can be no lower, nor humane at that fair value
         fair_floor = objective.hours_weight * plan.excess
         humane_floor = objective.off_hours_weight * plan.off_hours_bound
-        _set_objective_floor(held, weights[0] * fair_floor + weights[1] * humane_floor)
+        set_objective_floor(held, weights[0] * fair_floor + weights[1] * humane_floor)
     reporter.step(stages, weights, 0.0, 0.0)
     left = time_limit_s - (time.monotonic() - begun)
-    solver = _solver(options, max(0.1, left * strategy.member_search_share), lexicographic=True)
+    solver = new_solver(options, max(0.1, left * strategy.member_search_share), lexicographic=True)
     status = solver.solve(held, reporter)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -567,7 +429,7 @@ def _planned(
     if not m.withheld:
         return None
     hard, objective = setup(m)
-    solver = _solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
+    solver = new_solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
     status = solver.solve(hard)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -581,7 +443,7 @@ def _solve_windows(
     windows: Sequence[Window],
     options: SolveOptions,
     budget_s: float,
-    reporter: _Reporter,
+    reporter: Reporter,
 ) -> tuple[Schedule, int]:
     """The horizon solved window by window (:mod:`rota.solver.windows`), and how many windows
     that took.
@@ -716,157 +578,14 @@ def _fix(
 ) -> list[int] | None:
     """A solution of ``hard`` with the variables at ``indices`` fixed to ``values`` (None if
     there is none within ``time_limit_s``, at least a second)."""
-    _hint(hard, values, indices)
-    solver = _solver(options, max(1.0, time_limit_s))
+    hint(hard, values, indices)
+    solver = new_solver(options, max(1.0, time_limit_s))
     solver.parameters.fix_variables_to_their_hinted_value = True
     status = solver.solve(hard)
     hard.clear_hints()  # type: ignore[no-untyped-call]
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return list(solver.response_proto.solution)
-
-
-def _set_objective_floor(model: cp_model.CpModel, floor: int) -> None:
-    """Restrict the objective to ``>= floor``: as its domain, which CP-SAT takes as the bound
-    from the start (a ``>=`` constraint over the same sum left the bound of LNS workers at 0)."""
-    domain = model.proto.objective.domain
-    domain.clear()
-    domain.extend([floor, OBJECTIVE_MAX])
-
-
-def relative_gap(objective: float, bound: float) -> float:
-    """How far the objective may still be from the optimum, as a share of it (0.25 is 25 %).
-
-    >>> relative_gap(200, 150)
-    0.25
-    >>> relative_gap(0, 0)
-    0.0
-    """
-    if objective <= 0:
-        return 0.0
-    return max(0.0, min(1.0, (objective - bound) / abs(objective)))
-
-
-def _hint(
-    model: cp_model.CpModel, values: Sequence[int], indices: Sequence[int] | None = None
-) -> None:
-    """Hint ``values`` for the variables at ``indices`` (default: all, a complete hint)."""
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)) if indices is None else indices)
-    hint.values.extend(values)
-
-
-def _solver(
-    options: SolveOptions,
-    time_limit_s: float,
-    *,
-    bound_worker: str | None = None,
-    lns_only: bool = False,
-    lexicographic: bool = False,
-) -> cp_model.CpSolver:
-    """A solver with a light presolve; ``bound_worker`` names the full-model worker that
-    proves the bound (see :func:`_bound_worker`), ``lns_only`` gives every worker to
-    large-neighbourhood search (see
-    :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments`), ``lexicographic``
-    (stages searched at once, as one weighted sum) stops only at a proven optimum.
-
-    Symmetry detection and probing made up most of the presolve on large models and bought
-    nothing this model uses, so both are off. With two workers CP-SAT keeps one full-model
-    worker (``default_lp``, linearization level 1) whose bound on total off-hours stays 0, so
-    a stage that needs a bound gets a level-2 LP worker instead (:func:`_bound_worker`).
-    """
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(time_limit_s, 0.05)
-    params.num_workers = options.workers
-    params.random_seed = options.seed
-    # Stages searched at once weigh the earlier ones far above the later ones, so a gap of
-    # 0.1 % of the sum can hide all of the last stage's gap (100 members: ``humane`` 92 units
-    # against a bound of 74 stopped as optimal); there the floors stop the search instead.
-    params.relative_gap_limit = 0.0 if lexicographic else options.strategy.relative_gap_limit
-    params.symmetry_level = 0
-    params.cp_model_probing_level = 0
-    params.use_lns_only = lns_only
-    if bound_worker is not None and options.workers <= 2:
-        if options.workers == 1:
-            params.linearization_level = 2
-        else:
-            params.subsolvers.append(bound_worker)
-    return solver
-
-
-def _bound_worker(large: bool) -> str:
-    """The CP-SAT worker that proves the ``humane`` stage's bound (level-2 LP in both).
-
-    ``max_lp`` (LP search) proves small models' bounds fastest; ``lb_tree_search`` (a
-    best-bound tree over the LP) closes the root gap of large ones (above
-    :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments` assignment variables),
-    where ``max_lp`` stays at the root LP's bound.
-    """
-    return "lb_tree_search" if large else "max_lp"
-
-
-def _minutes(step: Sequence[Stage], values: Sequence[int]) -> float:
-    """Stage values in weighted minutes, summed."""
-    return sum(value * stage.minutes for stage, value in zip(step, values, strict=True))
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Calls ``on_progress`` with each improving solution (objective in weighted minutes)."""
-
-    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float) -> None:
-        super().__init__()
-        self._on_progress = on_progress
-        self._started = started
-        self._count = 0
-        self._step: tuple[Stage, ...] = ()
-        self._weights: list[int] = []
-        self._offset = 0.0
-        self._bound_offset = 0.0
-        self._stage = "feasibility"
-        self._last: Progress | None = None
-
-    def phase(self, name: str) -> None:
-        """Say that the search moved on to ``name`` (no new solution yet)."""
-        self._stage = name
-        if self._last is not None and self._on_progress is not None:
-            elapsed = time.monotonic() - self._started
-            self._on_progress(replace(self._last, stage=name, elapsed_s=elapsed))
-
-    def step(
-        self, step: tuple[Stage, ...], weights: list[int], offset: float, bound_offset: float
-    ) -> None:
-        """The stages now searched as ``sum(weights * stages)``, after ``offset`` minutes."""
-        self._step = step
-        self._weights = weights
-        self._stage = "+".join(stage.name for stage in step)
-        self._offset = offset
-        self._bound_offset = bound_offset
-
-    def report(self, objective: float, bound: float) -> None:
-        self._count += 1
-        self._last = Progress(
-            elapsed_s=time.monotonic() - self._started,
-            objective=objective,
-            bound=min(bound, objective),
-            solutions=self._count,
-            stage=self._stage,
-        )
-        if self._on_progress is not None:
-            self._on_progress(self._last)
-
-    def on_solution_callback(self) -> None:
-        values = []
-        rest = round(self.objective_value)
-        for weight in self._weights:  # later stages add less than an earlier one's weight
-            value, rest = divmod(rest, weight)
-            values.append(value)
-        bounds = split_bound(integral_bound(self.best_objective_bound), self._weights, values)
-        self.report(
-            self._offset + _minutes(self._step, values),
-            self._bound_offset + _minutes(self._step, bounds),
-        )
 
 
 def _schedule(m: RotaModel, grid: Grid, value_of: Callable[[cp_model.IntVar], int]) -> Schedule:

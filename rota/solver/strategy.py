@@ -19,9 +19,9 @@ class Strategy:
     # -- model sizes (assignment variables) that choose the phases
     lp_proof_max_assignments: int = 10_000
     """Up to this size CP-SAT's LP proves the stages' bounds one stage at a time; above it
-    the stages are searched together as one weighted sum from the member plan's rota, a stage
-    before the last uses LNS workers only, and ``humane``'s bound worker is
-    ``lb_tree_search``."""
+    the stages are searched together as one weighted sum (unless ``fair`` is proven alone
+    within :attr:`settle_share`), a stage before the last uses LNS workers only, and
+    ``humane``'s bound worker is ``lb_tree_search``."""
     window_min_assignments: int = 60_000
     """From this size a fresh solve starts from rolling windows (and the kinds split)."""
     window_assignments: int = 12_000
@@ -62,6 +62,10 @@ class Strategy:
     """Of the split's time, for its first pass over the kinds."""
     windows_share: float = 0.75
     """For the rolling windows (:mod:`rota.solver.windows`)."""
+    settle_share: float = 0.1
+    """For the first stage alone before stages searched together (see
+    :attr:`Route.together`); it is searched with the rest when not proven in that time
+    (0: never alone first)."""
     fair_share: float = 0.7
     """For the ``fair`` stage when more stages follow."""
     fair_share_after_windows: float = 0.95

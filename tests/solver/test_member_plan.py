@@ -25,11 +25,14 @@ from rota.solver.bounds import Floors
 from rota.solver.member_plan import MemberPlan, hold_counts, member_plan
 from rota.solver.model import RotaModel
 from rota.solver.objective import Stage, build_objective, lexicographic_weights, prepare
+from rota.solver.search import new_solver, relative_gap
 from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
 solve_module = importlib.import_module("rota.solver.solve")
+stages_module = importlib.import_module("rota.solver.stages")
+search_module = importlib.import_module("rota.solver.search")
 
 SHIFTS = range(28)
 WEIGHTS = (1, 4)
@@ -177,7 +180,7 @@ def stages(*names: str) -> list[Stage]:
 
 def test_stages_searched_at_once_count_humane_at_fairs_floor() -> None:
     floor_of = FixedFloors()
-    step_floor = solve_module._step_floor
+    step_floor = stages_module.step_floor
     assert step_floor(stages("fair", "humane"), [10, 1], None, floor_of) == 10 * 2 + 5
     assert floor_of.asked == [("fair", None), ("humane", 2)]
     # humane alone, after fair was locked at 4: its floor there
@@ -201,7 +204,7 @@ def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
     case = Case(tmp_path, doc)
     planned: list[MemberPlan] = []
     searches_after: list[float] = []
-    make_solver = solve_module._solver
+    make_solver = search_module.new_solver
 
     def recorded_plan(m: RotaModel, *args: Any, **kwargs: Any) -> MemberPlan | None:
         plan = member_plan(m, *args, **kwargs)
@@ -215,7 +218,8 @@ def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
         return make_solver(options, time_limit_s, **kw)
 
     monkeypatch.setattr(solve_module, "member_plan", recorded_plan)
-    monkeypatch.setattr(solve_module, "_solver", counted_solver)
+    monkeypatch.setattr(solve_module, "new_solver", counted_solver)  # the held search
+    monkeypatch.setattr(stages_module, "new_solver", counted_solver)  # the stages
     result = case.solve(options=LARGE)
     assert len(planned) == 1
     assert len(searches_after) == 1  # the search with the counts held, and no stage after it
@@ -259,8 +263,8 @@ def test_stages_searched_at_once_stop_only_at_a_proven_optimum() -> None:
     weights = lexicographic_weights([100, 500])
     assert weights == [501, 1]
     found, bound = 501 * 36 + 92, 501 * 36 + 74
-    assert solve_module.relative_gap(found, bound) < SolveOptions().strategy.relative_gap_limit
-    together = solve_module._solver(SolveOptions(), 1.0, lexicographic=True)
+    assert relative_gap(found, bound) < SolveOptions().strategy.relative_gap_limit
+    together = new_solver(SolveOptions(), 1.0, lexicographic=True)
     assert together.parameters.relative_gap_limit == 0.0
-    alone = solve_module._solver(SolveOptions(), 1.0)
+    alone = new_solver(SolveOptions(), 1.0)
     assert alone.parameters.relative_gap_limit == SolveOptions().strategy.relative_gap_limit

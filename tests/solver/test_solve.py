@@ -55,29 +55,43 @@ def test_follow_the_sun_solution_keeps_every_rule(tmp_path: Path) -> None:
     assert case.violations(result.schedule) == []
 
 
-def test_stages_searched_together_reach_the_same_optimum_as_one_by_one(tmp_path: Path) -> None:
-    # Large models search fair and humane as one weighted sum whose weights keep the order of
-    # the stages; on a team small enough to prove both ways, the optimum must be the same.
+@pytest.mark.parametrize(
+    ("in_sydney", "settle_share", "searched"),
+    [
+        # 28 six-hour shifts among six: some hours band cannot hold, fair's floor is above 0,
+        # so the stages are searched as one weighted sum
+        (3, Strategy().settle_share, ["fair+humane"]),
+        # among seven, four each: every band can hold (fair's floor is 0), so fair is first
+        # searched alone, proven there and locked, and humane is searched alone
+        (4, Strategy().settle_share, ["fair", "humane"]),
+        (4, 0.0, ["fair+humane"]),  # unless the strategy says never alone
+    ],
+)
+def test_large_models_reach_the_optimum_of_the_stages_one_by_one(
+    tmp_path: Path, in_sydney: int, settle_share: float, searched: list[str]
+) -> None:
+    # Large models search fair and humane with the weights of a lexicographic sum; on a team
+    # small enough to prove both ways, the optimum must be the one of the stages one by one.
     members = [
-        *people("syd1", "syd2", "syd3", zone="Australia/Sydney"),
+        *people(*(f"syd{n}" for n in range(in_sydney)), zone="Australia/Sydney"),
         *people("war1", "war2", "war3", zone="Europe/Warsaw"),
     ]
-    doc = day_sun_team(members, rotation={"off_hours": "avoid"})
-    case = Case(tmp_path, doc)
+    case = Case(tmp_path, day_sun_team(members, rotation={"off_hours": "avoid"}))
     options = SolveOptions(time_limit_s=20)
     staged = case.solve(options=options)
     seen: list[Progress] = []
-    every_model_large = Strategy(lp_proof_max_assignments=1)
-    together = case.solve(
+    every_model_large = Strategy(lp_proof_max_assignments=1, settle_share=settle_share)
+    large = case.solve(
         options=replace(options, on_progress=seen.append, strategy=every_model_large)
     )
-    assert staged.status == together.status == "optimal"
-    assert together.objective == staged.objective > 0
-    assert together.bound == together.objective
-    assert {p.stage for p in seen} == {"fair+humane"}
+    assert staged.status == large.status == "optimal"
+    assert large.objective == staged.objective > 0
+    assert large.bound == large.objective
+    phases = [p.stage for p in seen if p.stage != "floors"]
+    assert list(dict.fromkeys(phases)) == searched  # in this order
     assert all(p.bound <= p.objective for p in seen)
-    assert seen[-1].objective == together.objective
-    assert case.violations(together.schedule) == []
+    assert seen[-1].objective == large.objective
+    assert case.violations(large.schedule) == []
 
 
 def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_one(
@@ -88,7 +102,7 @@ def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_on
     x = [cp.new_bool_var(f"x{n}") for n in range(4)]
     cp.add(sum(x) == 2)
     limits: list[float] = []
-    real_solver = solve_module._solver
+    real_solver = solve_module.new_solver
 
     class Stalled:
         """A search that ends without a rota or a proof (as at a time limit)."""
@@ -103,7 +117,7 @@ def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_on
         limits.append(time_limit_s)
         return Stalled() if len(limits) == 1 else real_solver(options, time_limit_s, **kwargs)
 
-    monkeypatch.setattr(solve_module, "_solver", scripted)
+    monkeypatch.setattr(solve_module, "new_solver", scripted)
     solver, status = solve_module._first_rota(cp, SolveOptions(), 10.0, unpresolved=True)
     assert status == cp_model.OPTIMAL
     assert sum(solver.value(v) for v in x) == 2

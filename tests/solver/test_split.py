@@ -104,7 +104,8 @@ def test_a_split_rota_at_the_floors_is_proven_optimal_without_windows(
     )
     result = case.solve(options=options)
     assert "kinds" in phases
-    assert "fair+humane" in phases  # after the split, the stages search the whole model at once
+    # after the split, the stages search the whole model (fair settled alone, then humane)
+    assert phases.index("kinds") < phases.index("fair") < phases.index("humane")
     assert not any(phase.startswith("window") for phase in phases)
     assert result.windows == 1
     assert result.status == "optimal"

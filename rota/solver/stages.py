@@ -1,0 +1,209 @@
+"""The lexicographic stages searched one after another, each locked at its best value
+(``docs/solver.md``, "How the search works")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rota.solver.bounds import integral_bound
+from rota.solver.model import RotaModel
+from rota.solver.objective import Objective, Stage, lexicographic_weights, split_bound
+from rota.solver.search import (
+    Reporter,
+    SolveOptions,
+    bound_worker,
+    hint,
+    new_solver,
+    relative_gap,
+    set_objective_floor,
+    weighted_minutes,
+)
+from rota.solver.strategy import Route
+
+
+@dataclass(slots=True)
+class Searched:
+    """Where the stage search ended: the rota, the stages' weighted minutes and bound, and
+    whether each stage was proven optimal (else the largest stage gap)."""
+
+    solution: list[int]
+    done: float = 0.0
+    bound_done: float = 0.0
+    all_optimal: bool = True
+    worst_gap: float = 0.0
+
+
+def search_stages(
+    m: RotaModel,
+    objective: Objective,
+    stages: Sequence[Stage],
+    solution: list[int],
+    floor_of: Callable[..., int],
+    capped: Stage | None,
+    fair_share: float,
+    route: Route,
+    options: SolveOptions,
+    remaining: Callable[[], float],
+    reporter: Reporter,
+) -> Searched:
+    """The stages searched from ``solution``, each locked at the best value found so later
+    ones cannot undo it.
+
+    On a ``together`` route a first stage whose proven floor is 0 (``fair``: a rota where
+    every band holds may exist) is first searched alone for
+    :attr:`~rota.solver.strategy.Strategy.settle_share` of the time: proven there, it is
+    locked and the rest are searched without it (irregular teams settle ``fair`` in
+    seconds). Otherwise all stages are searched at once as one weighted sum, from the rota
+    before the trial (whose search ignored the later stages): reaching a positive floor
+    takes the sum's search, which also builds the later stages' bound.
+
+    ``floor_of``: each stage's proven floor (the search stops there); ``capped``: a stage the
+    earlier steps may not raise (after rolling windows); ``fair_share``: the share of the
+    time left for a ``fair`` step that more steps follow.
+    """
+    search = _StageSearch(m, objective, floor_of, capped, route, options, reporter, solution)
+    pending = list(stages)
+    settle_share = options.strategy.settle_share
+    if route.together and len(stages) > 1 and settle_share > 0 and search.worth_alone(stages[0]):
+        trial = search.step((pending[0],), remaining() * settle_share, last=False)
+        if trial.proven(0):
+            search.settle((pending.pop(0),), trial)
+    together = route.together and len(pending) > 1
+    steps = [tuple(pending)] if together else [(stage,) for stage in pending]
+    for position, step in enumerate(steps):
+        last = position == len(steps) - 1
+        share = fair_share if not last and step[0].name == "fair" else 1.0
+        search.settle(step, search.step(step, remaining() * share, last=last))
+    return search.searched
+
+
+@dataclass(frozen=True, slots=True)
+class _StepResult:
+    """One step's search: the best rota, each stage's value and proven bound there."""
+
+    solution: list[int]
+    values: list[int]
+    bounds: list[int]
+    optimal: bool
+    """CP-SAT proved the step's sum optimal (over the whole model, not a restricted one)."""
+
+    def proven(self, j: int) -> bool:
+        return self.optimal or self.values[j] <= self.bounds[j]
+
+
+class _StageSearch:
+    """The model the stages are searched in, the rota so far and what is proven of it."""
+
+    def __init__(
+        self,
+        m: RotaModel,
+        objective: Objective,
+        floor_of: Callable[..., int],
+        capped: Stage | None,
+        route: Route,
+        options: SolveOptions,
+        reporter: Reporter,
+        solution: list[int],
+    ) -> None:
+        self.m = m
+        self.objective = objective
+        self.floor_of = floor_of
+        self.capped = capped
+        self.route = route
+        self.options = options
+        self.reporter = reporter
+        self.searched = Searched(solution)
+        self.fair_value: int | None = None  # the locked ``fair`` stage's value
+
+    def worth_alone(self, stage: Stage) -> bool:
+        """Whether ``stage`` is worth a search alone: its proven floor is 0, which makes it a
+        search for a rota at no cost (large-neighbourhood search answers those fast)."""
+        return self.floor_of(stage, self.fair_value) == 0
+
+    def step(self, step: tuple[Stage, ...], time_limit_s: float, *, last: bool) -> _StepResult:
+        """``sum(weights * step)`` searched from the rota so far for ``time_limit_s``."""
+        m, searched = self.m, self.searched
+        solution = searched.solution
+        weights = lexicographic_weights([stage.upper() for stage in step])
+        names = [stage.name for stage in step]
+        hint(m.cp, solution)
+        m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
+        values = [stage.value(solution) for stage in step]
+        current = sum(w * v for w, v in zip(weights, values, strict=True))
+        floor = step_floor(step, weights, self.fair_value, self.floor_of)
+        if floor > 0:  # proven: CP-SAT's bound starts there, and the search stops there
+            assert floor <= current, f"stage floor {floor} above a valid rota's {current}"
+            set_objective_floor(m.cp, floor)
+        restricted = False  # CP-SAT's bound then holds for the restricted search only
+        if self.capped is not None and self.capped.name not in names:
+            m.cp.add(self.capped.expr() <= self.capped.value(solution))
+            restricted = True
+        self.reporter.step(step, weights, searched.done, searched.bound_done)
+        self.reporter.report(weighted_minutes(step, values) + searched.done, searched.bound_done)
+        if current == floor:  # at its proven floor already: nothing to search
+            return _StepResult(solution, values, list(values), optimal=True)
+        large = self.route.large
+        solver = new_solver(
+            self.options,
+            max(0.1, time_limit_s),
+            bound_worker=bound_worker(large) if "humane" in names else None,
+            lns_only=large and not last,
+            lexicographic=len(step) > 1,
+        )
+        status = solver.solve(m.cp, self.reporter)
+        bounds = [0] * len(step)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = list(solver.response_proto.solution)
+            found = [stage.value(candidate) for stage in step]
+            if found <= values:  # lexicographically, as the weights rank them
+                solution, values = candidate, found
+            if not restricted:
+                bounds = split_bound(integral_bound(solver.best_objective_bound), weights, values)
+        optimal = status == cp_model.OPTIMAL and not restricted
+        return _StepResult(solution, values, bounds, optimal=optimal)
+
+    def settle(self, step: tuple[Stage, ...], result: _StepResult) -> None:
+        """Count ``step``'s result in, and lock its stages at their values."""
+        searched = self.searched
+        names = [stage.name for stage in step]
+        fair = dict(zip(names, result.values, strict=True)).get("fair", self.fair_value)
+        self.fair_value = fair
+        for j, stage in enumerate(step):
+            value = result.values[j]
+            bound = max(result.bounds[j], min(self.floor_of(stage, fair, compute=False), value))
+            optimal = result.proven(j) or value <= bound
+            searched.all_optimal = searched.all_optimal and optimal
+            if not optimal:
+                searched.worst_gap = max(searched.worst_gap, relative_gap(value, bound))
+            searched.done += value * stage.minutes
+            searched.bound_done += (value if optimal else bound) * stage.minutes
+            stage.lock(self.m.cp, result.solution)  # each part, for the next steps
+        # Penalty variables outside the objective are only bounded below, so the search may
+        # leave them high; at their least value the next stage starts from the true cost of
+        # this rota.
+        searched.solution = self.objective.complete(result.solution)
+
+
+def step_floor(
+    step: Sequence[Stage],
+    weights: Sequence[int],
+    fair_value: int | None,
+    floor_of: Callable[[Stage, int | None], int],
+) -> int:
+    """The proven floor of ``sum(weights * step)``.
+
+    Stages searched at once count ``humane``'s floor at ``fair``'s own floor: a rota with
+    ``fair`` at its floor has at least that much ``humane``, and one with more ``fair`` weighs
+    more than the sum allows (the weights are lexicographic). ``fair_value``: the locked
+    ``fair`` stage's value, when it was searched before.
+    """
+    floor = 0
+    for weight, stage in zip(weights, step, strict=True):
+        least = max(floor_of(stage, fair_value), stage.lower())
+        if stage.name == "fair":
+            fair_value = least
+        floor += weight * least
+    return floor
