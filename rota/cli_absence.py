@@ -18,9 +18,11 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    NowOption,
     SeedOption,
     TimeLimitOption,
     TzOption,
+    WorkersOption,
     check_text,
     err,
     instant_option,
@@ -57,10 +59,8 @@ def absence_add(
     db: DbOption = DEFAULT_DB,
     time_limit: TimeLimitOption = 30.0,
     seed: SeedOption = 0,
-    workers: Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")] = 2,
-    now_text: Annotated[
-        str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
-    ] = None,
+    workers: WorkersOption = 2,
+    now_text: NowOption = None,
     tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -47,6 +47,10 @@ StrategyOption = Annotated[
 SeedOption = Annotated[
     int, typer.Option(min=0, max=2**31 - 1, help="Random seed (same seed, same rota).")
 ]
+WorkersOption = Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")]
+NowOption = Annotated[
+    str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
+]
 TzOption = Annotated[
     str | None,
     typer.Option(

@@ -12,10 +12,12 @@ from rota.cli_io import (
     DEFAULT_DB,
     DbOption,
     JsonOption,
+    NowOption,
     SeedOption,
     StrategyOption,
     TimeLimitOption,
     TzOption,
+    WorkersOption,
     err,
     instant_option,
     open_store,
@@ -40,7 +42,7 @@ def solve(
     time_limit: TimeLimitOption = 60.0,
     strategy: StrategyOption = "cp-sat",
     seed: SeedOption = 0,
-    workers: Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")] = 2,
+    workers: WorkersOption = 2,
     freeze: Annotated[
         float | None,
         typer.Option(
@@ -50,9 +52,7 @@ def solve(
             "(default: rotation.freeze_hours, 48).",
         ),
     ] = None,
-    now_text: Annotated[
-        str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
-    ] = None,
+    now_text: NowOption = None,
     tz: TzOption = None,
     advise_time: Annotated[
         float,

@@ -12,6 +12,7 @@ from rota.cli_io import (
     DEFAULT_DB,
     DbOption,
     JsonOption,
+    NowOption,
     TzOption,
     instant_option,
     open_store,
@@ -45,9 +46,7 @@ def swap(
         str | None, typer.Option("--to", help="With --apply: this member (else the best).")
     ] = None,
     db: DbOption = DEFAULT_DB,
-    now_text: Annotated[
-        str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
-    ] = None,
+    now_text: NowOption = None,
     tz: TzOption = None,
     as_json: JsonOption = False,
 ) -> None:
