@@ -39,8 +39,9 @@ from ortools.sat.python import cp_model
 
 from rota.solver.bounds import integral_bound
 from rota.solver.constraints import weekend_partner
+from rota.solver.loads import load_unit
 from rota.solver.model import RotaModel
-from rota.solver.objective import hours_bands, load_unit
+from rota.solver.objective import hours_bands
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 

@@ -118,7 +118,7 @@ class RotaModel:
 
         Unlike ``skip`` in :meth:`build` (an override's member is busy, so the time is not
         theirs), a withheld shift still counts as the member's available time: their fair
-        share (:func:`~rota.solver.objective.shares`) and weekend pace stay those of the
+        share (:func:`~rota.solver.loads.shares`) and weekend pace stay those of the
         team as it is. The off-hours plan withholds this way (:mod:`rota.solver.plan`).
         """
         slots = self.timeline.slots

@@ -47,17 +47,14 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from rota.solver.constraints import weekend_partner
+from rota.solver.loads import hours_load, load_unit, shares, typical_shift_units
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
     add_spread,
     banded_members,
-    hours_load,
     hours_total,
-    load_unit,
     member_bands,
     share_groups,
-    shares,
-    typical_shift_units,
 )
 
 Skip = frozenset[tuple[str, int, str]]

@@ -47,22 +47,24 @@ from functools import partial
 from ortools.sat.python import cp_model
 
 from rota.solver.constraints import MEMBER_RULES
-from rota.solver.model import RotaModel
-from rota.solver.objective import (
+from rota.solver.loads import (
     Load,
-    Objective,
-    add_spread,
-    holiday_groups,
     holiday_load,
-    hours_bands,
-    lexicographic_weights,
     load_unit,
-    off_hours_groups,
     off_hours_load,
-    share_groups,
     shares,
     typical_shift_units,
     weekend_load,
+)
+from rota.solver.model import RotaModel
+from rota.solver.objective import (
+    Objective,
+    add_spread,
+    holiday_groups,
+    hours_bands,
+    lexicographic_weights,
+    off_hours_groups,
+    share_groups,
 )
 from rota.solver.plan import kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT, Strategy

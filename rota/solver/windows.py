@@ -35,8 +35,8 @@ from itertools import pairwise
 
 from rota.metrics import member_loads
 from rota.model import Grid, Schedule, ScheduledShift, Shift
+from rota.solver.loads import shares, weekend_load
 from rota.solver.model import RotaModel
-from rota.solver.objective import shares, weekend_load
 from rota.solver.strategy import DEFAULT, Strategy
 from rota.team import Team
 

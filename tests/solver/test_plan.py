@@ -19,8 +19,8 @@ from rota.horizon import build_grid
 from rota.metrics import member_loads
 from rota.solver import SolveOptions
 from rota.solver.constraints import build_model, lookback_days
+from rota.solver.loads import shares
 from rota.solver.model import RotaModel
-from rota.solver.objective import shares
 from rota.solver.plan import Skip, kind_model, member_kinds, off_hours_skip
 from rota.solver.strategy import Strategy
 from rota.solver.windows import plan_windows, with_history

@@ -188,7 +188,8 @@ def test_weekend_pace_gives_each_member_their_share_of_the_weekends(tmp_path: Pa
     from ortools.sat.python import cp_model
 
     from rota.solver.constraints import build_model
-    from rota.solver.objective import prepare, weekend_load
+    from rota.solver.loads import weekend_load
+    from rota.solver.objective import prepare
     from rota.solver.windows import add_weekend_pace, paced_weekends
 
     doc = daily_team(
