@@ -24,6 +24,7 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    TeamArgument,
     TzOption,
     err,
     instant_option,
@@ -148,7 +149,7 @@ app.command()(solve)  # rota/cli_solve.py
 
 @app.command()
 def show(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     start: Annotated[
         str | None,
@@ -211,7 +212,7 @@ def show(
 
 @app.command()
 def who(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     at: Annotated[
         str | None,
@@ -250,7 +251,7 @@ app.add_typer(export_app, name="export")
 
 @export_app.command("ics")
 def export_ics(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     member: Annotated[
         str | None, typer.Option(help="Only this member (all their teams' on-call).")

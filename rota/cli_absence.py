@@ -20,6 +20,7 @@ from rota.cli_io import (
     JsonOption,
     NowOption,
     SeedOption,
+    TeamArgument,
     TimeLimitOption,
     TzOption,
     WorkersOption,
@@ -51,7 +52,7 @@ WHEN_HELP = (
 
 @absence_app.command("add")
 def absence_add(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     member: Annotated[str, typer.Option(help="Member who is away.")],
     start: Annotated[str, typer.Option("--from", metavar="WHEN", help=WHEN_HELP)],
     end: Annotated[str, typer.Option("--to", metavar="WHEN", help=WHEN_HELP)],
@@ -141,7 +142,7 @@ def replan_json(replan: Replan) -> dict[str, Any]:
 
 @absence_app.command("list")
 def absence_list(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     tz: TzOption = None,
     as_json: JsonOption = False,
@@ -165,7 +166,7 @@ def absence_list(
 
 @absence_app.command("remove")
 def absence_remove(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     absence_id: Annotated[
         int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="Absence id (see list).")
     ],

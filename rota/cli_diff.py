@@ -12,6 +12,7 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    TeamArgument,
     TzOption,
     open_store,
     out,
@@ -45,7 +46,7 @@ def _stored_zone(store: Store, schedule: Schedule) -> ZoneInfo:
 
 
 def diff(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     from_version: Annotated[
         int | None,

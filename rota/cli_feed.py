@@ -19,6 +19,7 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    TeamArgument,
     TzOption,
     err,
     out,
@@ -33,7 +34,7 @@ feed_app = typer.Typer(help="Calendar feed URLs (secret tokens).", no_args_is_he
 
 @feed_app.command("create")
 def feed_create(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     member: Annotated[str | None, typer.Option(help="A member feed instead.")] = None,
     role: Annotated[str | None, typer.Option(help="A single role of the team.")] = None,
     base_url: Annotated[

@@ -48,6 +48,7 @@ SeedOption = Annotated[
     int, typer.Option(min=0, max=2**31 - 1, help="Random seed (same seed, same rota).")
 ]
 WorkersOption = Annotated[int, typer.Option(min=1, max=256, help="Solver threads.")]
+TeamArgument = Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")]
 NowOption = Annotated[
     str | None, typer.Option("--now", hidden=True, help="Pretend it is this instant (tests).")
 ]

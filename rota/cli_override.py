@@ -16,6 +16,7 @@ from rota.cli_io import (
     ID_MAX,
     DbOption,
     JsonOption,
+    TeamArgument,
     TzOption,
     check_text,
     open_store,
@@ -38,7 +39,7 @@ override_app = typer.Typer(
 
 @override_app.command("add")
 def override_add(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     member: Annotated[str, typer.Option(help="Member who takes the role.")],
     role: Annotated[str, typer.Option(help="Role to take.")],
     start: Annotated[str, typer.Option(help="Date or date-time, in --tz unless it has an offset.")],
@@ -72,7 +73,7 @@ def override_add(
 
 @override_app.command("list")
 def override_list(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     show_removed: Annotated[bool, typer.Option("--all", help="Include removed ones.")] = False,
     tz: TzOption = None,
@@ -111,7 +112,7 @@ def override_list(
 
 @override_app.command("remove")
 def override_remove(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     override_id: Annotated[
         int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="Override id (see list).")
     ],

@@ -20,7 +20,15 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from rota.cli_io import DEFAULT_DB, DbOption, TzOption, instant_option, write_output, zone_option
+from rota.cli_io import (
+    DEFAULT_DB,
+    DbOption,
+    TeamArgument,
+    TzOption,
+    instant_option,
+    write_output,
+    zone_option,
+)
 from rota.instants import local_text
 
 if TYPE_CHECKING:  # the report (jinja2, holidays) is imported when the command runs
@@ -87,7 +95,7 @@ def report_table(report: Report) -> Group:
 
 
 def report(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     db: DbOption = DEFAULT_DB,
     start: Annotated[
         str | None,

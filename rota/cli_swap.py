@@ -13,6 +13,7 @@ from rota.cli_io import (
     DbOption,
     JsonOption,
     NowOption,
+    TeamArgument,
     TzOption,
     instant_option,
     open_store,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def swap(
-    team_id: Annotated[str, typer.Argument(metavar="TEAM", help="Team id.")],
+    team_id: TeamArgument,
     member: Annotated[str, typer.Option(help="The member giving the shift away.")],
     shift: Annotated[
         str,
