@@ -368,8 +368,9 @@ def _above_the_largest_shares(
     full = [i for i in members if share[i] == largest]
     upper = max(loads[i].upper for i in members)
     most = m.cp.new_int_var(0, upper, f"most[{metric},{m.member_id(full[0])}]")
-    for i in full:
-        m.cp.add(most >= loads[i].expr())
+    # Exactly the largest (not merely at least): ``most`` is in no objective, so a bound
+    # from below alone would let the search raise it and read every excess as 0.
+    m.cp.add_max_equality(most, [loads[i].expr() for i in full])
     fulls = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in full]
     helpers.append((most, lambda sol: max(f(sol) for f in fulls)))
     excess = []
