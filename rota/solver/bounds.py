@@ -10,9 +10,10 @@ So:
 
 * ``fair`` is at least ``hours_weight x`` the relaxation's least excess (the stage's other terms,
   weekend and holiday ranges, are at least 0);
-* ``humane`` (total off-hours plus off-hours ranges), once ``fair`` is locked at a value ``v``,
-  is at least the relaxation's least off-hours among its solutions with at most
-  ``v // hours_weight`` units of excess.
+* ``humane`` (total off-hours and night hours, weighed as the stage weighs them, plus
+  excesses that are at least 0), once ``fair`` is locked at a value ``v``, is at least the
+  relaxation's least such total among its solutions with at most ``v // hours_weight`` units
+  of excess.
 
 :mod:`rota.solver.solve` makes a stage's floor the lower end of its objective's domain, so
 CP-SAT reports the floor as the bound and stops a stage as soon as it reaches it.
@@ -49,15 +50,18 @@ def humane_floor(
     hours_weight: int,
     fair_value: int,
     *,
+    weights: tuple[int, int] = (1, 0),
     time_limit_s: float,
     workers: int,
     seed: int,
 ) -> int:
     """A proven lower bound on the ``humane`` stage among rotas whose ``fair`` stage is at most
-    ``fair_value`` (0 as for :func:`fair_floor`). ``relaxed`` is left as it was."""
+    ``fair_value`` (0 as for :func:`fair_floor`), in the stage's points: ``weights`` are its
+    coefficients of a unit of off-hours and of night hours. ``relaxed`` is left as it was."""
     cp = relaxed.cp.clone()
     cp.add(relaxed.excess <= fair_value // hours_weight)
-    cp.minimize(relaxed.off_hours)
+    off, night = weights
+    cp.minimize(off * relaxed.off_hours + night * relaxed.night_hours)
     return _least(cp, time_limit_s, workers, seed)
 
 
@@ -81,11 +85,22 @@ def integral_bound(bound: float) -> int:
 
 class Floors:
     """The floors of one model's stages, each computed once, when first asked for, on one
-    relaxation built for them all (none when the team is one kind or hours weigh nothing)."""
+    relaxation built for them all (none when the team is one kind or hours weigh nothing).
+    ``humane_weights``: the ``humane`` stage's coefficients of a unit of off-hours and of
+    night hours (:func:`humane_floor`)."""
 
-    def __init__(self, m: RotaModel, hours_weight: int, *, workers: int, seed: int) -> None:
+    def __init__(
+        self,
+        m: RotaModel,
+        hours_weight: int,
+        humane_weights: tuple[int, int] = (1, 0),
+        *,
+        workers: int,
+        seed: int,
+    ) -> None:
         self._m = m
         self._weight = hours_weight
+        self._humane_weights = humane_weights
         self._workers = workers
         self._seed = seed
         self._fair: int | None = None
@@ -118,7 +133,7 @@ class Floors:
         if plan.excess_proven:
             self._fair = max(self._fair or 0, self._weight * plan.excess)
         known = self._humane.get(plan.excess, 0)
-        self._humane[plan.excess] = max(known, plan.off_hours_bound)
+        self._humane[plan.excess] = max(known, self._humane_weights[0] * plan.off_hours_bound)
 
     def humane(self, fair_value: int, time_limit_s: float | None) -> int:
         """The ``humane`` floor once ``fair`` is locked at ``fair_value``; with
@@ -135,6 +150,7 @@ class Floors:
                     relaxed,
                     self._weight,
                     fair_value,
+                    weights=self._humane_weights,
                     time_limit_s=time_limit_s,
                     workers=self._workers,
                     seed=self._seed,

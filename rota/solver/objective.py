@@ -195,6 +195,9 @@ class Objective:
     off_hours_weight: int = 0
     """Coefficient of a unit of off-hours in the ``humane`` stage (0: none there): a floor on
     the team's off-hours times this is a floor on the stage."""
+    night_weight: int = 0
+    """Coefficient of a night unit (:func:`~rota.solver.loads.night_unit`) of night hours in
+    the ``humane`` stage (0: none there)."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -591,6 +594,7 @@ def build_objective(
         helpers=helpers,
         hours_weight=max(w_hours, 0),
         off_hours_weight=off_coef if avoid else 0,
+        night_weight=night_coef if avoid and nights else 0,
         weekend_weight=max(w_weekends, 0) * shift,
         holiday_weight=max(w_holidays, 0),
     )

@@ -5,8 +5,9 @@ every shift, and CP-SAT's neighbourhood search rarely finds the few rotas that k
 everyone in their working window, even where the zones' windows cover every hour twice over.
 
 The plan answers the question at the level where it is easy. Members are grouped into *kinds*
-that the objective cannot tell apart per shift: the same roles, the same off-hours minutes in
-every shift and the same local weekends (in practice: one kind per zone and working window).
+that the objective cannot tell apart per shift: the same roles, the same off-hours and night
+minutes in every shift and the same local weekends (in practice: one kind per zone and
+working window).
 A small CP-SAT model chooses, for every shift, how many members of each kind hold it:
 
 * coverage: the counts of a shift add up to its roles, and every role has a kind that holds it;
@@ -47,7 +48,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from rota.solver.constraints import weekend_partner
-from rota.solver.loads import hours_load, load_unit, shares, typical_shift_units
+from rota.solver.loads import hours_load, load_unit, night_unit, shares, typical_shift_units
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
     add_spread,
@@ -73,7 +74,9 @@ def member_kinds(m: RotaModel) -> list[list[int]]:
         if i not in working:
             continue
         facts = tl.facts[i]
-        shape = tuple((facts[k].off_minutes, facts[k].weekend) for k in tl.grid_slots)
+        shape = tuple(
+            (facts[k].off_minutes, facts[k].night_minutes, facts[k].weekend) for k in tl.grid_slots
+        )
         kinds[tl.members[i].roles, shape].append(i)
     return list(kinds.values())
 
@@ -82,7 +85,8 @@ def member_kinds(m: RotaModel) -> list[list[int]]:
 class KindModel:
     """The plan's CP-SAT model (see the module docstring): no objective yet.
 
-    ``off_hours`` is the team's off-hours in load units, ``excess`` the hours the kinds carry
+    ``off_hours`` is the team's off-hours in load units, ``night_hours`` its night hours in
+    night units (:func:`~rota.solver.loads.night_unit`), ``excess`` the hours the kinds carry
     beyond the sums of their members' bands (in units, both directions), ``counts[j][k]`` how
     many members of ``kinds[j]`` hold grid slot ``k``.
     """
@@ -92,6 +96,7 @@ class KindModel:
     counts: list[dict[int, cp_model.IntVar]]
     off_hours: cp_model.LinearExpr
     off_hours_upper: int
+    night_hours: cp_model.LinearExpr
     excess: cp_model.LinearExpr
     weekend_excess: cp_model.LinearExpr
     """Weekends by which each group of members with one share spreads beyond one (the
@@ -135,6 +140,8 @@ def kind_model(
     weekends: dict[int, cp_model.LinearExpr] = {}  # each member's weekends worked
     counts: list[dict[int, cp_model.IntVar]] = []
     off_terms: list[tuple[int, cp_model.IntVar]] = []
+    night_terms: list[tuple[int, cp_model.IntVar]] = []
+    small = night_unit(m, unit)
     excess: list[cp_model.IntVar] = []
     for kind in kinds:
         rep = kind[0]
@@ -152,6 +159,9 @@ def kind_model(
                 off = round(tl.facts[rep][k].off_minutes / unit)
                 if off:
                     off_terms.append((off, count[k]))
+                night = tl.facts[rep][k].night_minutes // small
+                if night:
+                    night_terms.append((night, count[k]))
         counts.append(count)
         lo = hi = 0
         for i in kind:
@@ -184,6 +194,9 @@ def kind_model(
             [v for _, v in off_terms], [c for c, _ in off_terms]
         ),
         off_hours_upper=sum(c * max(v.proto.domain) for c, v in off_terms),
+        night_hours=cp_model.LinearExpr.weighted_sum(
+            [v for _, v in night_terms], [c for c, _ in night_terms]
+        ),
         excess=cp_model.LinearExpr.sum(excess),
         weekend_excess=_weekend_ranges(m, cp, weekends, share),
         weekends=weekends,

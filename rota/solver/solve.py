@@ -267,7 +267,13 @@ def solve(
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
-    floors = Floors(m, objective.hours_weight, workers=options.workers, seed=options.seed)
+    floors = Floors(
+        m,
+        objective.hours_weight,
+        (objective.off_hours_weight, objective.night_weight),
+        workers=options.workers,
+        seed=options.seed,
+    )
 
     def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
         """The stage's proven floor; ``humane``'s once the ``fair`` value is locked (computed
@@ -276,9 +282,7 @@ def solve(
         if stage.name == "fair":
             return floors.fair(budget)
         if stage.name == "humane" and fair_value is not None:
-            return objective.off_hours_weight * floors.humane(
-                fair_value, budget if compute else None
-            )
+            return floors.humane(fair_value, budget if compute else None)
         return 0
 
     named = {stage.name: stage for stage in stages}

@@ -76,7 +76,7 @@ class Strategy:
     # -- the team's shape
     min_members_per_kind: float = 4.0
     """The kinds' phases (member plan, kinds split) run when the team has at least this many
-    members per kind (:func:`~rota.solver.plan.member_kinds`: same roles, off-hours and
+    members per kind (:func:`~rota.solver.plan.member_kinds`: same roles, off-hours, night and
     weekends in every shift). Holding a kind's counts then leaves the search members to
     choose among; where nearly every member is their own kind, the counts fix almost every
     assignment and the held search does worse than the whole model's."""

@@ -77,9 +77,7 @@ def test_humane_meets_its_floor_when_off_hours_split_by_share(tmp_path: Path) ->
     # (outside their hours). Shared by fte those split 2 : 2 : 1 within a shift, so the
     # excess above shares is 0 at the least off-hours, and the humane optimum is its floor
     # from the kinds relaxation: the stage can be proven where CP-SAT's own bound is weak.
-    # (Night hours, which the relaxation does not count, are left out of the stage.)
     doc = two_zones(["a", "b", "d"], ["c"], rest={"after_weekend": False})
-    doc["rotation"]["night"] = "allow"
     doc["members"][2]["fte"] = 0.5
     m = model_of(Case(tmp_path, doc))
     prepare(m)
@@ -94,7 +92,9 @@ def test_humane_meets_its_floor_when_off_hours_split_by_share(tmp_path: Path) ->
     m.cp.minimize(humane.expr())
     assert solver.solve(m.cp) == cp_model.OPTIMAL
     solution = objective.complete(list(solver.response_proto.solution))
-    floors = Floors(m, objective.hours_weight, workers=2, seed=0)
+    weights = (objective.off_hours_weight, objective.night_weight)
+    assert objective.night_weight > 0  # night hours count in the stage and in its floor
+    floors = Floors(m, objective.hours_weight, weights, workers=2, seed=0)
     least = floors.humane(fair.value(solution), 5.0)
     assert least > 0
-    assert humane.value(solution) == objective.off_hours_weight * least
+    assert humane.value(solution) == least

@@ -57,6 +57,23 @@ def test_members_of_one_zone_and_working_window_are_one_kind(tmp_path: Path) -> 
     assert sorted(kinds) == [["a", "b"], ["c", "d"], ["e"]]
 
 
+def test_members_whose_nights_differ_are_kinds_of_their_own(tmp_path: Path) -> None:
+    # e shares a and b's zone and hours but sleeps 20-05: the humane stage weighs e's night
+    # hours in other shifts, so the relaxation (and its night floor) must count e apart.
+    doc = two_zones(["a", "b"], ["c", "d"])
+    doc["members"].append(
+        {
+            "id": "e",
+            "timezone": "Europe/Warsaw",
+            "working_hours": WARSAW_HOURS,
+            "night": {"start": "20:00", "end": "05:00"},
+        }
+    )
+    m = model_of(Case(tmp_path, doc))
+    kinds = [[m.member_id(i) for i in kind] for kind in member_kinds(m)]
+    assert sorted(kinds) == [["a", "b"], ["c", "d"], ["e"]]
+
+
 def test_when_the_zones_cover_the_day_nobody_is_planned_outside_their_hours(
     tmp_path: Path,
 ) -> None:
