@@ -104,7 +104,10 @@ class Floors:
         self._workers = workers
         self._seed = seed
         self._fair: int | None = None
-        self._humane: dict[int, int] = {}  # by the units of hours excess allowed
+        # By the units of hours excess allowed: computed on the kinds' relaxation, and from
+        # member plans (off-hours only, so they never stand in for a computed floor)
+        self._humane: dict[int, int] = {}
+        self._planned: dict[int, int] = {}
 
     @cached_property
     def _relaxed(self) -> KindModel | None:
@@ -127,13 +130,13 @@ class Floors:
     def add_plan(self, plan: MemberPlan) -> None:
         """Count in what a member plan (:mod:`rota.solver.member_plan`, a tighter relaxation
         than the kinds' own) proved: the least hours excess, when proven, and the least
-        off-hours at that excess. Floors computed later or before keep the larger."""
+        off-hours at that excess. The larger of it and the kinds' own floor is the floor."""
         if self._weight <= 0:
             return
         if plan.excess_proven:
             self._fair = max(self._fair or 0, self._weight * plan.excess)
-        known = self._humane.get(plan.excess, 0)
-        self._humane[plan.excess] = max(known, self._humane_weights[0] * plan.off_hours_bound)
+        known = self._planned.get(plan.excess, 0)
+        self._planned[plan.excess] = max(known, self._humane_weights[0] * plan.off_hours_bound)
 
     def humane(self, fair_value: int, time_limit_s: float | None) -> int:
         """The ``humane`` floor once ``fair`` is locked at ``fair_value``; with
@@ -155,4 +158,5 @@ class Floors:
                     workers=self._workers,
                     seed=self._seed,
                 )
-        return max((h for more, h in self._humane.items() if more >= allowed), default=0)
+        known = [*self._humane.items(), *self._planned.items()]
+        return max((h for more, h in known if more >= allowed), default=0)

@@ -161,6 +161,16 @@ def test_floors_keep_the_larger_of_the_kinds_and_the_plans(tmp_path: Path) -> No
     assert floors.humane(0, None) == 9  # a floor for more excess holds for less too
 
 
+def test_a_plan_s_floor_does_not_stand_in_for_the_kinds_own(tmp_path: Path) -> None:
+    # The plan counts off-hours only; the kinds' floor, asked for after it, is still
+    # computed (with night hours weighed it can be the larger).
+    m = model_of(Case(tmp_path, two_zones(["a", "b", "d"], ["c"])))
+    floors = Floors(m, 2, workers=2, seed=0)
+    floors.add_plan(replace(plan_of(m), off_hours_bound=5))
+    assert floors.humane(0, None) == 5
+    assert floors.humane(0, 5.0) == 7
+
+
 class FixedFloors:
     """floor_of for :func:`_step_floor`: ``fair`` 2; ``humane`` 5 once ``fair`` is 2, else 3."""
 
