@@ -1,8 +1,9 @@
 """``rota advise``: the smallest verified changes that give a team a rota (or a better one).
 
-1. The relaxed model (:mod:`rota.advice.relaxed`) finds ways to bend that leave nothing
-   unneeded, different in kind; when nothing needs bending the team has a rota as it is, and
-   the model then looks for the single changes that cut off-hours and night time most.
+1. The relaxed model (:mod:`rota.advice.relaxed`, searched by :mod:`rota.advice.proposals`)
+   finds ways to bend that leave nothing unneeded, different in kind; when nothing needs
+   bending the team has a rota as it is, and the model then looks for the single changes
+   that cut off-hours and night time most.
 2. Each proposal is applied to the team file (:mod:`rota.advice.changes`) and solved for real
    (:mod:`rota.advice.verify`) in the time left; a proposal proven impossible is dropped, one
    not decided in time is kept as unverified, after the verified ones.
@@ -18,7 +19,8 @@ from typing import Any
 from rota.advice.changes import AddMember, Change
 from rota.advice.costs import BendCosts
 from rota.advice.figures import Figures
-from rota.advice.relaxed import Proposal, build_relaxed, find_proposals
+from rota.advice.proposals import find_proposals
+from rota.advice.relaxed import Proposal, build_relaxed
 from rota.advice.verify import Outcome, solve_changed
 from rota.advice.weekends import extra_weekends, where_needed
 from rota.config.load import config_from_document

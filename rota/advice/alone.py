@@ -1,6 +1,7 @@
 """Does loosening one rule family alone give a team a rota? Asked of the real model.
 
-``rota advise`` tries each family on its own before bending several (:mod:`rota.advice.relaxed`).
+``rota advise`` tries each family on its own before bending several
+(:mod:`rota.advice.proposals`).
 A family is set to a value in the team file (:mod:`rota.advice.changes`) and the changed team's
 hard rules are built by the solver's own :func:`~rota.solver.constraints.build_model` and solved
 for any rota, so the answer is the one ``rota solve`` and the verification see.
