@@ -16,13 +16,12 @@ when they cannot all hold. Groups: hours and weekends among all members of one s
 holidays among members of one ``country``, off-hours among members who share a zone, a
 working window and roles, night hours among members who share a zone and a night window
 (people in different zones cannot trade off-hours without adding more of them). Where such a
-group holds several shares (part-timers, time away), the ``humane`` stage also weighs each
-member's off-hours and night hours above their share of the group's total, beyond one
-shift (:func:`share_excess`), so a half-time member carries about half a full-timer's, as
-with hours, and a part-timer's above the most-loaded full-timer's. Night hours, like
-off-hours, also have a range per group of one share (beyond one shift). A range across
-shares would reward load on whoever has the least, at the cost of the total; a peak per
-share is never 0, so the stage could never reach its floor and be proven.
+group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
+load per full share (:func:`share_peak`), so a half-time member carries about half a
+full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
+range per group of one share (beyond one shift) and a peak per share across shares, not a
+range across shares: that range also rewards load on whoever has the least, at the cost of the
+total, and keeps the search from a proof.
 A per-member weekend band with a variable total spread weekends and hours wider than the
 range does, so weekends keep the range.
 
@@ -33,10 +32,9 @@ search them at once, as a sum weighted by :func:`lexicographic_weights`):
 1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
    and holidays (and off-hours when the team does not ``avoid`` them);
 2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours range
-   excess and the excess above each member's share; with ``night: avoid`` also the total
-   night hours and their excess above shares, each part weighed by its ``fairness.weights``
-   (a stage named ``night`` when only night hours are avoided: the off-hours floors of
-   :mod:`rota.solver.bounds` are not its own).
+   excess and peaks per share; with ``night: avoid`` also the total night hours and their peaks
+   per share, each part weighed by its ``fairness.weights`` (a stage named ``night`` when only
+   night hours are avoided: the off-hours floors of :mod:`rota.solver.bounds` are not its own).
 
 Why this formulation: a single weighted sum of scaled distances from the fair share leaves
 the LP bound near 0 (fractional loads balance perfectly) and its large coefficients drown the
@@ -59,6 +57,7 @@ from ortools.sat.python import cp_model
 
 from rota.model import NightPolicy, OffHoursPolicy
 from rota.solver.loads import (
+    SHARE_RESOLUTION,
     Load,
     holiday_load,
     hours_load,
@@ -330,51 +329,31 @@ def range_excess(
     return [dev]
 
 
-def share_excess(
+def share_peak(
     m: RotaModel,
     metric: str,
     loads: Sequence[Load],
     group: Sequence[int],
     share: Sequence[int],
-    shift: int,
     helpers: list[Helper],
 ) -> list[cp_model.IntVar]:
-    """Per member, the units of load above their share of the group's total ``G`` by more
-    than a ``shift``: ``excess >= L - p / P * G - shift`` (``p`` the member's share, ``P``
-    the group's), and a part-timer's load above the most-loaded full-timer's.
+    """The group's largest load per full share, ``max(L * R / p)`` (``R`` the
+    :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
 
-    0 whenever the group's load splits by share (a half-time member carries about half; a
-    whole shift of slack leaves room for loads that come in whole shifts), so
-    the ``humane`` stage can reach its floor and be proven, as bands make ``fair``. Weighed
-    next to the group's total it moves load off whoever carries more than their share, and
-    never pays for raising the total: that lowers the excesses by less than the rise.
+    Weighed next to the group's total, it moves load off whoever carries the most for their
+    share (a half-time member counts twice their load) without rewarding load on the least
+    loaded, as a range would.
     """
     members = [i for i in group if loads[i].upper > 0 and share[i] > 0]
     if len(members) < 2 or all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
         return []
-    whole = sum(share[i] for i in members)
-    name = f"{metric},{m.member_id(members[0])}"
-    total = m.cp.new_int_var(0, sum(loads[i].upper for i in members), f"total[{name}]")
-    m.cp.add(total == sum(loads[i].expr() for i in members))
-    values = {i: _sum([*loads[i].terms, (loads[i].constant, True)]) for i in members}
-    helpers.append((total, lambda sol: sum(f(sol) for f in values.values())))
-    excess = []
+    upper = max(-(-SHARE_RESOLUTION * loads[i].upper // share[i]) for i in members)
+    top = m.cp.new_int_var(0, upper, f"peak[{metric},{m.member_id(members[0])}]")
     for i in members:
-        above = m.cp.new_int_var(0, loads[i].upper, f"above[{metric},{m.member_id(i)}]")
-        m.cp.add(whole * above >= whole * loads[i].expr() - share[i] * total - whole * shift)
-        helpers.append((above, _above_value(values[i], share[i], whole, shift, total)))
-        excess.append(above)
-    return [*excess, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
-
-
-def _above_value(
-    load: Callable[[Sequence[int]], int], part: int, whole: int, shift: int, total: cp_model.IntVar
-) -> Callable[[Sequence[int]], int]:
-    def value(sol: Sequence[int]) -> int:
-        over = whole * load(sol) - part * sol[total.index] - whole * shift
-        return max(0, -(-over // whole))
-
-    return value
+        m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
+    values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
+    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
+    return [top, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
 
 
 def _above_the_largest_shares(
@@ -386,15 +365,19 @@ def _above_the_largest_shares(
     helpers: list[Helper],
 ) -> list[cp_model.IntVar]:
     """Per member of a smaller share, the load above the most any member of the group's
-    largest share carries: within a shift of their share (loads come in whole shifts), a
-    part-timer still never carries more than the most-loaded full-timer."""
+    largest share carries, counted in the stage's value where the peak ties (loads come in
+    whole shifts).
+
+    ``most`` is bounded from below only, so CP-SAT may raise it and reads these excesses as
+    0: the value of a rota counts them, the search does not push them down. Held exact (a
+    maximum over the full-timers' loads), the 60-member irregular teams' stages searched
+    together missed the ``fair`` floor where they reach it without (docs/benchmarks.md)."""
     largest = max(share[i] for i in members)
     full = [i for i in members if share[i] == largest]
     upper = max(loads[i].upper for i in members)
     most = m.cp.new_int_var(0, upper, f"most[{metric},{m.member_id(full[0])}]")
-    # Exactly the largest (not merely at least): ``most`` is in no objective, so a bound
-    # from below alone would let the search raise it and read every excess as 0.
-    m.cp.add_max_equality(most, [loads[i].expr() for i in full])
+    for i in full:
+        m.cp.add(most >= loads[i].expr())
     fulls = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in full]
     helpers.append((most, lambda sol: max(f(sol) for f in fulls)))
     excess = []
@@ -467,10 +450,9 @@ def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
     return _groups(key)
 
 
-def off_hours_share_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose off-hours are split by share (:func:`share_excess`):
-    :func:`off_hours_groups` of several shares (one zone, working window and roles), two
-    shares or more."""
+def off_hours_peak_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
+    """Members whose off-hours peaks per share are compared: :func:`off_hours_groups` of
+    several shares (one zone, working window and roles), two shares or more."""
     members = m.timeline.members
     key: dict[int, Hashable] = {
         i: (members[i].timezone.key, members[i].working_hours, members[i].roles)
@@ -571,18 +553,18 @@ def build_objective(
         for group in off_hours_groups(m, share):
             spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
             (humane if avoid else fair).extend((d, off_coef if avoid else w_off) for d in spread)
-    if avoid and w_off > 0:
-        for group in off_hours_share_groups(m, share):
-            above = share_excess(m, "off_hours", off_loads, group, share, shift, helpers)
-            humane.extend((d, off_coef) for d in above)
+    if avoid and w_off > 0:  # a peak is never 0: it belongs with the totals
+        for group in off_hours_peak_groups(m, share):
+            peak = share_peak(m, "off_hours", off_loads, group, share, helpers)
+            humane.extend((d, off_coef) for d in peak)
     if avoid:
         totals.extend((off_coef, load) for load in off_loads)
     if nights:
         night_loads = [night_load(m, i, small) for i in everyone]
         night_shift = shift * unit // small
         for group in night_groups(m, share):
-            above = share_excess(m, "night", night_loads, group, share, night_shift, helpers)
-            humane.extend((d, night_coef) for d in above)
+            peak = share_peak(m, "night", night_loads, group, share, helpers)
+            humane.extend((d, night_coef) for d in peak)
             for same in share_groups(group, share):
                 spread = range_excess(m, "night", night_loads, same, night_shift, helpers)
                 humane.extend((d, night_coef) for d in spread)
