@@ -12,10 +12,11 @@ holiday time and off-hours use a range per group of members with identical share
 (:func:`range_excess`): the units by which ``max - min`` exceeds one weekend (one shift for
 holiday time and off-hours). Hours of small models have such a range too (beyond one shift,
 see :func:`build_objective`); it is 0 while the bands hold and decides where the excess lands
-when they cannot all hold. Groups: hours and weekends among all members of one share,
-holidays among members of one ``country``, off-hours among members who share a zone, a
-working window and roles, night hours among members who share a zone and a night window
-(people in different zones cannot trade off-hours without adding more of them). Where such a
+when they cannot all hold. Groups (:mod:`rota.solver.groups`): hours and weekends among all
+members of one share, holidays among members of one ``country``, off-hours among members who
+share a zone, a working window and roles, night hours among members who share a zone and a
+night window (people in different zones cannot trade off-hours without adding more of them).
+Where such a
 group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
 load per full share (:func:`share_peak`), so a half-time member carries about half a
 full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
@@ -49,13 +50,19 @@ most in-hours capacity.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from rota.model import NightPolicy, OffHoursPolicy
+from rota.solver.groups import (
+    holiday_groups,
+    night_groups,
+    off_hours_groups,
+    off_hours_peak_groups,
+    share_groups,
+)
 from rota.solver.loads import (
     SHARE_RESOLUTION,
     Load,
@@ -418,57 +425,6 @@ def add_spread(
     dev = cp.new_int_var(0, upper, f"spread[{name}]" if name else "")
     cp.add(dev >= top - bottom - allowed)
     return top, bottom, dev
-
-
-def _groups(key: Mapping[int, Hashable]) -> list[list[int]]:
-    groups: dict[Hashable, list[int]] = defaultdict(list)
-    for i, k in key.items():
-        groups[k].append(i)
-    return list(groups.values())
-
-
-def share_groups(members: Iterable[int], share: Sequence[int]) -> list[list[int]]:
-    """``members`` with a share, grouped by it: whose hours and weekends are compared."""
-    return _groups({i: share[i] for i in members if share[i] > 0})
-
-
-def holiday_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose holiday time is compared: one ``country``, one share."""
-    members = m.timeline.members
-    return _groups({i: (members[i].country, share[i]) for i in m.members if share[i] > 0})
-
-
-def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose off-hours are compared: one zone, working window, roles and share
-    (people in different zones cannot trade off-hours without adding more of them)."""
-    members = m.timeline.members
-    key: dict[int, Hashable] = {
-        i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])
-        for i in m.members
-        if share[i] > 0
-    }
-    return _groups(key)
-
-
-def off_hours_peak_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose off-hours peaks per share are compared: :func:`off_hours_groups` of
-    several shares (one zone, working window and roles), two shares or more."""
-    members = m.timeline.members
-    key: dict[int, Hashable] = {
-        i: (members[i].timezone.key, members[i].working_hours, members[i].roles)
-        for i in m.members
-        if share[i] > 0
-    }
-    return [g for g in _groups(key) if len({share[i] for i in g}) > 1]
-
-
-def night_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose night hours are compared (per share): one zone and night window."""
-    members = m.timeline.members
-    key: dict[int, Hashable] = {
-        i: (members[i].timezone.key, members[i].night) for i in m.members if share[i] > 0
-    }
-    return _groups(key)
 
 
 def covered_minutes(m: RotaModel) -> int:

@@ -48,15 +48,10 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from rota.solver.constraints import weekend_partner
+from rota.solver.groups import share_groups
 from rota.solver.loads import hours_load, load_unit, night_unit, shares, typical_shift_units
 from rota.solver.model import RotaModel
-from rota.solver.objective import (
-    add_spread,
-    banded_members,
-    hours_total,
-    member_bands,
-    share_groups,
-)
+from rota.solver.objective import add_spread, banded_members, hours_total, member_bands
 
 Skip = frozenset[tuple[str, int, str]]
 """``(member id, grid index, role)`` triples the plan leaves no place for."""

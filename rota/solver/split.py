@@ -47,6 +47,7 @@ from functools import partial
 from ortools.sat.python import cp_model
 
 from rota.solver.constraints import MEMBER_RULES
+from rota.solver.groups import holiday_groups, off_hours_groups, share_groups
 from rota.solver.loads import (
     Load,
     holiday_load,
@@ -57,15 +58,7 @@ from rota.solver.loads import (
     weekend_load,
 )
 from rota.solver.model import RotaModel
-from rota.solver.objective import (
-    Objective,
-    add_spread,
-    holiday_groups,
-    hours_bands,
-    lexicographic_weights,
-    off_hours_groups,
-    share_groups,
-)
+from rota.solver.objective import Objective, add_spread, hours_bands, lexicographic_weights
 from rota.solver.plan import kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT, Strategy
 
