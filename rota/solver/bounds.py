@@ -10,10 +10,11 @@ So:
 
 * ``fair`` is at least ``hours_weight x`` the relaxation's least excess (the stage's other terms,
   weekend and holiday ranges, are at least 0);
-* ``humane`` (total off-hours and night hours, weighed as the stage weighs them, plus
-  excesses that are at least 0), once ``fair`` is locked at a value ``v``, is at least the
-  relaxation's least such total among its solutions with at most ``v // hours_weight`` units
-  of excess.
+* ``humane`` (total off-hours and night hours and their peaks per share, weighed as the
+  stage weighs them, plus excesses that are at least 0), once ``fair`` is locked at a value
+  ``v``, is at least the relaxation's least such sum among its solutions with at most
+  ``v // hours_weight`` units of excess; the peaks are read from a split of each kind's load
+  among its members.
 
 :mod:`rota.solver.solve` makes a stage's floor the lower end of its objective's domain, so
 CP-SAT reports the floor as the bound and stops a stage as soon as it reaches it.
@@ -29,7 +30,8 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
-from rota.solver.plan import KindModel, kind_model, relaxation_solver
+from rota.solver.objective import Peaks
+from rota.solver.plan import KindModel, add_peaks, kind_model, relaxation_solver
 
 if TYPE_CHECKING:
     from rota.solver.member_plan import MemberPlan
@@ -51,17 +53,21 @@ def humane_floor(
     fair_value: int,
     *,
     weights: tuple[int, int] = (1, 0),
+    peaks: Peaks = (),
     time_limit_s: float,
     workers: int,
     seed: int,
 ) -> int:
     """A proven lower bound on the ``humane`` stage among rotas whose ``fair`` stage is at most
     ``fair_value`` (0 as for :func:`fair_floor`), in the stage's points: ``weights`` are its
-    coefficients of a unit of off-hours and of night hours. ``relaxed`` is left as it was."""
+    coefficients of a unit of off-hours and of night hours, ``peaks`` the stage's peaks per
+    share (:attr:`~rota.solver.objective.Objective.peaks`, :func:`~rota.solver.plan.add_peaks`).
+    ``relaxed`` is left as it was."""
     cp = relaxed.cp.clone()
     cp.add(relaxed.excess <= fair_value // hours_weight)
     off, night = weights
-    cp.minimize(off * relaxed.off_hours + night * relaxed.night_hours)
+    peaked = add_peaks(cp, relaxed, peaks, weights)
+    cp.minimize(off * relaxed.off_hours + night * relaxed.night_hours + peaked)
     return _least(cp, time_limit_s, workers, seed)
 
 
@@ -86,8 +92,8 @@ def integral_bound(bound: float) -> int:
 class Floors:
     """The floors of one model's stages, each computed once, when first asked for, on one
     relaxation built for them all (none when the team is one kind or hours weigh nothing).
-    ``humane_weights``: the ``humane`` stage's coefficients of a unit of off-hours and of
-    night hours (:func:`humane_floor`)."""
+    ``humane_weights`` and ``peaks``: the ``humane`` stage's coefficients of a unit of
+    off-hours and of night hours, and its peaks per share (:func:`humane_floor`)."""
 
     def __init__(
         self,
@@ -95,12 +101,14 @@ class Floors:
         hours_weight: int,
         humane_weights: tuple[int, int] = (1, 0),
         *,
+        peaks: Peaks = (),
         workers: int,
         seed: int,
     ) -> None:
         self._m = m
         self._weight = hours_weight
         self._humane_weights = humane_weights
+        self._peaks = peaks
         self._workers = workers
         self._seed = seed
         self._fair: int | None = None
@@ -136,7 +144,7 @@ class Floors:
         if plan.excess_proven:
             self._fair = max(self._fair or 0, self._weight * plan.excess)
         known = self._planned.get(plan.excess, 0)
-        self._planned[plan.excess] = max(known, self._humane_weights[0] * plan.off_hours_bound)
+        self._planned[plan.excess] = max(known, plan.humane_bound)
 
     def humane(self, fair_value: int, time_limit_s: float | None) -> int:
         """The ``humane`` floor once ``fair`` is locked at ``fair_value``; with
@@ -154,6 +162,7 @@ class Floors:
                     self._weight,
                     fair_value,
                     weights=self._humane_weights,
+                    peaks=self._peaks,
                     time_limit_s=time_limit_s,
                     workers=self._workers,
                     seed=self._seed,

@@ -22,12 +22,12 @@ team's total hours, history included: a constant, since every role of every shif
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rota.solver.facts import barred
+from rota.solver.facts import MemberShiftFacts, barred
 from rota.solver.model import RotaModel, Value
 
 SHARE_RESOLUTION = 100
@@ -150,6 +150,22 @@ def weekend_load(m: RotaModel, i: int) -> Load:
         else:
             terms.append((1, worked))
     return Load(constant, tuple(terms))
+
+
+Metric = tuple[Callable[[MemberShiftFacts], int], Callable[[int], Load]]
+"""What one shift adds to a member's load (from the member's facts of it), and a member's
+:class:`Load`."""
+
+
+def peak_metrics(m: RotaModel) -> dict[str, Metric]:
+    """The metrics the ``humane`` stage weighs peaks of (``off_hours`` in load units,
+    ``night`` in night units), for the relaxations that bound those peaks."""
+    unit = load_unit(m)
+    small = night_unit(m, unit)
+    return {
+        "off_hours": (lambda f: round(f.off_minutes / unit), lambda i: off_hours_load(m, i, unit)),
+        "night": (lambda f: round(f.night_minutes / small), lambda i: night_load(m, i, small)),
+    }
 
 
 def typical_shift_minutes(m: RotaModel) -> int:

@@ -14,15 +14,16 @@ so it bounds the stages from below, and it is solved in two steps:
 
 1. the least hours band excess, with every group's weekends within one of each other (the
    ``fair`` stage's weekend range, :attr:`~rota.solver.plan.KindModel.weekend_excess`);
-2. at most that excess and weekend range, the least off-hours; the counts of that answer are
-   the plan.
+2. at most that excess and weekend range, the least ``humane`` stage: off-hours and night
+   hours weighed as the stage weighs them, and its peaks per share (each member's load is
+   their ``y``); the counts of that answer are the plan.
 
 :mod:`rota.solver.solve` then searches the rota with each kind's count on every shift held
 (:func:`hold_counts`): the kinds no longer trade shifts, which is the part of the search that
 its neighbourhoods did poorly (off-hours spread over the whole team), and what is left is
 which member of a kind takes which shift, under every rule. When the rules that the plan
-leaves out allow it, that search reaches the plan's off-hours with the bands held and the
-rota is proven optimal by the plan's own bound.
+leaves out allow it, that search reaches the plan's ``humane`` value with the bands held and
+the rota is proven optimal by the plan's own bound.
 
 Holding the counts helps where a kind has several members to choose among (tidy regions);
 where every member is nearly their own kind the counts fix almost every assignment and the
@@ -39,9 +40,9 @@ from ortools.sat.python import cp_model
 
 from rota.solver.bounds import integral_bound
 from rota.solver.constraints import weekend_partner
-from rota.solver.loads import load_unit
+from rota.solver.loads import load_unit, peak_metrics, shares
 from rota.solver.model import RotaModel
-from rota.solver.objective import hours_bands
+from rota.solver.objective import Peaks, add_peak, hours_bands, peak_upper
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 
@@ -59,17 +60,17 @@ class MemberPlan:
     ``excess``: the hours band excess (in load units, as the ``fair`` stage weighs it) the
     plan found least, ``excess_proven`` whether no rota has less and, when the team weighs
     weekends, whether the plan keeps every group's weekends within one of each other (so a
-    rota at the plan's excess has no ``fair`` beyond its hours). ``off_hours``: the counts'
-    off-hours in load units; ``off_hours_bound``: no rota whose ``fair`` stage is at its floor
-    has fewer (0 when nothing was proven).
+    rota at the plan's excess has no ``fair`` beyond its hours). ``humane``: the plan's value
+    of the ``humane`` stage's totals and peaks (in the stage's points); ``humane_bound``: no
+    rota whose ``fair`` stage is at its floor has less (0 when nothing was proven).
     """
 
     kinds: tuple[tuple[int, ...], ...]
     counts: tuple[dict[int, int], ...]
     excess: int
     excess_proven: bool
-    off_hours: int
-    off_hours_bound: int
+    humane: int
+    humane_bound: int
 
 
 def member_plan(
@@ -80,6 +81,8 @@ def member_plan(
     seed: int,
     *,
     weights: tuple[int, int],
+    humane: tuple[int, int] = (1, 0),
+    peaks: Peaks = (),
     excess_share: float = DEFAULT.excess_share,
 ) -> MemberPlan | None:
     """The plan of ``m`` (see the module docstring), or None when the team is one kind or no
@@ -90,13 +93,15 @@ def member_plan(
     and with every group's weekends within one: finding one is far quicker than minimising
     (30 members: a plan with excess 0 in under a second, where minimising had reached 238
     units after 2.6 s). ``weights``: the ``fair`` stage's coefficients of a unit of hours
-    excess and of a weekend of range excess, for when there is no such plan.
+    excess and of a weekend of range excess, for when there is no such plan; ``humane`` and
+    ``peaks``: the ``humane`` stage's coefficients of a unit of off-hours and of night hours,
+    and its peaks per share (:attr:`~rota.solver.objective.Objective.peaks`).
     """
     kinds = kind_model(m)
     if kinds is None:
         return None
     hours_weight, weekend_weight = weights
-    hours = _member_bands(m, kinds)
+    hours, y = _member_bands(m, kinds)
     weekends = kinds.weekend_excess if weekend_weight > 0 else cp_model.LinearExpr.constant(0)
     step1 = kinds.cp.clone()
     step1.add(hours <= least_excess)
@@ -114,14 +119,16 @@ def member_plan(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         least, uneven = solver.value(hours), solver.value(weekends)
-    # The least off-hours is a floor for rotas whose ``fair`` stage is at its floor, and such a
+    # The least humane value is a floor for rotas whose ``fair`` stage is at its floor, and such a
     # rota's weekends are within one (see MemberPlan). The floors look it up by the hours
     # excess ``fair`` allows (``fair // hours_weight``): that excess leaves no room for a
     # weekend beyond the range only when a weekend weighs at least a unit of hours.
     floor = proven and (weekend_weight == 0 or weekend_weight >= hours_weight)
     kinds.cp.add(hours <= least)
     kinds.cp.add(weekends <= uneven)
-    kinds.cp.minimize(kinds.off_hours)
+    off, night = humane
+    peaked = _peaks(m, kinds.cp, y, peaks, humane)
+    kinds.cp.minimize(off * kinds.off_hours + night * kinds.night_hours + peaked)
     solver = _solver(left, workers, seed)
     status = solver.solve(kinds.cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -131,8 +138,8 @@ def member_plan(
         counts=tuple({k: solver.value(n) for k, n in c.items()} for c in kinds.counts),
         excess=least,
         excess_proven=proven,
-        off_hours=round(solver.objective_value),
-        off_hours_bound=max(0, integral_bound(solver.best_objective_bound)) if floor else 0,
+        humane=round(solver.objective_value),
+        humane_bound=max(0, integral_bound(solver.best_objective_bound)) if floor else 0,
     )
 
 
@@ -146,10 +153,12 @@ def hold_counts(cp: cp_model.CpModel, m: RotaModel, plan: MemberPlan) -> None:
                 cp.add(sum(works) == counts.get(k, 0))
 
 
-def _member_bands(m: RotaModel, kinds: KindModel) -> cp_model.LinearExpr:
+def _member_bands(
+    m: RotaModel, kinds: KindModel
+) -> tuple[cp_model.LinearExpr, dict[tuple[int, int], cp_model.IntVar]]:
     """Add ``y`` (which members of a kind hold a slot) to the kinds' model, and return the
     members' hours band excess in load units (``step x steps`` outside the band, as
-    :func:`~rota.solver.objective.band_excess` counts it)."""
+    :func:`~rota.solver.objective.band_excess` counts it) and ``y``."""
     tl = m.timeline
     cp = kinds.cp
     y: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -182,4 +191,34 @@ def _member_bands(m: RotaModel, kinds: KindModel) -> cp_model.LinearExpr:
         cp.add(dev >= lo - steps)
         cp.add(dev >= steps - hi)
         excess.append((step, dev))
-    return cp_model.LinearExpr.weighted_sum([d for _, d in excess], [s for s, _ in excess])
+    total = cp_model.LinearExpr.weighted_sum([d for _, d in excess], [s for s, _ in excess])
+    return total, y
+
+
+def _peaks(
+    m: RotaModel,
+    cp: cp_model.CpModel,
+    y: dict[tuple[int, int], cp_model.IntVar],
+    peaks: Peaks,
+    weights: tuple[int, int],
+) -> cp_model.LinearExpr:
+    """The ``humane`` stage's peaks per share over the members' loads in ``y``, weighed as
+    :func:`~rota.solver.plan.add_peaks` weighs them."""
+    tl = m.timeline
+    share = shares(m)
+    metrics = peak_metrics(m)
+    terms: list[tuple[cp_model.IntVar, int]] = []
+    for metric, members in peaks:
+        amount, load_of = metrics[metric]
+        loads: dict[int, cp_model.LinearExprT] = {}
+        uppers: dict[int, int] = {}
+        for i in members:
+            held = [(amount(tl.facts[i][k]), y[i, k]) for k in tl.grid_slots if (i, k) in y]
+            history = load_of(i).constant
+            loads[i] = history + cp_model.LinearExpr.weighted_sum(
+                [v for _, v in held], [a for a, _ in held]
+            )
+            uppers[i] = history + sum(a for a, _ in held)
+        top = add_peak(cp, members, share, loads, peak_upper(members, share, uppers))
+        terms.append((top, weights[0] if metric == "off_hours" else weights[1]))
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])

@@ -50,7 +50,7 @@ most in-hours capacity.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -185,6 +185,11 @@ def _weighted(terms: Sequence[tuple[cp_model.IntVar, int]]) -> cp_model.LinearEx
     return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
 
 
+Peaks = tuple[tuple[str, tuple[int, ...]], ...]
+"""Peaks per share of the ``humane`` stage: each one's metric (``off_hours`` or ``night``) and
+the members it compares (:func:`peaked`)."""
+
+
 @dataclass(slots=True)
 class Objective:
     """The lexicographic stages and the load unit (minutes) they count in."""
@@ -204,6 +209,9 @@ class Objective:
     night_weight: int = 0
     """Coefficient of a night unit (:func:`~rota.solver.loads.night_unit`) of night hours in
     the ``humane`` stage (0: none there)."""
+    peaks: Peaks = ()
+    """The ``humane`` stage's peaks per share (:func:`share_peak`): the metric (``off_hours``
+    or ``night``) and the members compared, each weighed as a unit of its metric."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -336,31 +344,59 @@ def range_excess(
     return [dev]
 
 
+def peaked(loads: Sequence[Load], group: Sequence[int], share: Sequence[int]) -> tuple[int, ...]:
+    """The members of ``group`` whose peak load per share :func:`share_peak` weighs (none
+    when fewer than two can carry any load, or when no load is left to choose)."""
+    members = tuple(i for i in group if loads[i].upper > 0 and share[i] > 0)
+    if len(members) < 2 or all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
+        return ()
+    return members
+
+
 def share_peak(
     m: RotaModel,
     metric: str,
     loads: Sequence[Load],
-    group: Sequence[int],
+    members: Sequence[int],
     share: Sequence[int],
     helpers: list[Helper],
 ) -> list[cp_model.IntVar]:
-    """The group's largest load per full share, ``max(L * R / p)`` (``R`` the
-    :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
+    """The largest load per full share among ``members`` (:func:`peaked`), ``max(L * R / p)``
+    (``R`` the :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
 
     Weighed next to the group's total, it moves load off whoever carries the most for their
     share (a half-time member counts twice their load) without rewarding load on the least
     loaded, as a range would.
     """
-    members = [i for i in group if loads[i].upper > 0 and share[i] > 0]
-    if len(members) < 2 or all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
-        return []
-    upper = max(-(-SHARE_RESOLUTION * loads[i].upper // share[i]) for i in members)
-    top = m.cp.new_int_var(0, upper, f"peak[{metric},{m.member_id(members[0])}]")
-    for i in members:
-        m.cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i].expr())
+    upper = peak_upper(members, share, {i: loads[i].upper for i in members})
+    exprs = {i: loads[i].expr() for i in members}
+    top = add_peak(m.cp, members, share, exprs, upper, f"peak[{metric},{m.member_id(members[0])}]")
     values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
     helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
     return [top, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
+
+
+def peak_upper(members: Sequence[int], share: Sequence[int], uppers: Mapping[int, int]) -> int:
+    """The most :func:`add_peak` can be, from each member's largest load."""
+    return max(-(-SHARE_RESOLUTION * uppers[i] // share[i]) for i in members)
+
+
+def add_peak(
+    cp: cp_model.CpModel,
+    members: Sequence[int],
+    share: Sequence[int],
+    loads: Mapping[int, cp_model.LinearExprT],
+    upper: int,
+    name: str = "",
+) -> cp_model.IntVar:
+    """``top`` with ``top * p >= R * L`` for each member: at its least, the largest load per
+    full share (``R`` the :data:`SHARE_RESOLUTION`). The plans' relaxations
+    (:mod:`rota.solver.bounds`, :mod:`rota.solver.member_plan`) bound the stage's peaks with
+    the same constraint over their own loads."""
+    top = cp.new_int_var(0, upper, name)
+    for i in members:
+        cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i])
+    return top
 
 
 def _above_the_largest_shares(
@@ -509,18 +545,23 @@ def build_objective(
         for group in off_hours_groups(m, share):
             spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
             (humane if avoid else fair).extend((d, off_coef if avoid else w_off) for d in spread)
+    peaks: list[tuple[str, tuple[int, ...]]] = []
     if avoid and w_off > 0:  # a peak is never 0: it belongs with the totals
         for group in off_hours_peak_groups(m, share):
-            peak = share_peak(m, "off_hours", off_loads, group, share, helpers)
-            humane.extend((d, off_coef) for d in peak)
+            if members := peaked(off_loads, group, share):
+                peaks.append(("off_hours", members))
+                peak = share_peak(m, "off_hours", off_loads, members, share, helpers)
+                humane.extend((d, off_coef) for d in peak)
     if avoid:
         totals.extend((off_coef, load) for load in off_loads)
     if nights:
         night_loads = [night_load(m, i, small) for i in everyone]
         night_shift = shift * unit // small
         for group in night_groups(m, share):
-            peak = share_peak(m, "night", night_loads, group, share, helpers)
-            humane.extend((d, night_coef) for d in peak)
+            if members := peaked(night_loads, group, share):
+                peaks.append(("night", members))
+                peak = share_peak(m, "night", night_loads, members, share, helpers)
+                humane.extend((d, night_coef) for d in peak)
             for same in share_groups(group, share):
                 spread = range_excess(m, "night", night_loads, same, night_shift, helpers)
                 humane.extend((d, night_coef) for d in spread)
@@ -535,6 +576,7 @@ def build_objective(
         night_weight=night_coef if avoid and nights else 0,
         weekend_weight=max(w_weekends, 0) * shift,
         holiday_weight=max(w_holidays, 0),
+        peaks=tuple(peaks) if avoid else (),
     )
     stable: list[tuple[cp_model.IntVar, int]] = []
     if changes is not None:

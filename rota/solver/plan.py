@@ -40,6 +40,7 @@ Figures: docs/benchmarks.md; the design: docs/solver.md.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -49,9 +50,24 @@ from ortools.sat.python import cp_model
 
 from rota.solver.constraints import weekend_partner
 from rota.solver.groups import share_groups
-from rota.solver.loads import hours_load, load_unit, night_unit, shares, typical_shift_units
+from rota.solver.loads import (
+    hours_load,
+    load_unit,
+    night_unit,
+    peak_metrics,
+    shares,
+    typical_shift_units,
+)
 from rota.solver.model import RotaModel
-from rota.solver.objective import add_spread, banded_members, hours_total, member_bands
+from rota.solver.objective import (
+    Peaks,
+    add_peak,
+    add_spread,
+    banded_members,
+    hours_total,
+    member_bands,
+    peak_upper,
+)
 
 Skip = frozenset[tuple[str, int, str]]
 """``(member id, grid index, role)`` triples the plan leaves no place for."""
@@ -86,6 +102,8 @@ class KindModel:
     many members of ``kinds[j]`` hold grid slot ``k``.
     """
 
+    m: RotaModel
+    """The model it relaxes."""
     cp: cp_model.CpModel
     kinds: list[list[int]]
     counts: list[dict[int, cp_model.IntVar]]
@@ -182,6 +200,7 @@ def kind_model(
             ]
             cp.add(sum(holders) >= 1)
     return KindModel(
+        m=m,
         cp=cp,
         kinds=kinds,
         counts=counts,
@@ -212,6 +231,47 @@ def _weekend_ranges(
         if len(group) > 1
     ]
     return cp_model.LinearExpr.sum(spreads)
+
+
+def add_peaks(
+    cp: cp_model.CpModel, relaxed: KindModel, peaks: Peaks, weights: tuple[int, int]
+) -> cp_model.LinearExpr:
+    """The ``humane`` stage's peaks per share (``weights``: of a unit of off-hours and of
+    night hours) over ``relaxed``, added to ``cp`` (a copy of its model), weighed. Member
+    ``i`` carries their history plus ``g * n_i`` (``g`` the gcd of what one of the kind's
+    shifts adds), and the ``n_i`` of a kind add up to its load: any rota gives such a split,
+    so the peaks' least values count towards a floor, and where a group's load cannot split
+    evenly by share in whole shifts, that is seen too."""
+    m = relaxed.m
+    share = shares(m)
+    facts = m.timeline.facts
+    metrics = peak_metrics(m)
+    kind_of = {i: j for j, kind in enumerate(relaxed.kinds) for i in kind}
+    terms: list[tuple[cp_model.IntVar, int]] = []
+    for metric in sorted({metric for metric, _ in peaks}):
+        amount, load_of = metrics[metric]
+        loads = {i: load_of(i) for name, group in peaks if name == metric for i in group}
+        carried: dict[int, cp_model.LinearExprT] = {i: load.constant for i, load in loads.items()}
+        for j in sorted({kind_of[i] for i in loads if i in kind_of}):
+            kind, rep = relaxed.kinds[j], relaxed.kinds[j][0]
+            shifts = [(amount(facts[rep][k]), n) for k, n in relaxed.counts[j].items()]
+            shifts = [(a, n) for a, n in shifts if a > 0]
+            step = math.gcd(*(a for a, _ in shifts)) if shifts else 0
+            if not step:
+                continue
+            split = []
+            for i in kind:
+                load = loads.get(i) or load_of(i)
+                split.append(cp.new_int_var(0, (load.upper - load.constant) // step, ""))
+                carried[i] = load.constant + step * split[-1]
+            cp.add(step * sum(split) == sum(a * n for a, n in shifts))
+        for name, group in peaks:
+            if name != metric:
+                continue
+            upper = peak_upper(group, share, {i: loads[i].upper for i in group})
+            weight = weights[0] if metric == "off_hours" else weights[1]
+            terms.append((add_peak(cp, group, share, carried, upper), weight))
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
 
 
 def relaxation_solver(

@@ -271,6 +271,7 @@ def solve(
         m,
         objective.hours_weight,
         (objective.off_hours_weight, objective.night_weight),
+        peaks=objective.peaks,
         workers=options.workers,
         seed=options.seed,
     )
@@ -386,6 +387,8 @@ def _member_planned(
         options.workers,
         options.seed,
         weights=(objective.hours_weight, objective.weekend_weight),
+        humane=(objective.off_hours_weight, objective.night_weight),
+        peaks=objective.peaks,
         excess_share=strategy.excess_share,
     )
     if plan is None:
@@ -398,8 +401,7 @@ def _member_planned(
     held.minimize(sum(w * stage.expr() for w, stage in zip(weights, stages, strict=True)))
     if plan.excess_proven:  # fair can be no lower, nor humane at that fair value
         fair_floor = objective.hours_weight * plan.excess
-        humane_floor = objective.off_hours_weight * plan.off_hours_bound
-        set_objective_floor(held, weights[0] * fair_floor + weights[1] * humane_floor)
+        set_objective_floor(held, weights[0] * fair_floor + weights[1] * plan.humane_bound)
     reporter.step(stages, weights, 0.0, 0.0)
     left = time_limit_s - (time.monotonic() - begun)
     solver = new_solver(options, max(0.1, left * strategy.member_search_share), lexicographic=True)

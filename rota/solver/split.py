@@ -3,9 +3,11 @@
 Once the off-hours plan (:mod:`rota.solver.plan`) has said how many members of each kind hold
 every shift, the rota falls apart into one problem per kind: every hard rule but coverage is
 about one member (docs/rules.md), coverage becomes "the kind's members hold the kind's count", and
-each kind's members can only trade shifts among themselves. Off-hours are then fixed by the
-counts (members of a kind have the same off-hours in every shift), and what is left of the
-objective is about members of one kind, except three ranges that groups spanning kinds share:
+each kind's members can only trade shifts among themselves. Off-hours and night hours are then
+fixed by the counts (members of a kind have the same of both in every shift), so the plan
+weighs them, and the peaks per share its counts allow, as the ``humane`` stage does. What is
+left of the objective is about members of one kind (spreads and peaks per share, counted among
+a part's members), except three ranges that groups spanning kinds share:
 
 * weekends (members of one share): the plan gives every member a number of weekends, with
   every group within one; each member's weekends are kept in their group's ``[level, level +
@@ -53,13 +55,21 @@ from rota.solver.loads import (
     holiday_load,
     load_unit,
     off_hours_load,
+    peak_metrics,
     shares,
     typical_shift_units,
     weekend_load,
 )
 from rota.solver.model import RotaModel
-from rota.solver.objective import Objective, add_spread, hours_bands, lexicographic_weights
-from rota.solver.plan import kind_model, relaxation_solver
+from rota.solver.objective import (
+    Objective,
+    add_peak,
+    add_spread,
+    hours_bands,
+    lexicographic_weights,
+    peak_upper,
+)
+from rota.solver.plan import add_peaks, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT, Strategy
 
 BOUND_WORKER = "max_lp"
@@ -97,8 +107,9 @@ def split_plan(
 ) -> SplitPlan | None:
     """The counts the kinds are solved under: the least hours excess with every group's
     weekends within one (when no plan has them so, the least of both, weighed as the ``fair``
-    stage of ``weights`` weighs them), then the least off-hours (None: one kind, or no plan
-    within ``time_limit_s``).
+    stage of ``weights`` weighs them), then the least off-hours, night hours and peaks per
+    share, weighed as its ``humane`` stage weighs them (None: one kind, or no plan within
+    ``time_limit_s``).
 
     Weekends are first counted one shift per member (see the module docstring); when no plan
     counts them so (a small team whose members must hold two shifts of a weekend each), as
@@ -126,7 +137,9 @@ def split_plan(
             return None
         kinds.cp.add(kinds.excess <= solver.value(kinds.excess))
         kinds.cp.add(kinds.weekend_excess <= solver.value(kinds.weekend_excess))
-        kinds.cp.minimize(kinds.off_hours)
+        off, night = weights.off_hours_weight, weights.night_weight
+        peaked = add_peaks(kinds.cp, kinds, weights.peaks, (off, night))
+        kinds.cp.minimize(max(off, 1) * kinds.off_hours + night * kinds.night_hours + peaked)
         solver = _solver(time_limit_s - (time.monotonic() - begun), workers, seed)
         if solver.solve(kinds.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -376,9 +389,11 @@ def _fair_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
 
 
 def _humane_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
-    """The part's share of the ``humane`` stage: the off-hours ranges (the total is fixed by
-    the counts); every off-hours group lies within one kind."""
+    """The part's share of the ``humane`` stage (its totals are fixed by the counts): the
+    off-hours ranges (every off-hours group lies within one kind) and the peaks per share
+    among the part's members, weighed as the stage weighs them."""
     team = problem.team
+    weights = team.weights
     terms: Terms = []
     for group in off_hours_groups(sub, team.share):
         inside = [i for i in group if i in problem.part.members]
@@ -386,7 +401,18 @@ def _humane_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
             loads = [off_hours_load(sub, i, team.unit) for i in inside]
             top = max(load.upper for load in loads)
             _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, team.shift)
-            terms.append((1, dev))
+            terms.append((max(weights.off_hours_weight, 1), dev))
+    metrics = peak_metrics(sub)
+    for metric, peaked in weights.peaks:
+        inside = [i for i in peaked if i in problem.part.members]
+        if len(inside) > 1:
+            load_of = metrics[metric][1]
+            peak_loads = {i: load_of(i) for i in inside}
+            uppers = {i: load.upper for i, load in peak_loads.items()}
+            exprs = {i: load.expr() for i, load in peak_loads.items()}
+            upper = peak_upper(inside, team.share, uppers)
+            weight = weights.off_hours_weight if metric == "off_hours" else weights.night_weight
+            terms.append((weight, add_peak(sub.cp, inside, team.share, exprs, upper)))
     return terms
 
 

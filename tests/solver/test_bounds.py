@@ -65,7 +65,8 @@ def test_floors_never_exceed_what_a_valid_rota_scores(tmp_path: Path) -> None:
     solver = cp_model.CpSolver()
     assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     solution = objective.complete(list(solver.response_proto.solution))
-    floors = Floors(m, objective.hours_weight, workers=2, seed=0)
+    weights = (objective.off_hours_weight, objective.night_weight)
+    floors = Floors(m, objective.hours_weight, weights, peaks=objective.peaks, workers=2, seed=0)
     assert floors.fair(5.0) == objective.hours_weight * 1
     assert fair.value(solution) >= floors.fair(5.0)
     assert humane.value(solution) >= floors.humane(fair.value(solution), 5.0)
@@ -95,3 +96,20 @@ def test_the_humane_floor_counts_night_hours_as_the_stage_weighs_them(tmp_path: 
     least_off = Floors(m, objective.hours_weight, off_only, workers=2, seed=0).humane(value, 5.0)
     least = Floors(m, objective.hours_weight, both, workers=2, seed=0).humane(value, 5.0)
     assert 0 < least_off < least <= humane.value(solution)
+
+
+def test_the_humane_floor_counts_the_peak_per_share_in_whole_shifts(tmp_path: Path) -> None:
+    # d works half time, so Warsaw (a, b 100, d 50) holds 6 shifts outside its hours (see
+    # test_member_plan). Split by share they are 2.4, 2.4 and 1.2; in whole shifts the
+    # least peak per full share is 3 (a 3, b 2, d 1), on top of the 6.
+    doc = two_zones(["a", "b", "d"], ["c"])
+    next(p for p in doc["members"] if p["id"] == "d")["fte"] = 0.5
+    m = model_of(Case(tmp_path, doc))
+    prepare(m)
+    objective = build_objective(m)
+    relaxed = kind_model(m)
+    assert relaxed is not None
+    assert humane_floor(relaxed, 1, 0, **QUICK) == 6
+    assert humane_floor(relaxed, 1, 0, peaks=objective.peaks, **QUICK) == 9
+    floors = Floors(m, 1, (1, 0), peaks=objective.peaks, workers=2, seed=0)
+    assert floors.humane(0, 5.0) == 9

@@ -46,6 +46,27 @@ def split_of(m: RotaModel) -> tuple[SplitPlan, Works]:
     return plan, works
 
 
+def test_a_half_timer_carries_half_a_full_timers_off_hours(tmp_path: Path) -> None:
+    # d works half time: Warsaw (a, b and d, one kind) holds 6 shifts outside its hours (see
+    # test_member_plan). d holding 2 of them would be 4 per full share, where a, b and d
+    # holding 3, 2 and 1 make the peak 3: the kind's rota weighs the peak as the stage does.
+    doc = two_zones(["a", "b", "d"], ["c"], rest={"after_weekend": False})
+    next(p for p in doc["members"] if p["id"] == "d")["fte"] = 0.5
+    m = model_of(Case(tmp_path, doc))
+    _, works = split_of(m)
+    outside = {
+        m.member_id(i): sum(
+            worked
+            for (j, k), worked in works.items()
+            if j == i and m.timeline.facts[i][k].off_minutes
+        )
+        for i in range(3)
+    }
+    assert sum(outside.values()) == 6
+    assert outside["d"] <= 1
+    assert max(outside["a"], outside["b"]) <= 3
+
+
 def test_every_rule_but_coverage_is_about_one_member() -> None:
     assert add_coverage not in MEMBER_RULES
     assert set(MEMBER_RULES) == set(ALL_RULES) - {add_coverage}
@@ -210,7 +231,10 @@ def test_a_split_rota_keeps_every_rule(
         assert all(len(shift.assignments) == len(roles) for shift in schedule.shifts)
         complete = objective.complete(solution)
         fair, humane = (stage.value(complete) for stage in objective.stages)
-        floors = Floors(m, objective.hours_weight, workers=2, seed=0)
+        weights = (objective.off_hours_weight, objective.night_weight)
+        floors = Floors(
+            m, objective.hours_weight, weights, peaks=objective.peaks, workers=2, seed=0
+        )
         assert fair >= floors.fair(5.0)
         assert humane >= floors.humane(fair, 5.0)
 
