@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
-from rota.solver.objective import Peaks
+from rota.solver.peaks import Peaks
 from rota.solver.plan import KindModel, add_peaks, kind_model, relaxation_solver
 
 if TYPE_CHECKING:

@@ -42,7 +42,8 @@ from rota.solver.bounds import integral_bound
 from rota.solver.constraints import weekend_partner
 from rota.solver.loads import load_unit, peak_metrics, shares
 from rota.solver.model import RotaModel
-from rota.solver.objective import Peaks, add_peak, hours_bands, peak_upper
+from rota.solver.objective import hours_bands
+from rota.solver.peaks import Peaks, add_peak, peak_upper
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 

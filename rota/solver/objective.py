@@ -18,7 +18,7 @@ share a zone, a working window and roles, night hours among members who share a 
 night window (people in different zones cannot trade off-hours without adding more of them).
 Where such a
 group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
-load per full share (:func:`share_peak`), so a half-time member carries about half a
+load per full share (:mod:`rota.solver.peaks`), so a half-time member carries about half a
 full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
 range per group of one share (beyond one shift) and a peak per share across shares, not a
 range across shares: that range also rewards load on whoever has the least, at the cost of the
@@ -50,7 +50,7 @@ most in-hours capacity.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -63,8 +63,8 @@ from rota.solver.groups import (
     off_hours_peak_groups,
     share_groups,
 )
+from rota.solver.helpers import Helper, terms_value
 from rota.solver.loads import (
-    SHARE_RESOLUTION,
     Load,
     holiday_load,
     hours_load,
@@ -77,31 +77,17 @@ from rota.solver.loads import (
     weekend_load,
 )
 from rota.solver.model import RotaModel, Value
+from rota.solver.peaks import Peaks, peaked, share_peak
 from rota.solver.stability import CHANGE_WEIGHT_SHIFTS, ChangeCount
 
 WEIGHT_RESOLUTION = 100
 """Non-integer ``fairness.weights`` are scaled by this factor to integer coefficients."""
 
 
-Helper = tuple[cp_model.IntVar, Callable[[Sequence[int]], int]]
-"""A penalty variable and its value as a function of the solution (to complete a hint)."""
-
-
-def _lit_value(solution: Sequence[int], lit: Value) -> int:
-    if isinstance(lit, bool):
-        return int(lit)
-    index = lit.index
-    return solution[index] if index >= 0 else 1 - solution[-index - 1]
-
-
-def _sum(terms: Sequence[tuple[int, Value]]) -> Callable[[Sequence[int]], int]:
-    return lambda sol: sum(c * _lit_value(sol, v) for c, v in terms)
-
-
 def _band_value(
     terms: Sequence[tuple[int, Value]], lo: int, hi: int
 ) -> Callable[[Sequence[int]], int]:
-    count = _sum(terms)
+    count = terms_value(terms)
 
     def value(solution: Sequence[int]) -> int:
         n = count(solution)
@@ -185,11 +171,6 @@ def _weighted(terms: Sequence[tuple[cp_model.IntVar, int]]) -> cp_model.LinearEx
     return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
 
 
-Peaks = tuple[tuple[str, tuple[int, ...]], ...]
-"""Peaks per share of the ``humane`` stage: each one's metric (``off_hours`` or ``night``) and
-the members it compares (:func:`peaked`)."""
-
-
 @dataclass(slots=True)
 class Objective:
     """The lexicographic stages and the load unit (minutes) they count in."""
@@ -210,8 +191,9 @@ class Objective:
     """Coefficient of a night unit (:func:`~rota.solver.loads.night_unit`) of night hours in
     the ``humane`` stage (0: none there)."""
     peaks: Peaks = ()
-    """The ``humane`` stage's peaks per share (:func:`share_peak`): the metric (``off_hours``
-    or ``night``) and the members compared, each weighed as a unit of its metric."""
+    """The ``humane`` stage's peaks per share (:mod:`rota.solver.peaks`): the metric
+    (``off_hours`` or ``night``) and the members compared, each weighed as a unit of its
+    metric."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -337,109 +319,11 @@ def range_excess(
     top, bottom, dev = add_spread(
         m.cp, [loads[i].expr() for i in members], upper, allowed, name=name
     )
-    values = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in members]
+    values = [terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in members]
     helpers.append((top, lambda sol: max(f(sol) for f in values)))
     helpers.append((bottom, lambda sol: min(f(sol) for f in values)))
     helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))
     return [dev]
-
-
-def peaked(loads: Sequence[Load], group: Sequence[int], share: Sequence[int]) -> tuple[int, ...]:
-    """The members of ``group`` whose peak load per share :func:`share_peak` weighs (none
-    when fewer than two can carry any load, or when no load is left to choose)."""
-    members = tuple(i for i in group if loads[i].upper > 0 and share[i] > 0)
-    if len(members) < 2 or all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
-        return ()
-    return members
-
-
-def share_peak(
-    m: RotaModel,
-    metric: str,
-    loads: Sequence[Load],
-    members: Sequence[int],
-    share: Sequence[int],
-    helpers: list[Helper],
-) -> list[cp_model.IntVar]:
-    """The largest load per full share among ``members`` (:func:`peaked`), ``max(L * R / p)``
-    (``R`` the :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
-
-    Weighed next to the group's total, it moves load off whoever carries the most for their
-    share (a half-time member counts twice their load) without rewarding load on the least
-    loaded, as a range would.
-    """
-    upper = peak_upper(members, share, {i: loads[i].upper for i in members})
-    exprs = {i: loads[i].expr() for i in members}
-    top = add_peak(m.cp, members, share, exprs, upper, f"peak[{metric},{m.member_id(members[0])}]")
-    values = [(share[i], _sum([*loads[i].terms, (loads[i].constant, True)])) for i in members]
-    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
-    return [top, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
-
-
-def peak_upper(members: Sequence[int], share: Sequence[int], uppers: Mapping[int, int]) -> int:
-    """The most :func:`add_peak` can be, from each member's largest load."""
-    return max(-(-SHARE_RESOLUTION * uppers[i] // share[i]) for i in members)
-
-
-def add_peak(
-    cp: cp_model.CpModel,
-    members: Sequence[int],
-    share: Sequence[int],
-    loads: Mapping[int, cp_model.LinearExprT],
-    upper: int,
-    name: str = "",
-) -> cp_model.IntVar:
-    """``top`` with ``top * p >= R * L`` for each member: at its least, the largest load per
-    full share (``R`` the :data:`SHARE_RESOLUTION`). The plans' relaxations
-    (:mod:`rota.solver.bounds`, :mod:`rota.solver.member_plan`) bound the stage's peaks with
-    the same constraint over their own loads."""
-    top = cp.new_int_var(0, upper, name)
-    for i in members:
-        cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i])
-    return top
-
-
-def _above_the_largest_shares(
-    m: RotaModel,
-    metric: str,
-    loads: Sequence[Load],
-    members: Sequence[int],
-    share: Sequence[int],
-    helpers: list[Helper],
-) -> list[cp_model.IntVar]:
-    """Per member of a smaller share, the load above the most any member of the group's
-    largest share carries, counted in the stage's value where the peak ties (loads come in
-    whole shifts).
-
-    ``most`` is bounded from below only, so CP-SAT may raise it and reads these excesses as
-    0: the value of a rota counts them, the search does not push them down. Held exact (a
-    maximum over the full-timers' loads), the 60-member irregular teams' stages searched
-    together missed the ``fair`` floor where they reach it without (docs/benchmarks.md)."""
-    largest = max(share[i] for i in members)
-    full = [i for i in members if share[i] == largest]
-    upper = max(loads[i].upper for i in members)
-    most = m.cp.new_int_var(0, upper, f"most[{metric},{m.member_id(full[0])}]")
-    for i in full:
-        m.cp.add(most >= loads[i].expr())
-    fulls = [_sum([*loads[i].terms, (loads[i].constant, True)]) for i in full]
-    helpers.append((most, lambda sol: max(f(sol) for f in fulls)))
-    excess = []
-    for i in members:
-        if share[i] == largest:
-            continue
-        over = m.cp.new_int_var(0, upper, f"over[{metric},{m.member_id(i)}]")
-        m.cp.add(over >= loads[i].expr() - most)
-        helpers.append(
-            (over, _over_value(_sum([*loads[i].terms, (loads[i].constant, True)]), most))
-        )
-        excess.append(over)
-    return excess
-
-
-def _over_value(
-    load: Callable[[Sequence[int]], int], most: cp_model.IntVar
-) -> Callable[[Sequence[int]], int]:
-    return lambda sol: max(0, load(sol) - sol[most.index])
 
 
 def add_spread(

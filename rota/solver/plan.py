@@ -60,14 +60,12 @@ from rota.solver.loads import (
 )
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
-    Peaks,
-    add_peak,
     add_spread,
     banded_members,
     hours_total,
     member_bands,
-    peak_upper,
 )
+from rota.solver.peaks import Peaks, add_peak, peak_upper
 
 Skip = frozenset[tuple[str, int, str]]
 """``(member id, grid index, role)`` triples the plan leaves no place for."""

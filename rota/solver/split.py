@@ -63,12 +63,11 @@ from rota.solver.loads import (
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
     Objective,
-    add_peak,
     add_spread,
     hours_bands,
     lexicographic_weights,
-    peak_upper,
 )
+from rota.solver.peaks import add_peak, peak_upper
 from rota.solver.plan import add_peaks, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT, Strategy
 
