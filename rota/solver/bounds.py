@@ -78,7 +78,7 @@ def humane_floor(
     if not peaks:
         return least
     cp.add(totals >= least)
-    cp.minimize(totals + add_peaks(cp, relaxed, peaks, weights))
+    cp.minimize(totals + add_peaks(cp, relaxed, peaks))
     left = time_limit_s - (time.monotonic() - begun)
     return max(least, _least(cp, max(0.05, left), workers, seed))
 

@@ -43,7 +43,7 @@ from rota.solver.constraints import weekend_partner
 from rota.solver.loads import load_unit, peak_metrics, shares
 from rota.solver.model import RotaModel
 from rota.solver.objective import hours_bands
-from rota.solver.peaks import Peaks, add_peak, peak_upper
+from rota.solver.peaks import Peaks, weighed_peaks
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 
@@ -128,7 +128,7 @@ def member_plan(
     kinds.cp.add(hours <= least)
     kinds.cp.add(weekends <= uneven)
     off, night = humane
-    peaked = _peaks(m, kinds.cp, y, peaks, humane)
+    peaked = _peaks(m, kinds.cp, y, peaks)
     kinds.cp.minimize(off * kinds.off_hours + night * kinds.night_hours + peaked)
     solver = _solver(left, workers, seed)
     status = solver.solve(kinds.cp)
@@ -197,29 +197,17 @@ def _member_bands(
 
 
 def _peaks(
-    m: RotaModel,
-    cp: cp_model.CpModel,
-    y: dict[tuple[int, int], cp_model.IntVar],
-    peaks: Peaks,
-    weights: tuple[int, int],
+    m: RotaModel, cp: cp_model.CpModel, y: dict[tuple[int, int], cp_model.IntVar], peaks: Peaks
 ) -> cp_model.LinearExpr:
-    """The ``humane`` stage's peaks per share over the members' loads in ``y``, weighed as
-    :func:`~rota.solver.plan.add_peaks` weighs them."""
+    """The ``humane`` stage's peaks per share over the members' loads in ``y``, weighed."""
     tl = m.timeline
-    share = shares(m)
     metrics = peak_metrics(m)
-    terms: list[tuple[cp_model.IntVar, int]] = []
-    for metric, members in peaks:
+
+    def load(metric: str, i: int) -> tuple[cp_model.LinearExprT, int]:
         amount, load_of = metrics[metric]
-        loads: dict[int, cp_model.LinearExprT] = {}
-        uppers: dict[int, int] = {}
-        for i in members:
-            held = [(amount(tl.facts[i][k]), y[i, k]) for k in tl.grid_slots if (i, k) in y]
-            history = load_of(i).constant
-            loads[i] = history + cp_model.LinearExpr.weighted_sum(
-                [v for _, v in held], [a for a, _ in held]
-            )
-            uppers[i] = history + sum(a for a, _ in held)
-        top = add_peak(cp, members, share, loads, peak_upper(members, share, uppers))
-        terms.append((top, weights[0] if metric == "off_hours" else weights[1]))
-    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
+        held = [(amount(tl.facts[i][k]), y[i, k]) for k in tl.grid_slots if (i, k) in y]
+        history = load_of(i).constant
+        expr = cp_model.LinearExpr.weighted_sum([v for _, v in held], [a for a, _ in held])
+        return history + expr, history + sum(a for a, _ in held)
+
+    return weighed_peaks(cp, peaks, shares(m), load)

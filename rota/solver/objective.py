@@ -77,7 +77,7 @@ from rota.solver.loads import (
     weekend_load,
 )
 from rota.solver.model import RotaModel, Value
-from rota.solver.peaks import Peaks, peaked, share_peak
+from rota.solver.peaks import Peak, Peaks, peaked, share_peak
 from rota.solver.stability import CHANGE_WEIGHT_SHIFTS, ChangeCount
 
 WEIGHT_RESOLUTION = 100
@@ -191,9 +191,7 @@ class Objective:
     """Coefficient of a night unit (:func:`~rota.solver.loads.night_unit`) of night hours in
     the ``humane`` stage (0: none there)."""
     peaks: Peaks = ()
-    """The ``humane`` stage's peaks per share (:mod:`rota.solver.peaks`): the metric
-    (``off_hours`` or ``night``) and the members compared, each weighed as a unit of its
-    metric."""
+    """The ``humane`` stage's peaks per share (:mod:`rota.solver.peaks`)."""
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty
@@ -429,13 +427,15 @@ def build_objective(
         for group in off_hours_groups(m, share):
             spread = range_excess(m, "off_hours", off_loads, group, shift, helpers)
             (humane if avoid else fair).extend((d, off_coef if avoid else w_off) for d in spread)
-    peaks: list[tuple[str, tuple[int, ...]]] = []
+    peaks: list[Peak] = []
     if avoid and w_off > 0:  # a peak is never 0: it belongs with the totals
         for group in off_hours_peak_groups(m, share):
             if members := peaked(off_loads, group, share):
-                peaks.append(("off_hours", members))
-                peak = share_peak(m, "off_hours", off_loads, members, share, helpers)
-                humane.extend((d, off_coef) for d in peak)
+                peak, terms = share_peak(
+                    m, "off_hours", off_coef, off_loads, members, share, helpers
+                )
+                peaks.append(peak)
+                humane.extend((d, off_coef) for d in terms)
     if avoid:
         totals.extend((off_coef, load) for load in off_loads)
     if nights:
@@ -443,9 +443,11 @@ def build_objective(
         night_shift = shift * unit // small
         for group in night_groups(m, share):
             if members := peaked(night_loads, group, share):
-                peaks.append(("night", members))
-                peak = share_peak(m, "night", night_loads, members, share, helpers)
-                humane.extend((d, night_coef) for d in peak)
+                peak, terms = share_peak(
+                    m, "night", night_coef, night_loads, members, share, helpers
+                )
+                peaks.append(peak)
+                humane.extend((d, night_coef) for d in terms)
             for same in share_groups(group, share):
                 spread = range_excess(m, "night", night_loads, same, night_shift, helpers)
                 humane.extend((d, night_coef) for d in spread)

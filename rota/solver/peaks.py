@@ -4,13 +4,14 @@ The ``humane`` stage (:mod:`rota.solver.objective`) weighs, per group whose memb
 several shares (part-timers, time away), the group's peak load per full share next to its
 total, so a half-time member carries about half a full-timer's off-hours and night hours. The
 relaxations that plan and bound the stage (:mod:`rota.solver.plan`,
-:mod:`rota.solver.member_plan`, :mod:`rota.solver.split`) bound the same peaks with
-:func:`add_peak` over their own loads.
+:mod:`rota.solver.member_plan`, :mod:`rota.solver.split`) weigh the same peaks over their own
+loads with :func:`weighed_peaks`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -18,9 +19,29 @@ from rota.solver.helpers import Helper, terms_value
 from rota.solver.loads import SHARE_RESOLUTION, Load
 from rota.solver.model import RotaModel
 
-Peaks = tuple[tuple[str, tuple[int, ...]], ...]
-"""Peaks per share of the ``humane`` stage: each one's metric (``off_hours`` or ``night``) and
-the members it compares (:func:`peaked`)."""
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Peak:
+    """One peak per share of the ``humane`` stage (:func:`share_peak`)."""
+
+    metric: str
+    """``off_hours`` (in load units) or ``night`` (in night units)."""
+    members: tuple[int, ...]
+    """The members compared (:func:`peaked`)."""
+    weight: int
+    """The stage's coefficient of a unit of the metric, which weighs the peak too."""
+    most: cp_model.IntVar
+    """At least the load of every member of the group's largest share."""
+    largest: tuple[cp_model.LinearExpr, ...]
+    """The loads of the members of the group's largest share."""
+    excess: tuple[tuple[cp_model.LinearExpr, cp_model.IntVar], ...]
+    """Per member of a smaller share, their load and at least that load above ``most``."""
+
+
+Peaks = tuple[Peak, ...]
+
+PeakLoad = Callable[[str, int], tuple[cp_model.LinearExprT, int] | None]
+"""A relaxation's load of a member in a metric and its largest value (None: not in it)."""
 
 
 def peaked(loads: Sequence[Load], group: Sequence[int], share: Sequence[int]) -> tuple[int, ...]:
@@ -35,26 +56,73 @@ def peaked(loads: Sequence[Load], group: Sequence[int], share: Sequence[int]) ->
 def share_peak(
     m: RotaModel,
     metric: str,
+    weight: int,
     loads: Sequence[Load],
     members: Sequence[int],
     share: Sequence[int],
     helpers: list[Helper],
-) -> list[cp_model.IntVar]:
-    """The largest load per full share among ``members`` (:func:`peaked`), ``max(L * R / p)``
-    (``R`` the :data:`SHARE_RESOLUTION`): ``top * p >= R * L`` for each member.
+) -> tuple[Peak, list[cp_model.IntVar]]:
+    """The peak of ``members`` (:func:`peaked`) and the variables the stage weighs for it: the
+    largest load per full share, ``max(L * R / p)`` (``R`` the :data:`SHARE_RESOLUTION`), and
+    per member of a smaller share the load above the most of the largest share's members.
 
-    Weighed next to the group's total, it moves load off whoever carries the most for their
-    share (a half-time member counts twice their load) without rewarding load on the least
-    loaded, as a range would.
+    Weighed next to the group's total, the peak moves load off whoever carries the most for
+    their share (a half-time member counts twice their load) without rewarding load on the
+    least loaded, as a range would. The excesses count, where the peak ties (loads come in
+    whole shifts), a part-timer above every full-timer.
     """
     upper = peak_upper(members, share, {i: loads[i].upper for i in members})
     exprs = {i: loads[i].expr() for i in members}
     top = add_peak(m.cp, members, share, exprs, upper, f"peak[{metric},{m.member_id(members[0])}]")
-    values = [
-        (share[i], terms_value([*loads[i].terms, (loads[i].constant, True)])) for i in members
-    ]
-    helpers.append((top, lambda sol: max(-(-SHARE_RESOLUTION * f(sol) // p) for p, f in values)))
-    return [top, *_above_the_largest_shares(m, metric, loads, members, share, helpers)]
+    value = {i: terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in members}
+    helpers.append(
+        (top, lambda sol: max(-(-SHARE_RESOLUTION * value[i](sol) // share[i]) for i in members))
+    )
+    largest = max(share[i] for i in members)
+    full = [i for i in members if share[i] == largest]
+    most = m.cp.new_int_var(
+        0, max(loads[i].upper for i in members), f"most[{metric},{m.member_id(full[0])}]"
+    )
+    for i in full:
+        m.cp.add(most >= exprs[i])
+    helpers.append((most, lambda sol: max(value[i](sol) for i in full)))
+    # ``most`` is bounded from below only, so the search may raise it and read the excesses as
+    # 0: a rota's value counts them, the search does not push them down (held exact, the
+    # 60-member irregular teams' stages searched together missed the ``fair`` floor they reach
+    # without); :mod:`rota.solver.part_timers` takes them off after the search.
+    excess = []
+    for i in members:
+        if share[i] < largest:
+            over = m.cp.new_int_var(0, loads[i].upper, f"over[{metric},{m.member_id(i)}]")
+            m.cp.add(over >= exprs[i] - most)
+            helpers.append((over, _over_value(value[i], most)))
+            excess.append((exprs[i], over))
+    peak = Peak(metric, tuple(members), weight, most, tuple(exprs[i] for i in full), tuple(excess))
+    return peak, [top, *(over for _, over in excess)]
+
+
+def peak_terms(
+    cp: cp_model.CpModel, peaks: Peaks, share: Sequence[int], load: PeakLoad
+) -> list[tuple[int, cp_model.IntVar]]:
+    """Each of ``peaks`` as ``(weight, top)`` (:func:`add_peak`) over the loads a relaxation
+    gives its members (a peak with fewer than two of them in it is left out)."""
+    terms = []
+    for peak in peaks:
+        loads = {i: given for i in peak.members if (given := load(peak.metric, i)) is not None}
+        if len(loads) > 1:
+            members = list(loads)
+            upper = peak_upper(members, share, {i: most for i, (_, most) in loads.items()})
+            top = add_peak(cp, members, share, {i: e for i, (e, _) in loads.items()}, upper)
+            terms.append((peak.weight, top))
+    return terms
+
+
+def weighed_peaks(
+    cp: cp_model.CpModel, peaks: Peaks, share: Sequence[int], load: PeakLoad
+) -> cp_model.LinearExpr:
+    """``sum(weight * top)`` over :func:`peak_terms`."""
+    terms = peak_terms(cp, peaks, share, load)
+    return cp_model.LinearExpr.weighted_sum([v for _, v in terms], [w for w, _ in terms])
 
 
 def peak_upper(members: Sequence[int], share: Sequence[int], uppers: Mapping[int, int]) -> int:
@@ -71,50 +139,11 @@ def add_peak(
     name: str = "",
 ) -> cp_model.IntVar:
     """``top`` with ``top * p >= R * L`` for each member: at its least, the largest load per
-    full share (``R`` the :data:`SHARE_RESOLUTION`). The plans' relaxations
-    (:mod:`rota.solver.bounds`, :mod:`rota.solver.member_plan`) bound the stage's peaks with
-    the same constraint over their own loads."""
+    full share (``R`` the :data:`SHARE_RESOLUTION`)."""
     top = cp.new_int_var(0, upper, name)
     for i in members:
         cp.add(share[i] * top >= SHARE_RESOLUTION * loads[i])
     return top
-
-
-def _above_the_largest_shares(
-    m: RotaModel,
-    metric: str,
-    loads: Sequence[Load],
-    members: Sequence[int],
-    share: Sequence[int],
-    helpers: list[Helper],
-) -> list[cp_model.IntVar]:
-    """Per member of a smaller share, the load above the most any member of the group's
-    largest share carries, counted in the stage's value where the peak ties (loads come in
-    whole shifts).
-
-    ``most`` is bounded from below only, so CP-SAT may raise it and reads these excesses as
-    0: the value of a rota counts them, the search does not push them down. Held exact (a
-    maximum over the full-timers' loads), the 60-member irregular teams' stages searched
-    together missed the ``fair`` floor where they reach it without (docs/benchmarks.md)."""
-    largest = max(share[i] for i in members)
-    full = [i for i in members if share[i] == largest]
-    upper = max(loads[i].upper for i in members)
-    most = m.cp.new_int_var(0, upper, f"most[{metric},{m.member_id(full[0])}]")
-    for i in full:
-        m.cp.add(most >= loads[i].expr())
-    fulls = [terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in full]
-    helpers.append((most, lambda sol: max(f(sol) for f in fulls)))
-    excess = []
-    for i in members:
-        if share[i] == largest:
-            continue
-        over = m.cp.new_int_var(0, upper, f"over[{metric},{m.member_id(i)}]")
-        m.cp.add(over >= loads[i].expr() - most)
-        helpers.append(
-            (over, _over_value(terms_value([*loads[i].terms, (loads[i].constant, True)]), most))
-        )
-        excess.append(over)
-    return excess
 
 
 def _over_value(

@@ -65,7 +65,7 @@ from rota.solver.objective import (
     hours_total,
     member_bands,
 )
-from rota.solver.peaks import Peaks, add_peak, peak_upper
+from rota.solver.peaks import Peaks, weighed_peaks
 
 Skip = frozenset[tuple[str, int, str]]
 """``(member id, grid index, role)`` triples the plan leaves no place for."""
@@ -231,25 +231,21 @@ def _weekend_ranges(
     return cp_model.LinearExpr.sum(spreads)
 
 
-def add_peaks(
-    cp: cp_model.CpModel, relaxed: KindModel, peaks: Peaks, weights: tuple[int, int]
-) -> cp_model.LinearExpr:
-    """The ``humane`` stage's peaks per share (``weights``: of a unit of off-hours and of
-    night hours) over ``relaxed``, added to ``cp`` (a copy of its model), weighed. Member
-    ``i`` carries their history plus ``g * n_i`` (``g`` the gcd of what one of the kind's
-    shifts adds), and the ``n_i`` of a kind add up to its load: any rota gives such a split,
-    so the peaks' least values count towards a floor, and where a group's load cannot split
-    evenly by share in whole shifts, that is seen too."""
+def add_peaks(cp: cp_model.CpModel, relaxed: KindModel, peaks: Peaks) -> cp_model.LinearExpr:
+    """The ``humane`` stage's peaks per share over ``relaxed``, added to ``cp`` (a copy of its
+    model), weighed. Member ``i`` carries their history plus ``g * n_i`` (``g`` the gcd of what
+    one of the kind's shifts adds), and the ``n_i`` of a kind add up to its load: any rota
+    gives such a split, so the peaks' least values count towards a floor, and where a group's
+    load cannot split evenly by share in whole shifts, that is seen too."""
     m = relaxed.m
-    share = shares(m)
     facts = m.timeline.facts
     metrics = peak_metrics(m)
     kind_of = {i: j for j, kind in enumerate(relaxed.kinds) for i in kind}
-    terms: list[tuple[cp_model.IntVar, int]] = []
-    for metric in sorted({metric for metric, _ in peaks}):
+    carried: dict[tuple[str, int], tuple[cp_model.LinearExprT, int]] = {}
+    for metric in sorted({peak.metric for peak in peaks}):
         amount, load_of = metrics[metric]
-        loads = {i: load_of(i) for name, group in peaks if name == metric for i in group}
-        carried: dict[int, cp_model.LinearExprT] = {i: load.constant for i, load in loads.items()}
+        loads = {i: load_of(i) for peak in peaks if peak.metric == metric for i in peak.members}
+        carried.update(((metric, i), (load.constant, load.upper)) for i, load in loads.items())
         for j in sorted({kind_of[i] for i in loads if i in kind_of}):
             kind, rep = relaxed.kinds[j], relaxed.kinds[j][0]
             shifts = [(amount(facts[rep][k]), n) for k, n in relaxed.counts[j].items()]
@@ -261,15 +257,9 @@ def add_peaks(
             for i in kind:
                 load = loads.get(i) or load_of(i)
                 split.append(cp.new_int_var(0, (load.upper - load.constant) // step, ""))
-                carried[i] = load.constant + step * split[-1]
+                carried[metric, i] = (load.constant + step * split[-1], load.upper)
             cp.add(step * sum(split) == sum(a * n for a, n in shifts))
-        for name, group in peaks:
-            if name != metric:
-                continue
-            upper = peak_upper(group, share, {i: loads[i].upper for i in group})
-            weight = weights[0] if metric == "off_hours" else weights[1]
-            terms.append((add_peak(cp, group, share, carried, upper), weight))
-    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
+    return weighed_peaks(cp, peaks, shares(m), lambda metric, i: carried[metric, i])
 
 
 def relaxation_solver(

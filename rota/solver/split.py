@@ -67,7 +67,7 @@ from rota.solver.objective import (
     hours_bands,
     lexicographic_weights,
 )
-from rota.solver.peaks import add_peak, peak_upper
+from rota.solver.peaks import peak_terms
 from rota.solver.plan import add_peaks, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT, Strategy
 
@@ -137,7 +137,7 @@ def split_plan(
         kinds.cp.add(kinds.excess <= solver.value(kinds.excess))
         kinds.cp.add(kinds.weekend_excess <= solver.value(kinds.weekend_excess))
         off, night = weights.off_hours_weight, weights.night_weight
-        peaked = add_peaks(kinds.cp, kinds, weights.peaks, (off, night))
+        peaked = add_peaks(kinds.cp, kinds, weights.peaks)
         kinds.cp.minimize(max(off, 1) * kinds.off_hours + night * kinds.night_hours + peaked)
         solver = _solver(time_limit_s - (time.monotonic() - begun), workers, seed)
         if solver.solve(kinds.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -402,16 +402,14 @@ def _humane_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
             _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, team.shift)
             terms.append((max(weights.off_hours_weight, 1), dev))
     metrics = peak_metrics(sub)
-    for metric, peaked in weights.peaks:
-        inside = [i for i in peaked if i in problem.part.members]
-        if len(inside) > 1:
-            load_of = metrics[metric][1]
-            peak_loads = {i: load_of(i) for i in inside}
-            uppers = {i: load.upper for i, load in peak_loads.items()}
-            exprs = {i: load.expr() for i, load in peak_loads.items()}
-            upper = peak_upper(inside, team.share, uppers)
-            weight = weights.off_hours_weight if metric == "off_hours" else weights.night_weight
-            terms.append((weight, add_peak(sub.cp, inside, team.share, exprs, upper)))
+
+    def load(metric: str, i: int) -> tuple[cp_model.LinearExprT, int] | None:
+        if i not in problem.part.members:
+            return None
+        given = metrics[metric][1](i)
+        return given.expr(), given.upper
+
+    terms.extend(peak_terms(sub.cp, weights.peaks, team.share, load))
     return terms
 
 

@@ -16,7 +16,7 @@ from rota.solver.bounds import Floors, fair_floor, humane_floor
 from rota.solver.objective import build_objective, prepare
 from rota.solver.plan import KindModel, kind_model
 from tests.solver.teams import Case
-from tests.solver.test_plan import model_of, two_zones
+from tests.solver.test_plan import half_timer_d, model_of, two_zones
 
 
 def relaxation(case: Case) -> KindModel:
@@ -102,14 +102,13 @@ def test_the_humane_floor_counts_the_peak_per_share_in_whole_shifts(tmp_path: Pa
     # d works half time, so Warsaw (a, b 100, d 50) holds 6 shifts outside its hours (see
     # test_member_plan). Split by share they are 2.4, 2.4 and 1.2; in whole shifts the
     # least peak per full share is 3 (a 3, b 2, d 1), on top of the 6.
-    doc = two_zones(["a", "b", "d"], ["c"])
-    next(p for p in doc["members"] if p["id"] == "d")["fte"] = 0.5
-    m = model_of(Case(tmp_path, doc))
+    m = model_of(Case(tmp_path, half_timer_d()))
     prepare(m)
     objective = build_objective(m)
     relaxed = kind_model(m)
     assert relaxed is not None
     assert humane_floor(relaxed, 1, 0, **QUICK) == 6
-    assert humane_floor(relaxed, 1, 0, peaks=objective.peaks, **QUICK) == 9
-    floors = Floors(m, 1, (1, 0), peaks=objective.peaks, workers=2, seed=0)
+    peaks = objective.peaks
+    assert humane_floor(relaxed, 1, 0, peaks=peaks, **QUICK) == 9
+    floors = Floors(m, 1, (1, 0), peaks=peaks, workers=2, seed=0)
     assert floors.humane(0, 5.0) == 9

@@ -28,7 +28,7 @@ from rota.solver.objective import Stage, build_objective, lexicographic_weights,
 from rota.solver.search import new_solver, relative_gap
 from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, unavailable_for
-from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
+from tests.solver.test_plan import LA_SHIFTS, half_timer_d, model_of, two_zones
 
 solve_module = importlib.import_module("rota.solver.solve")
 stages_module = importlib.import_module("rota.solver.stages")
@@ -166,16 +166,13 @@ def test_the_plan_weighs_a_half_timers_peak_as_the_stage_does(tmp_path: Path) ->
     # full share is 3 (a 3, b 2, d 1), and the plan's humane value counts it: 6 + 3.
     m = model_of(Case(tmp_path, half_timer_d()))
     objective = build_objective(model_of(Case(tmp_path, half_timer_d())))
-    plan = member_plan(m, 0, 5.0, 2, 0, weights=WEIGHTS, humane=(1, 0), peaks=objective.peaks)
+    peaks = objective.peaks
+    assert [(peak.metric, peak.members, peak.weight) for peak in peaks] == [
+        ("off_hours", (0, 1, 2), 1)  # a, b and d; nights are not weighed
+    ]
+    plan = member_plan(m, 0, 5.0, 2, 0, weights=WEIGHTS, humane=(1, 0), peaks=peaks)
     assert plan is not None
-    assert ("off_hours", (0, 1, 2)) in objective.peaks  # a, b and d
     assert plan.humane == plan.humane_bound == 9
-
-
-def half_timer_d() -> dict[str, Any]:
-    doc = two_zones(["a", "b", "d"], ["c"])
-    next(p for p in doc["members"] if p["id"] == "d")["fte"] = 0.5
-    return doc
 
 
 def test_floors_keep_the_larger_of_the_kinds_and_the_plans(tmp_path: Path) -> None:

@@ -41,6 +41,13 @@ def two_zones(warsaw: list[str], la: list[str], **sections: Any) -> dict[str, An
     return day_sun_team(members, **sections)
 
 
+def half_timer_d() -> dict[str, Any]:
+    """Warsaw a, b and half-time d, Los Angeles c; off-hours weighed, nights not."""
+    doc = two_zones(["a", "b", "d"], ["c"], rotation={"night": "allow"})
+    next(p for p in doc["members"] if p["id"] == "d")["fte"] = 0.5
+    return doc
+
+
 def model_of(case: Case) -> RotaModel:
     return build_model(case.team, case.grid, None, lookback=lookback_days(case.team, case.grid))
 
