@@ -12,7 +12,7 @@ why each exists; every threshold and share is a field of
    (:mod:`rota.solver.member_plan`), or on very large ones the kinds split
    (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
    start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
-   whole model, which checks every rule;
+   whole model, which checks every rule (:mod:`rota.solver.starts`);
 4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
    on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
    a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
@@ -40,17 +40,15 @@ from ortools.sat.python import cp_model
 from rota.errors import InfeasibleRotaError, RotaNotFoundInTime
 from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
 from rota.solver.bounds import Floors
-from rota.solver.constraints import build_model, lookback_days
+from rota.solver.constraints import build_model
 from rota.solver.explain import explain_infeasible, precheck
 from rota.solver.floors import Unavoidable
 from rota.solver.floors import unavoidable as proven_floors
-from rota.solver.member_plan import hold_counts, member_plan
 from rota.solver.model import RotaModel
 from rota.solver.objective import (
     Objective,
     Stage,
     build_objective,
-    lexicographic_weights,
     prepare,
 )
 from rota.solver.plan import member_kinds, off_hours_skip
@@ -58,11 +56,8 @@ from rota.solver.search import (
     DEFAULT_OPTIONS,
     Reporter,
     SolveOptions,
-    hint,
     new_solver,
-    set_objective_floor,
 )
-from rota.solver.split import split_plan, split_rota
 from rota.solver.stability import (
     Baseline,
     add_change_count,
@@ -73,15 +68,13 @@ from rota.solver.stability import (
     stable_feasibility,
 )
 from rota.solver.stages import search_stages
+from rota.solver.starts import fixed_schedule, kinds_split, member_planned
 from rota.solver.strategy import Strategy
 from rota.solver.windows import (
-    Window,
     add_weekend_pace,
-    joined,
     paced_weekends,
     plan_windows,
-    weekend_rate,
-    with_history,
+    solve_windows,
 )
 from rota.team import Team
 
@@ -243,7 +236,7 @@ def solve(
             reporter.report(first.value(solution) * first.minutes, 0.0)
         if fair_and_humane and strategy.kinds_split and grouped:
             reporter.phase("kinds")
-            split = _split(
+            split = kinds_split(
                 hard, m, objective, options, remaining() * strategy.split_share, remaining
             )
         if split is not None:
@@ -255,8 +248,10 @@ def solve(
             windows = []  # the stages search the whole model at once, from the better rota
     if len(windows) > 1:
         budget = remaining() * strategy.windows_share
-        start, solved = _solve_windows(team, grid, history, windows, options, budget, reporter)
-        fixed = _fixed(hard, m, start, options, remaining()) if solved else None
+        start, solved = solve_windows(
+            team, grid, history, windows, options, budget, reporter, _solve_window
+        )
+        fixed = fixed_schedule(hard, m, start, options, remaining()) if solved else None
         if fixed is not None:
             solution = objective.complete(fixed)
             used_windows = solved
@@ -288,7 +283,7 @@ def solve(
 
     named = {stage.name: stage for stage in stages}
     if route.member_plan and freeze is None and fair_and_humane and split is None:
-        planned_start = _member_planned(m, objective, floors, options, remaining(), reporter)
+        planned_start = member_planned(m, objective, floors, options, remaining(), reporter)
         if planned_start is not None and _lexicographic(stages, planned_start) <= _lexicographic(
             stages, solution
         ):
@@ -358,59 +353,6 @@ def _first_rota(
     return solver, solver.solve(hard)
 
 
-def _member_planned(
-    m: RotaModel,
-    objective: Objective,
-    floors: Floors,
-    options: SolveOptions,
-    time_limit_s: float,
-    reporter: Reporter,
-) -> list[int] | None:
-    """A rota searched with each kind's counts held as the member plan has them
-    (:mod:`rota.solver.member_plan`), completed; None when there is no plan or no such rota
-    within its share of ``time_limit_s``. The plan's proven floors go to ``floors``.
-
-    The search stops at the plan's floors, where the rota is proven optimal. Its stages are
-    searched at once, weighted as the stages that follow search them.
-    """
-    begun = time.monotonic()
-    strategy = options.strategy
-    least_excess = floors.fair(
-        min(strategy.stage_floor_max_s, time_limit_s * strategy.stage_floor_share)
-    )
-    least_excess //= objective.hours_weight
-    plan_s = time_limit_s * strategy.member_plan_share - (time.monotonic() - begun)
-    plan = member_plan(
-        m,
-        least_excess,
-        max(0.1, plan_s),
-        options.workers,
-        options.seed,
-        weights=(objective.hours_weight, objective.weekend_weight),
-        humane=(objective.off_hours_weight, objective.night_weight),
-        peaks=objective.peaks,
-        excess_share=strategy.excess_share,
-    )
-    if plan is None:
-        return None
-    floors.add_plan(plan)
-    stages = tuple(objective.stages)
-    weights = lexicographic_weights([stage.upper() for stage in stages])
-    held = m.cp.clone()
-    hold_counts(held, m, plan)
-    held.minimize(sum(w * stage.expr() for w, stage in zip(weights, stages, strict=True)))
-    if plan.excess_proven:  # fair can be no lower, nor humane at that fair value
-        fair_floor = objective.hours_weight * plan.excess
-        set_objective_floor(held, weights[0] * fair_floor + weights[1] * plan.humane_bound)
-    reporter.step(stages, weights, 0.0, 0.0)
-    left = time_limit_s - (time.monotonic() - begun)
-    solver = new_solver(options, max(0.1, left * strategy.member_search_share), lexicographic=True)
-    status = solver.solve(held, reporter)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return objective.complete(list(solver.response_proto.solution))
-
-
 def _planned(
     m: RotaModel,
     paced: dict[int, tuple[int, int]] | None,
@@ -442,60 +384,17 @@ def _planned(
     return hard, objective, solver, status
 
 
-def _solve_windows(
+def _solve_window(
     team: Team,
     grid: Grid,
     history: Schedule | None,
-    windows: Sequence[Window],
     options: SolveOptions,
-    budget_s: float,
-    reporter: Reporter,
-) -> tuple[Schedule, int]:
-    """The horizon solved window by window (:mod:`rota.solver.windows`), and how many windows
-    that took.
-
-    When a window finds no rota (within its time, with the weekend pace or without), the
-    windows before it are kept and the rest of the horizon is left open (the schedule holds
-    their shifts only; 0 windows: none at all). The caller completes it on the whole horizon,
-    so one slow window does not throw away the weeks already solved.
-    """
-    counted = history if team.config.fairness.history else None
-    window_team = with_history(team)
-    base = lookback_days(team, grid)
-    parts: list[Schedule] = []
-    pace: float | None = None  # weekends per week, set by the first window
-    deadline = time.monotonic() + budget_s
-    for number, window in enumerate(windows, start=1):
-        reporter.phase(f"window {number}/{len(windows)}")
-        result = None
-        for window_pace in (pace, None) if pace is not None else (None,):
-            left = deadline - time.monotonic()
-            per_window = left / (len(windows) - number + 1)
-            window_options = SolveOptions(
-                time_limit_s=max(1.0, per_window),
-                workers=options.workers,
-                seed=options.seed,
-                strategy=options.strategy,
-            )
-            try:
-                result = solve(
-                    window_team,
-                    window.grid,
-                    joined(grid, counted, parts),
-                    window_options,
-                    lookback=base + window.days_before,
-                    weekend_pace=window_pace,
-                )
-                break
-            except InfeasibleRotaError:
-                continue
-        if result is None:
-            break
-        if pace is None:
-            pace = weekend_rate(team, result.schedule)
-        parts.append(result.schedule)
-    shifts = tuple(s for part in parts for s in part.shifts)
-    return Schedule(grid.team_id, grid.start, grid.end, shifts), len(parts)
+    lookback: int,
+    weekend_pace: float | None,
+) -> Schedule:
+    """One rolling window (:data:`~rota.solver.windows.SolveWindow`)."""
+    solved = solve(team, grid, history, options, lookback=lookback, weekend_pace=weekend_pace)
+    return solved.schedule
 
 
 def _kinds_group(m: RotaModel, strategy: Strategy) -> bool:
@@ -507,91 +406,6 @@ def _kinds_group(m: RotaModel, strategy: Strategy) -> bool:
 def _lexicographic(stages: Sequence[Stage], solution: Sequence[int]) -> list[int]:
     """The stages' values on a complete ``solution``, to compare rotas as the stages rank them."""
     return [stage.value(solution) for stage in stages]
-
-
-def _split(
-    hard: cp_model.CpModel,
-    m: RotaModel,
-    objective: Objective,
-    options: SolveOptions,
-    time_limit_s: float,
-    remaining: Callable[[], float],
-) -> list[int] | None:
-    """A rota solved one kind of member at a time (:mod:`rota.solver.split`), as a solution
-    of ``hard``; None when there is no plan or a kind has no rota under it within
-    ``time_limit_s``, or the whole model cannot give its shifts roles.
-
-    Fixing the kinds' rotas into the whole model (about a second on 100 members) may use all
-    the solve's time left (``remaining()``): with two solves sharing the cores, the kinds once
-    used all but the least second of the split's time, and the fix, not done in it, threw a
-    valid rota away."""
-    begun = time.monotonic()
-    strategy = options.strategy
-    plan = split_plan(
-        m,
-        objective,
-        time_limit_s * strategy.split_plan_share,
-        options.workers,
-        options.seed,
-        strategy=strategy,
-    )
-    if plan is None:
-        return None
-    left = time_limit_s - (time.monotonic() - begun)
-    works = split_rota(m, plan, objective, left, options.workers, options.seed, strategy=strategy)
-    if works is None:
-        return None
-    variables = [(m.w[key].index, value) for key, value in works.items()]
-    variables += [(m.w[key].index, 0) for key in m.w.keys() - works.keys()]
-    return _fix(hard, [v for v, _ in variables], [x for _, x in variables], options, remaining())
-
-
-def _fixed(
-    hard: cp_model.CpModel,
-    m: RotaModel,
-    schedule: Schedule,
-    options: SolveOptions,
-    time_limit_s: float,
-) -> list[int] | None:
-    """``schedule`` as a complete solution of ``hard`` (None if it breaks a rule there).
-
-    Every assignment variable of a shift the schedule holds is fixed to it; the solve derives
-    the rest, finds holders for the shifts it leaves open, and checks every rule over the
-    whole horizon, window joins included.
-    """
-    holder = {
-        (shift.start, role): member
-        for shift in schedule.shifts
-        for role, member in shift.assignments.items()
-    }
-    slots = m.timeline.slots
-    indices, values = [], []
-    for (i, k, role), var in m.x.items():
-        held = holder.get((slots[k].start_at, role))
-        if held is None:  # a shift the schedule leaves open
-            continue
-        indices.append(var.index)
-        values.append(int(held == m.member_id(i)))
-    return _fix(hard, indices, values, options, time_limit_s)
-
-
-def _fix(
-    hard: cp_model.CpModel,
-    indices: Sequence[int],
-    values: Sequence[int],
-    options: SolveOptions,
-    time_limit_s: float,
-) -> list[int] | None:
-    """A solution of ``hard`` with the variables at ``indices`` fixed to ``values`` (None if
-    there is none within ``time_limit_s``, at least a second)."""
-    hint(hard, values, indices)
-    solver = new_solver(options, max(1.0, time_limit_s))
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    status = solver.solve(hard)
-    hard.clear_hints()  # type: ignore[no-untyped-call]
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return list(solver.response_proto.solution)
 
 
 def _schedule(m: RotaModel, grid: Grid, value_of: Callable[[cp_model.IntVar], int]) -> Schedule:

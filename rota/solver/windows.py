@@ -28,17 +28,26 @@ from its own start; without that limit any shift start nearest to the week mark 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from rota.errors import InfeasibleRotaError
 from rota.metrics import member_loads
 from rota.model import Grid, Schedule, ScheduledShift, Shift
+from rota.solver.constraints import lookback_days
 from rota.solver.loads import shares, weekend_load
 from rota.solver.model import RotaModel
+from rota.solver.search import Reporter, SolveOptions
 from rota.solver.strategy import DEFAULT, Strategy
 from rota.team import Team
+
+SolveWindow = Callable[[Team, Grid, Schedule | None, SolveOptions, int, float | None], Schedule]
+"""Solves one window: its team, grid, history (the horizon before it), options, lookback in
+days and weekend pace (:func:`rota.solver.solve.solve`); raises
+:class:`~rota.errors.InfeasibleRotaError` when it finds no rota."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,62 @@ def plan_windows(
         days_before = math.ceil((shifts[0].start - grid.start) / timedelta(days=1))
         windows.append(Window(sub, days_before))
     return windows
+
+
+def solve_windows(
+    team: Team,
+    grid: Grid,
+    history: Schedule | None,
+    windows: Sequence[Window],
+    options: SolveOptions,
+    budget_s: float,
+    reporter: Reporter,
+    solve_window: SolveWindow,
+) -> tuple[Schedule, int]:
+    """The horizon solved window by window, and how many windows that took.
+
+    When a window finds no rota (within its time, with the weekend pace or without), the
+    windows before it are kept and the rest of the horizon is left open (the schedule holds
+    their shifts only; 0 windows: none at all). The caller completes it on the whole horizon,
+    so one slow window does not throw away the weeks already solved.
+    """
+    counted = history if team.config.fairness.history else None
+    window_team = with_history(team)
+    base = lookback_days(team, grid)
+    parts: list[Schedule] = []
+    pace: float | None = None  # weekends per week, set by the first window
+    deadline = time.monotonic() + budget_s
+    for number, window in enumerate(windows, start=1):
+        reporter.phase(f"window {number}/{len(windows)}")
+        solved = None
+        for window_pace in (pace, None) if pace is not None else (None,):
+            left = deadline - time.monotonic()
+            per_window = left / (len(windows) - number + 1)
+            window_options = SolveOptions(
+                time_limit_s=max(1.0, per_window),
+                workers=options.workers,
+                seed=options.seed,
+                strategy=options.strategy,
+            )
+            try:
+                solved = solve_window(
+                    window_team,
+                    window.grid,
+                    joined(grid, counted, parts),
+                    window_options,
+                    base + window.days_before,
+                    window_pace,
+                )
+                break
+            except InfeasibleRotaError:
+                continue
+        if solved is None:
+            break
+        if pace is None:
+            pace = weekend_rate(team, solved)
+        parts.append(solved)
+    shifts = tuple(s for part in parts for s in part.shifts)
+    return Schedule(grid.team_id, grid.start, grid.end, shifts), len(parts)
 
 
 def _nearest(starts: Sequence[datetime], mark: datetime) -> int:

@@ -30,7 +30,7 @@ from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_plan import LA_SHIFTS, half_timer_d, model_of, two_zones
 
-solve_module = importlib.import_module("rota.solver.solve")
+starts_module = importlib.import_module("rota.solver.starts")
 stages_module = importlib.import_module("rota.solver.stages")
 search_module = importlib.import_module("rota.solver.search")
 
@@ -254,8 +254,8 @@ def test_a_rota_at_the_plans_floors_is_proven_optimal_without_another_search(
             searches_after.append(time_limit_s)
         return make_solver(options, time_limit_s, **kw)
 
-    monkeypatch.setattr(solve_module, "member_plan", recorded_plan)
-    monkeypatch.setattr(solve_module, "new_solver", counted_solver)  # the held search
+    monkeypatch.setattr(starts_module, "member_plan", recorded_plan)
+    monkeypatch.setattr(starts_module, "new_solver", counted_solver)  # the held search
     monkeypatch.setattr(stages_module, "new_solver", counted_solver)  # the stages
     result = case.solve(options=LARGE)
     assert len(planned) == 1
@@ -284,7 +284,7 @@ def test_counts_no_rota_can_keep_fall_back_to_the_stages(
         ]
         return replace(plan, counts=tuple(counts), excess_proven=False, humane_bound=0)
 
-    monkeypatch.setattr(solve_module, "member_plan", all_to_c)
+    monkeypatch.setattr(starts_module, "member_plan", all_to_c)
     result = case.solve(options=LARGE)
     assert case.violations(result.schedule) == []
     assert result.status == "optimal"

@@ -31,6 +31,7 @@ from tests.solver.test_member_plan import lexicographic_optimum
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
 solve_module = importlib.import_module("rota.solver.solve")
+starts_module = importlib.import_module("rota.solver.starts")
 split_module = importlib.import_module("rota.solver.split")
 
 TWO_WEEKS: dict[str, Any] = {"horizon": {"weeks": 2}, "rest": {"after_weekend": False}}
@@ -190,7 +191,7 @@ def test_a_kind_without_a_rota_under_the_counts_falls_back_to_windows(
         ]
         return replace(plan, counts=tuple(counts))
 
-    monkeypatch.setattr(solve_module, "split_plan", all_to_c)
+    monkeypatch.setattr(starts_module, "split_plan", all_to_c)
     phases: list[Progress] = []
     options = SolveOptions(time_limit_s=20, on_progress=phases.append, strategy=LARGE)
     result = case.solve(options=options)
@@ -223,7 +224,7 @@ def test_a_split_rota_keeps_every_rule(
         hard = m.cp.clone()
         objective = build_objective(m)
         options = SolveOptions(time_limit_s=20)
-        solution = solve_module._split(hard, m, objective, options, 20.0, lambda: 20.0)
+        solution = starts_module.kinds_split(hard, m, objective, options, 20.0, lambda: 20.0)
         if solution is None:  # no rota under the plan's counts: the windows take over
             return
         schedule = solve_module._schedule(m, case.grid, lambda var: solution[var.index])

@@ -1,0 +1,158 @@
+"""Rotas to start the stages from, better than the first valid one: the member plan's
+(:mod:`rota.solver.member_plan`), the kinds split's (:mod:`rota.solver.split`) and a
+schedule solved elsewhere (rolling windows, :mod:`rota.solver.windows`), each fixed into the
+whole model, which checks every rule. ``docs/solver.md`` says when each is used.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from ortools.sat.python import cp_model
+
+from rota.model import Schedule
+from rota.solver.bounds import Floors
+from rota.solver.member_plan import hold_counts, member_plan
+from rota.solver.model import RotaModel
+from rota.solver.objective import Objective, lexicographic_weights
+from rota.solver.search import Reporter, SolveOptions, hint, new_solver, set_objective_floor
+from rota.solver.split import split_plan, split_rota
+
+
+def member_planned(
+    m: RotaModel,
+    objective: Objective,
+    floors: Floors,
+    options: SolveOptions,
+    time_limit_s: float,
+    reporter: Reporter,
+) -> list[int] | None:
+    """A rota searched with each kind's counts held as the member plan has them
+    (:mod:`rota.solver.member_plan`), completed; None when there is no plan or no such rota
+    within its share of ``time_limit_s``. The plan's proven floors go to ``floors``.
+
+    The search stops at the plan's floors, where the rota is proven optimal. Its stages are
+    searched at once, weighted as the stages that follow search them.
+    """
+    begun = time.monotonic()
+    strategy = options.strategy
+    least_excess = floors.fair(
+        min(strategy.stage_floor_max_s, time_limit_s * strategy.stage_floor_share)
+    )
+    least_excess //= objective.hours_weight
+    plan_s = time_limit_s * strategy.member_plan_share - (time.monotonic() - begun)
+    plan = member_plan(
+        m,
+        least_excess,
+        max(0.1, plan_s),
+        options.workers,
+        options.seed,
+        weights=(objective.hours_weight, objective.weekend_weight),
+        humane=(objective.off_hours_weight, objective.night_weight),
+        peaks=objective.peaks,
+        excess_share=strategy.excess_share,
+    )
+    if plan is None:
+        return None
+    floors.add_plan(plan)
+    stages = tuple(objective.stages)
+    weights = lexicographic_weights([stage.upper() for stage in stages])
+    held = m.cp.clone()
+    hold_counts(held, m, plan)
+    held.minimize(sum(w * stage.expr() for w, stage in zip(weights, stages, strict=True)))
+    if plan.excess_proven:  # fair can be no lower, nor humane at that fair value
+        fair_floor = objective.hours_weight * plan.excess
+        set_objective_floor(held, weights[0] * fair_floor + weights[1] * plan.humane_bound)
+    reporter.step(stages, weights, 0.0, 0.0)
+    left = time_limit_s - (time.monotonic() - begun)
+    solver = new_solver(options, max(0.1, left * strategy.member_search_share), lexicographic=True)
+    status = solver.solve(held, reporter)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return objective.complete(list(solver.response_proto.solution))
+
+
+def kinds_split(
+    hard: cp_model.CpModel,
+    m: RotaModel,
+    objective: Objective,
+    options: SolveOptions,
+    time_limit_s: float,
+    remaining: Callable[[], float],
+) -> list[int] | None:
+    """A rota solved one kind of member at a time (:mod:`rota.solver.split`), as a solution
+    of ``hard``; None when there is no plan or a kind has no rota under it within
+    ``time_limit_s``, or the whole model cannot give its shifts roles.
+
+    Fixing the kinds' rotas into the whole model (about a second on 100 members) may use all
+    the solve's time left (``remaining()``): with two solves sharing the cores, the kinds once
+    used all but the least second of the split's time, and the fix, not done in it, threw a
+    valid rota away."""
+    begun = time.monotonic()
+    strategy = options.strategy
+    plan = split_plan(
+        m,
+        objective,
+        time_limit_s * strategy.split_plan_share,
+        options.workers,
+        options.seed,
+        strategy=strategy,
+    )
+    if plan is None:
+        return None
+    left = time_limit_s - (time.monotonic() - begun)
+    works = split_rota(m, plan, objective, left, options.workers, options.seed, strategy=strategy)
+    if works is None:
+        return None
+    variables = [(m.w[key].index, value) for key, value in works.items()]
+    variables += [(m.w[key].index, 0) for key in m.w.keys() - works.keys()]
+    return fix(hard, [v for v, _ in variables], [x for _, x in variables], options, remaining())
+
+
+def fixed_schedule(
+    hard: cp_model.CpModel,
+    m: RotaModel,
+    schedule: Schedule,
+    options: SolveOptions,
+    time_limit_s: float,
+) -> list[int] | None:
+    """``schedule`` as a complete solution of ``hard`` (None if it breaks a rule there).
+
+    Every assignment variable of a shift the schedule holds is fixed to it; the solve derives
+    the rest, finds holders for the shifts it leaves open, and checks every rule over the
+    whole horizon, window joins included.
+    """
+    holder = {
+        (shift.start, role): member
+        for shift in schedule.shifts
+        for role, member in shift.assignments.items()
+    }
+    slots = m.timeline.slots
+    indices, values = [], []
+    for (i, k, role), var in m.x.items():
+        held = holder.get((slots[k].start_at, role))
+        if held is None:  # a shift the schedule leaves open
+            continue
+        indices.append(var.index)
+        values.append(int(held == m.member_id(i)))
+    return fix(hard, indices, values, options, time_limit_s)
+
+
+def fix(
+    hard: cp_model.CpModel,
+    indices: Sequence[int],
+    values: Sequence[int],
+    options: SolveOptions,
+    time_limit_s: float,
+) -> list[int] | None:
+    """A solution of ``hard`` with the variables at ``indices`` fixed to ``values`` (None if
+    there is none within ``time_limit_s``, at least a second)."""
+    hint(hard, values, indices)
+    solver = new_solver(options, max(1.0, time_limit_s))
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    status = solver.solve(hard)
+    hard.clear_hints()  # type: ignore[no-untyped-call]
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(solver.response_proto.solution)
