@@ -16,7 +16,9 @@ why each exists; every threshold and share is a field of
 4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
    on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
    a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
-   or when its share of the time is up, and is then locked.
+   or when its share of the time is up, and is then locked;
+5. load moved off part-timers who carry more off-hours or night hours than the most-loaded
+   full-timer of their group (:mod:`rota.solver.part_timers`), every stage held.
 
 A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
 before the freeze, leaves overriding members busy, hints the feasibility phase with the
@@ -51,6 +53,7 @@ from rota.solver.objective import (
     build_objective,
     prepare,
 )
+from rota.solver.part_timers import unload_part_timers
 from rota.solver.plan import member_kinds, off_hours_skip
 from rota.solver.search import (
     DEFAULT_OPTIONS,
@@ -294,6 +297,9 @@ def solve(
     # what the windows reached (see the module docstring)
     capped = named.get("humane") if used_windows and "fair" in named else None
     fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
+    unload_s = 0.0  # kept for the part-timers' step, on a whole horizon with part-timers
+    if lookback is None and any(peak.excess for peak in objective.peaks):
+        unload_s = options.time_limit_s * strategy.unload_share
     searched = search_stages(
         m,
         objective,
@@ -304,10 +310,13 @@ def solve(
         fair_share,
         route,
         options,
-        remaining,
+        lambda: remaining() - unload_s,
         reporter,
     )
     solution = searched.solution
+    if unload_s > 0:
+        reporter.phase("part-timers")
+        solution = unload_part_timers(m, objective, solution, options, remaining())
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
     schedule = _schedule(m, grid, lambda var: solution[var.index])
     changed = None

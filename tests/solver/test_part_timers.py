@@ -1,0 +1,82 @@
+"""Load moved off part-timers after the stages (rota.solver.part_timers).
+
+The team is test_plan's half-timer team: Warsaw a and b full time and d half time, Los
+Angeles c. Warsaw holds the night shifts of the four 6-hour UTC shifts (00-06 UTC is 01-07 in
+Warsaw), and night hours are avoided (the default).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from rota.metrics import member_loads
+from rota.solver.loads import load_unit, night_load, night_unit
+from rota.solver.model import RotaModel
+from rota.solver.objective import build_objective, prepare
+from rota.solver.part_timers import excess, unload_part_timers
+from tests.solver.teams import FAST, Case
+from tests.solver.test_plan import model_of, two_zones
+
+
+def half_timer_with_nights(tmp_path: Path) -> Case:
+    doc = two_zones(["a", "b", "d"], ["c"])
+    next(p for p in doc["members"] if p["id"] == "d")["fte"] = 0.5
+    return Case(tmp_path, doc)
+
+
+def night_hours(m: RotaModel, solution: list[int]) -> dict[str, float]:
+    small = night_unit(m, load_unit(m))
+    hours = {}
+    for i in m.members:
+        load = night_load(m, i, small)
+        units = load.constant + sum(
+            c * (int(v) if isinstance(v, bool) else solution[v.index]) for c, v in load.terms
+        )
+        hours[m.member_id(i)] = units * small / 60
+    return hours
+
+
+def test_a_half_timer_holding_every_night_gives_them_to_full_timers(tmp_path: Path) -> None:
+    # The rota to start from: d holds as many of Warsaw's night hours as the rules allow and
+    # a and b none. Every stage is locked at that rota's value, as after the search; the step
+    # may not make any stage worse, and it leaves d no more night hours than a or b.
+    m = model_of(half_timer_with_nights(tmp_path))
+    prepare(m)
+    objective = build_objective(m)
+    index = {m.member_id(i): i for i in m.members}
+    a, b, d = index["a"], index["b"], index["d"]
+    small = night_unit(m, load_unit(m))
+    worst = m.cp.clone()
+    worst.maximize(night_load(m, d, small).expr())
+    worst.add(night_load(m, a, small).expr() + night_load(m, b, small).expr() == 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(worst) == cp_model.OPTIMAL
+    start = objective.complete(list(solver.response_proto.solution))
+    before = night_hours(m, start)
+    assert before["a"] == before["b"] == 0 < before["d"]
+    assert excess(objective.peaks, start) > 0
+    stages = [stage.value(start) for stage in objective.stages]
+    for stage in objective.stages:
+        stage.lock(m.cp, start)
+
+    unloaded = unload_part_timers(m, objective, start, FAST, 5.0)
+
+    after = night_hours(m, unloaded)
+    assert after["d"] <= max(after["a"], after["b"])
+    assert excess(objective.peaks, unloaded) == 0
+    assert all(
+        stage.value(unloaded) <= value
+        for stage, value in zip(objective.stages, stages, strict=True)
+    )
+
+
+def test_a_solved_half_timer_carries_no_more_nights_than_a_full_timer(tmp_path: Path) -> None:
+    case = half_timer_with_nights(tmp_path)
+    result = case.solve()
+    loads = member_loads(case.team, result.schedule)
+    assert loads["d"].night_hours <= max(loads["a"].night_hours, loads["b"].night_hours)
+    assert loads["d"].off_hours <= max(loads["a"].off_hours, loads["b"].off_hours)
+    assert case.violations(result.schedule) == []
