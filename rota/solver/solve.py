@@ -297,9 +297,12 @@ def solve(
     # what the windows reached (see the module docstring)
     capped = named.get("humane") if used_windows and "fair" in named else None
     fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
-    unload_s = 0.0  # kept for the part-timers' step, on a whole horizon with part-timers
-    if lookback is None and any(peak.excess for peak in objective.peaks):
-        unload_s = options.time_limit_s * strategy.unload_share
+    # Kept for after the stages: ``humane``'s floor when stages searched together lock
+    # ``fair`` above its own, and the part-timers' step (whole horizons only)
+    part_timers = lookback is None and any(peak.excess for peak in objective.peaks)
+    after_s = 0.0
+    if lookback is None and (route.together or part_timers):
+        after_s = options.time_limit_s * strategy.after_share
     searched = search_stages(
         m,
         objective,
@@ -310,11 +313,11 @@ def solve(
         fair_share,
         route,
         options,
-        lambda: remaining() - unload_s,
+        lambda: remaining() - after_s,
         reporter,
     )
     solution = searched.solution
-    if unload_s > 0:
+    if part_timers:
         reporter.phase("part-timers")
         solution = unload_part_timers(m, objective, solution, options, remaining())
     m.cp.clear_hints()  # type: ignore[no-untyped-call]

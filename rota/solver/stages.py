@@ -76,7 +76,7 @@ def search_stages(
     for position, step in enumerate(steps):
         last = position == len(steps) - 1
         share = fair_share if not last and step[0].name == "fair" else 1.0
-        search.settle(step, search.step(step, remaining() * share, last=last))
+        search.settle(step, search.step(step, remaining() * share, last=last), compute=last)
     return search.searched
 
 
@@ -165,15 +165,21 @@ class _StageSearch:
         optimal = status == cp_model.OPTIMAL and not restricted
         return _StepResult(solution, values, bounds, optimal=optimal)
 
-    def settle(self, step: tuple[Stage, ...], result: _StepResult) -> None:
-        """Count ``step``'s result in, and lock its stages at their values."""
+    def settle(
+        self, step: tuple[Stage, ...], result: _StepResult, *, compute: bool = False
+    ) -> None:
+        """Count ``step``'s result in, and lock its stages at their values. ``compute``: a
+        stage not proven optimal gets its floor at the values reached (the last step: stages
+        searched together may lock ``fair`` above its floor, where ``humane``'s floor was not
+        known), else only floors already known count."""
         searched = self.searched
         names = [stage.name for stage in step]
         fair = dict(zip(names, result.values, strict=True)).get("fair", self.fair_value)
         self.fair_value = fair
         for j, stage in enumerate(step):
             value = result.values[j]
-            bound = max(result.bounds[j], min(self.floor_of(stage, fair, compute=False), value))
+            known = self.floor_of(stage, fair, compute=compute and not result.proven(j))
+            bound = max(result.bounds[j], min(known, value))
             optimal = result.proven(j) or value <= bound
             searched.all_optimal = searched.all_optimal and optimal
             if not optimal:

@@ -70,9 +70,10 @@ class Strategy:
     """For the ``fair`` stage when more stages follow."""
     fair_share_after_windows: float = 0.95
     """The same after rolling windows (they have already weighed off-hours shift by shift)."""
-    unload_share: float = 0.05
-    """Of the limit, kept for moving load off part-timers after the stages
-    (:mod:`rota.solver.part_timers`), when the team has any."""
+    after_share: float = 0.05
+    """Of the limit, kept for the steps after the stages: ``humane``'s floor at the value
+    ``fair`` was locked at (stages searched together), and moving load off part-timers
+    (:mod:`rota.solver.part_timers`)."""
     relative_gap_limit: float = 0.001
     """A stage searched alone stops at this proven gap."""
 
