@@ -8,7 +8,7 @@ be split among its members so that each stays within their own band. The member 
 literal per member and shift (``y``, which of the kind's members hold it: as many as the
 kind's count, a ``whole`` weekend's Saturday holder on its Sunday too) and each member's band
 excess counted in steps exactly as the ``fair`` stage counts it
-(:func:`~rota.solver.objective.band_excess`). It is still a relaxation of the rota (rest,
+(:func:`~rota.solver.bands.band_excess`). It is still a relaxation of the rota (rest,
 blocks, days off after nights and weekends, weekend limits and roles per member are left out),
 so it bounds the stages from below, and it is solved in two steps:
 
@@ -38,11 +38,11 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
+from rota.solver.bands import hours_bands
 from rota.solver.bounds import integral_bound
 from rota.solver.constraints import weekend_partner
 from rota.solver.loads import load_unit, peak_metrics, shares
 from rota.solver.model import RotaModel
-from rota.solver.objective import hours_bands
 from rota.solver.peaks import Peaks, weighed_peaks
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
@@ -159,7 +159,7 @@ def _member_bands(
 ) -> tuple[cp_model.LinearExpr, dict[tuple[int, int], cp_model.IntVar]]:
     """Add ``y`` (which members of a kind hold a slot) to the kinds' model, and return the
     members' hours band excess in load units (``step x steps`` outside the band, as
-    :func:`~rota.solver.objective.band_excess` counts it) and ``y``."""
+    :func:`~rota.solver.bands.band_excess` counts it) and ``y``."""
     tl = m.timeline
     cp = kinds.cp
     y: dict[tuple[int, int], cp_model.IntVar] = {}

@@ -3,28 +3,27 @@ share, fewer off-hours.
 
 **Loads** and **fair shares** are :mod:`rota.solver.loads`.
 
-**Bands and ranges, not distances.** Hours use a band per member: a member is *fair* when
-their hours lie within half a typical shift ``s`` of the target, so members with equal targets
-are at most one shift apart, which is the spread users look at. The penalty is the integer
-excess over the band, ``dev_m >= |L_m - p_m * T / D| - s / 2`` in steps of the member's shift
-length (:func:`band_excess`; ``T`` is a constant, so the band's ends are integers). Weekends,
-holiday time and off-hours use a range per group of members with identical shares
-(:func:`range_excess`): the units by which ``max - min`` exceeds one weekend (one shift for
-holiday time and off-hours). Hours of small models have such a range too (beyond one shift,
-see :func:`build_objective`); it is 0 while the bands hold and decides where the excess lands
-when they cannot all hold. Groups (:mod:`rota.solver.groups`): hours and weekends among all
-members of one share, holidays among members of one ``country``, off-hours among members who
-share a zone, a working window and roles, night hours among members who share a zone and a
-night window (people in different zones cannot trade off-hours without adding more of them).
-Where such a
-group holds several shares (part-timers, time away), the ``humane`` stage also weighs its peak
-load per full share (:mod:`rota.solver.peaks`), so a half-time member carries about half a
-full-timer's off-hours and night hours, as with hours. Night hours, like off-hours, have a
-range per group of one share (beyond one shift) and a peak per share across shares, not a
-range across shares: that range also rewards load on whoever has the least, at the cost of the
-total, and keeps the search from a proof.
-A per-member weekend band with a variable total spread weekends and hours wider than the
-range does, so weekends keep the range.
+**Bands and ranges, not distances.** Hours use a band per member: a member is *fair* when their
+hours lie within half a typical shift ``s`` of the target, so members with equal targets are at
+most one shift apart, which is the spread users look at. The penalty is the integer excess over
+the band, ``dev_m >= |L_m - p_m * T / D| - s / 2`` in steps of the member's shift length
+(:func:`~rota.solver.bands.band_excess`; ``T`` is a constant, so the band's ends are integers).
+Weekends, holiday time and off-hours use a range per group of members with identical shares
+(:func:`~rota.solver.bands.range_excess`): the units by which ``max - min`` exceeds one weekend
+(one shift for holiday time and off-hours). Hours of small models have such a range too (beyond
+one shift, see :func:`build_objective`); it is 0 while the bands hold and decides where the
+excess lands when they cannot all hold. Groups (:mod:`rota.solver.groups`): hours and weekends
+among all members of one share, holidays among members of one ``country``, off-hours among
+members who share a zone, a working window and roles, night hours among members who share a
+zone and a night window (people in different zones cannot trade off-hours without adding more
+of them). Where such a group holds several shares (part-timers, time away), the ``humane``
+stage also weighs its peak load per full share (:mod:`rota.solver.peaks`), so a half-time
+member carries about half a full-timer's off-hours and night hours, as with hours. Night hours,
+like off-hours, have a range per group of one share (beyond one shift) and a peak per share
+across shares, not a range across shares: that range also rewards load on whoever has the
+least, at the cost of the total, and keeps the search from a proof. A per-member weekend band
+with a variable total spread weekends and hours wider than the range does, so weekends keep the
+range.
 
 **Lexicographic stages** (:class:`Stage`, solved in order by :mod:`rota.solver.stages`, each
 hinted with the previous complete solution and then locked at its best value; large models
@@ -49,13 +48,13 @@ most in-hours capacity.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from rota.model import NightPolicy, OffHoursPolicy
+from rota.solver.bands import band_excess, hours_total, range_excess
 from rota.solver.groups import (
     holiday_groups,
     night_groups,
@@ -63,7 +62,7 @@ from rota.solver.groups import (
     off_hours_peak_groups,
     share_groups,
 )
-from rota.solver.helpers import Helper, terms_value
+from rota.solver.helpers import Helper
 from rota.solver.loads import (
     Load,
     holiday_load,
@@ -76,24 +75,12 @@ from rota.solver.loads import (
     typical_shift_units,
     weekend_load,
 )
-from rota.solver.model import RotaModel, Value
+from rota.solver.model import RotaModel
 from rota.solver.peaks import Peak, Peaks, peaked, share_peak
 from rota.solver.stability import CHANGE_WEIGHT_SHIFTS, ChangeCount
 
 WEIGHT_RESOLUTION = 100
 """Non-integer ``fairness.weights`` are scaled by this factor to integer coefficients."""
-
-
-def _band_value(
-    terms: Sequence[tuple[int, Value]], lo: int, hi: int
-) -> Callable[[Sequence[int]], int]:
-    count = terms_value(terms)
-
-    def value(solution: Sequence[int]) -> int:
-        n = count(solution)
-        return max(0, lo - n, n - hi)
-
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,147 +189,6 @@ class Objective:
         for var, value in self.helpers:
             full[var.index] = value(full)
         return full
-
-
-def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, int, int] | None:
-    """``(step, base, lo, hi)``: the band ``target +- half_width`` as ``base + step * n`` with
-    ``lo <= n <= hi``, or None when the load has no free terms.
-
-    ``step`` is the gcd of the free terms' coefficients (a shift's length when every shift is as
-    long), so the LP sees how many shifts fit in the band, not how many minutes; ``base`` is
-    the load's fixed part.
-
-    >>> band_steps(Load(4, ((6, cp_model.CpModel().new_bool_var("x")),)), 19.0, 3.0)
-    (6, 4, 2, 3)
-    """
-    lits = [c for c, v in load.terms if not isinstance(v, bool)]
-    if not lits:
-        return None
-    step = math.gcd(*lits)
-    base = load.constant + sum(c for c, v in load.terms if v is True)
-    lo = math.ceil((target - half_width - base) / step)
-    hi = math.floor((target + half_width - base) / step)
-    return step, base, lo, hi
-
-
-def member_bands(
-    m: RotaModel, loads: Sequence[Load], share: Sequence[int], total: int, half_width: float
-) -> dict[int, tuple[int, int, int, int]]:
-    """Each banded member's band ``p / D * total +- half_width`` as :func:`band_steps` gives
-    it (members whose load has no free terms have none); none when fewer than two members
-    are banded (the objective then has no bands)."""
-    members = banded_members(m, loads, share)
-    if len(members) < 2:
-        return {}
-    denominator = sum(share[i] for i in members)
-    bands = {}
-    for i in members:
-        band = band_steps(loads[i], share[i] * total / denominator, half_width)
-        if band is not None:
-            bands[i] = band
-    return bands
-
-
-def hours_bands(m: RotaModel) -> dict[int, tuple[int, int, int, int]]:
-    """Each member's hours band as the ``fair`` stage draws it (:func:`band_excess`)."""
-    unit = load_unit(m)
-    share = shares(m)
-    loads = [hours_load(m, i, unit) for i in m.members]
-    total = hours_total(m, loads, share, unit)
-    return member_bands(m, loads, share, total, typical_shift_units(m, unit) / 2)
-
-
-def banded_members(m: RotaModel, loads: Sequence[Load], share: Sequence[int]) -> list[int]:
-    """Members who get a band: a share, and a load that can be above 0."""
-    return [i for i in m.members if share[i] > 0 and loads[i].upper > 0]
-
-
-def hours_total(m: RotaModel, loads: Sequence[Load], share: Sequence[int], unit: int) -> int:
-    """The hours all members with a share carry, history included, in units: a constant,
-    because every role of every grid shift is covered."""
-    tl = m.timeline
-    covered = sum(round(tl.slots[k].minutes / unit) for k in tl.grid_slots) * len(tl.roles)
-    return covered + sum(loads[i].constant for i in banded_members(m, loads, share))
-
-
-def band_excess(
-    m: RotaModel,
-    metric: str,
-    loads: Sequence[Load],
-    share: Sequence[int],
-    total: int,
-    half_width: float,
-    helpers: list[Helper],
-) -> list[tuple[cp_model.IntVar, int]]:
-    """Per member, steps of load outside ``[t - half_width, t + half_width]``, and the step.
-
-    ``t = p / D * total`` is a constant (the data fixes ``total``), so the band's ends are
-    integers computed here and ``dev >= lo - L``, ``dev >= L - hi`` is tight in the LP. Loads
-    are counted in steps (the gcd of the member's coefficients) so integrality shows in the LP.
-    """
-    members = banded_members(m, loads, share)
-    if len(members) < 2:
-        return []
-    # Redundant (coverage implies it) but linear, so the LP relaxation knows the total.
-    m.cp.add(sum(loads[i].expr() for i in members) == total)
-    devs: list[tuple[cp_model.IntVar, int]] = []
-    for i, (step, _, lo, hi) in member_bands(m, loads, share, total, half_width).items():
-        lits = [(c, v) for c, v in loads[i].terms if not isinstance(v, bool)]
-        steps = sum(c // step for c, _ in lits)
-        dev = m.cp.new_int_var(0, max(steps - hi, lo, 0), f"dev[{metric},{m.member_id(i)}]")
-        load = cp_model.LinearExpr.weighted_sum([v for _, v in lits], [c // step for c, _ in lits])
-        m.cp.add(dev >= lo - load)
-        m.cp.add(dev >= load - hi)
-        helpers.append((dev, _band_value([(c // step, v) for c, v in lits], lo, hi)))
-        devs.append((dev, step))
-    return devs
-
-
-def range_excess(
-    m: RotaModel,
-    metric: str,
-    loads: Sequence[Load],
-    group: Sequence[int],
-    allowed: int,
-    helpers: list[Helper],
-) -> list[cp_model.IntVar]:
-    """Units by which the spread (max - min load) within ``group`` exceeds ``allowed``."""
-    members = [i for i in group if loads[i].upper > 0]
-    if len(members) < 2:
-        return []
-    if all(isinstance(v, bool) for i in members for _, v in loads[i].terms):
-        return []
-    name = f"{metric},{m.member_id(members[0])}"
-    upper = max(loads[i].upper for i in members)
-    top, bottom, dev = add_spread(
-        m.cp, [loads[i].expr() for i in members], upper, allowed, name=name
-    )
-    values = [terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in members]
-    helpers.append((top, lambda sol: max(f(sol) for f in values)))
-    helpers.append((bottom, lambda sol: min(f(sol) for f in values)))
-    helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))
-    return [dev]
-
-
-def add_spread(
-    cp: cp_model.CpModel,
-    exprs: Sequence[cp_model.LinearExprT],
-    upper: int,
-    allowed: int,
-    *,
-    name: str = "",
-) -> tuple[cp_model.IntVar, cp_model.IntVar, cp_model.IntVar]:
-    """``(top, bottom, dev)`` with ``top >= each``, ``bottom <= each`` and ``dev >= top - bottom
-    - allowed`` (all in ``0..upper``): at their least, the amount by which ``exprs`` spread
-    beyond ``allowed``."""
-    top = cp.new_int_var(0, upper, f"max[{name}]" if name else "")
-    bottom = cp.new_int_var(0, upper, f"min[{name}]" if name else "")
-    for expr in exprs:
-        cp.add(top >= expr)
-        cp.add(bottom <= expr)
-    dev = cp.new_int_var(0, upper, f"spread[{name}]" if name else "")
-    cp.add(dev >= top - bottom - allowed)
-    return top, bottom, dev
 
 
 def covered_minutes(m: RotaModel) -> int:

@@ -14,8 +14,9 @@ A small CP-SAT model chooses, for every shift, how many members of each kind hol
 * availability: no more than the kind's members who have a variable there (for a ``whole``
   weekend's Saturday shift, who also have one on its Sunday partner), and no fewer than those
   a ``whole`` weekend begun in history holds there;
-* hours: each kind carries the sum of its members' hours bands (:func:`band_steps`), the excess
-  beyond those sums weighted above everything else;
+* hours: each kind carries the sum of its members' hours bands
+  (:func:`~rota.solver.bands.band_steps`), the excess beyond those sums weighted above
+  everything else;
 * weekends: one literal per member and weekend says who works it, for each member's own limit
   (at most ``max`` in any ``per_weeks`` weekends) and a rolling window's pace, history
   included; a weekend's members number at least the kind's largest count on its shifts and at
@@ -48,6 +49,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
+from rota.solver.bands import add_spread, banded_members, hours_total, member_bands
 from rota.solver.constraints import weekend_partner
 from rota.solver.groups import share_groups
 from rota.solver.loads import (
@@ -59,12 +61,6 @@ from rota.solver.loads import (
     typical_shift_units,
 )
 from rota.solver.model import RotaModel
-from rota.solver.objective import (
-    add_spread,
-    banded_members,
-    hours_total,
-    member_bands,
-)
 from rota.solver.peaks import Peaks, weighed_peaks
 
 Skip = frozenset[tuple[str, int, str]]
@@ -111,7 +107,7 @@ class KindModel:
     excess: cp_model.LinearExpr
     weekend_excess: cp_model.LinearExpr
     """Weekends by which each group of members with one share spreads beyond one (the
-    ``fair`` stage's weekend range, :func:`~rota.solver.objective.range_excess`), summed over
+    ``fair`` stage's weekend range, :func:`~rota.solver.bands.range_excess`), summed over
     the groups: every member's weekends are their literals here, history included."""
     weekends: dict[int, cp_model.LinearExpr]
     """Each member's weekends worked, history included (members who can have one)."""

@@ -48,6 +48,7 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
+from rota.solver.bands import add_spread, hours_bands
 from rota.solver.constraints import MEMBER_RULES
 from rota.solver.groups import holiday_groups, off_hours_groups, share_groups
 from rota.solver.loads import (
@@ -61,12 +62,7 @@ from rota.solver.loads import (
     weekend_load,
 )
 from rota.solver.model import RotaModel
-from rota.solver.objective import (
-    Objective,
-    add_spread,
-    hours_bands,
-    lexicographic_weights,
-)
+from rota.solver.objective import Objective, lexicographic_weights
 from rota.solver.peaks import peak_terms
 from rota.solver.plan import add_peaks, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT, Strategy
