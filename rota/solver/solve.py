@@ -32,7 +32,7 @@ bound are the sums over the stages (weighted minutes); its gap is the largest st
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -71,13 +71,12 @@ from rota.solver.stability import (
     stable_feasibility,
 )
 from rota.solver.stages import search_stages
-from rota.solver.starts import fixed_schedule, kinds_split, member_planned
+from rota.solver.starts import PartsRun, Start, lexicographic, member_planned, start_in_parts
 from rota.solver.strategy import Strategy
 from rota.solver.windows import (
     add_weekend_pace,
     paced_weekends,
     plan_windows,
-    solve_windows,
 )
 from rota.team import Team
 
@@ -219,7 +218,6 @@ def solve(
         unavoidable = proven_floors(
             hard, m, time_limit_s=floor_s, workers=options.workers, seed=options.seed
         )
-    used_windows = 0  # windows whose rota the stages start from
     # Only the kinds split and the member plan read it: a fresh solve of the whole horizon
     # that is windowed or large (not each rolling window, nor a small model)
     grouped = (
@@ -232,35 +230,16 @@ def solve(
         "fair",
         "humane",
     ]
-    split = None  # the kinds split's rota
+    start = Start(solution)
     if len(windows) > 1:
-        if objective.stages:  # the first valid rota, shown while the windows run
-            first = objective.stages[0]
-            reporter.report(first.value(solution) * first.minutes, 0.0)
-        if fair_and_humane and strategy.kinds_split and grouped:
-            reporter.phase("kinds")
-            split = kinds_split(
-                hard, m, objective, options, remaining() * strategy.split_share, remaining
-            )
-        if split is not None:
-            split = objective.complete(split)
-            if _lexicographic(objective.stages, split) <= _lexicographic(
-                objective.stages, solution
-            ):
-                solution = split
-            windows = []  # the stages search the whole model at once, from the better rota
-    if len(windows) > 1:
-        budget = remaining() * strategy.windows_share
-        start, solved = solve_windows(
-            team, grid, history, windows, options, budget, reporter, _solve_window
+        run = PartsRun(team, grid, history, options, reporter, remaining, _solve_window)
+        start = start_in_parts(
+            run, hard, m, objective, solution, windows, split=fair_and_humane and grouped
         )
-        fixed = fixed_schedule(hard, m, start, options, remaining()) if solved else None
-        if fixed is not None:
-            solution = objective.complete(fixed)
-            used_windows = solved
+    solution, used_windows = start.solution, start.windows
     # of the model solved, after the kinds split (which leaves the stages the whole model)
     route = strategy.route(
-        len(m.x) - m.withheld, windowed=len(windows) > 1, whole=lookback is None, grouped=grouped
+        len(m.x) - m.withheld, windowed=start.windowed, whole=lookback is None, grouped=grouped
     )
     stages = objective.stages
     if not stages:
@@ -273,24 +252,13 @@ def solve(
         workers=options.workers,
         seed=options.seed,
     )
-
-    def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
-        """The stage's proven floor; ``humane``'s once the ``fair`` value is locked (computed
-        only if ``compute``, else from floors already known)."""
-        budget = min(strategy.stage_floor_max_s, remaining() * strategy.stage_floor_share)
-        if stage.name == "fair":
-            return floors.fair(budget)
-        if stage.name == "humane" and fair_value is not None:
-            return floors.humane(fair_value, budget if compute else None)
-        return 0
+    floor_of = _stage_floors(floors, strategy, remaining)
 
     named = {stage.name: stage for stage in stages}
-    if route.member_plan and freeze is None and fair_and_humane and split is None:
-        planned_start = member_planned(m, objective, floors, options, remaining(), reporter)
-        if planned_start is not None and _lexicographic(stages, planned_start) <= _lexicographic(
-            stages, solution
-        ):
-            solution = planned_start
+    if route.member_plan and freeze is None and fair_and_humane and not start.split:
+        better = member_planned(m, objective, floors, options, remaining(), reporter)
+        if better is not None and lexicographic(stages, better) <= lexicographic(stages, solution):
+            solution = better
     if "fair" in named and "humane" in named:  # in case ``fair`` reaches its floor
         floor_of(named["humane"], floor_of(named["fair"], None))
     # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
@@ -342,6 +310,24 @@ def solve(
         windows=max(1, used_windows),
         unavoidable=unavoidable,
     )
+
+
+def _stage_floors(
+    floors: Floors, strategy: Strategy, remaining: Callable[[], float]
+) -> Callable[..., int]:
+    """``floor_of(stage, fair_value, *, compute=True)`` for the stage search: the stage's
+    proven floor; ``humane``'s once the ``fair`` value is locked (computed only if
+    ``compute``, else from floors already known)."""
+
+    def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
+        budget = min(strategy.stage_floor_max_s, remaining() * strategy.stage_floor_share)
+        if stage.name == "fair":
+            return floors.fair(budget)
+        if stage.name == "humane" and fair_value is not None:
+            return floors.humane(fair_value, budget if compute else None)
+        return 0
+
+    return floor_of
 
 
 def _first_rota(
@@ -413,11 +399,6 @@ def _kinds_group(m: RotaModel, strategy: Strategy) -> bool:
     """Whether the kinds of ``m``'s members group them (:meth:`Strategy.grouped`)."""
     kinds = member_kinds(m)
     return strategy.grouped(sum(map(len, kinds)), len(kinds))
-
-
-def _lexicographic(stages: Sequence[Stage], solution: Sequence[int]) -> list[int]:
-    """The stages' values on a complete ``solution``, to compare rotas as the stages rank them."""
-    return [stage.value(solution) for stage in stages]
 
 
 def _schedule(m: RotaModel, grid: Grid, value_of: Callable[[cp_model.IntVar], int]) -> Schedule:

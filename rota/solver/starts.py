@@ -1,23 +1,27 @@
 """Rotas to start the stages from, better than the first valid one: the member plan's
 (:mod:`rota.solver.member_plan`), the kinds split's (:mod:`rota.solver.split`) and a
 schedule solved elsewhere (rolling windows, :mod:`rota.solver.windows`), each fixed into the
-whole model, which checks every rule. ``docs/solver.md`` says when each is used.
+whole model, which checks every rule; :func:`start_in_parts` chooses between the last two for a
+horizon planned in windows. ``docs/solver.md`` says when each is used.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rota.model import Schedule
+from rota.model import Grid, Schedule
 from rota.solver.bounds import Floors
 from rota.solver.member_plan import hold_counts, member_plan
 from rota.solver.model import RotaModel
-from rota.solver.objective import Objective, lexicographic_weights
+from rota.solver.objective import Objective, Stage, lexicographic_weights
 from rota.solver.search import Reporter, SolveOptions, hint, new_solver, set_objective_floor
 from rota.solver.split import split_plan, split_rota
+from rota.solver.windows import SolveWindow, Window, solve_windows
+from rota.team import Team
 
 
 def member_planned(
@@ -156,3 +160,70 @@ def fix(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return list(solver.response_proto.solution)
+
+
+@dataclass(frozen=True, slots=True)
+class PartsRun:
+    """What a start in parts needs of the solve: its inputs, the progress reporter, the clock
+    and how to solve one rolling window."""
+
+    team: Team
+    grid: Grid
+    history: Schedule | None
+    options: SolveOptions
+    reporter: Reporter
+    remaining: Callable[[], float]
+    solve_window: SolveWindow
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """The rota the stages start from, and how it was found."""
+
+    solution: list[int]
+    windows: int = 0
+    """Rolling windows whose rota it is (0: not from windows)."""
+    windowed: bool = False
+    """The horizon was planned in rolling windows and the kinds split did not replace them."""
+    split: bool = False
+    """It is the kinds split's rota (or at least as good as it)."""
+
+
+def start_in_parts(
+    run: PartsRun,
+    hard: cp_model.CpModel,
+    m: RotaModel,
+    objective: Objective,
+    solution: list[int],
+    windows: Sequence[Window],
+    *,
+    split: bool,
+) -> Start:
+    """A start for a horizon planned in ``windows``: the kinds split's rota when ``split``
+    (kinds group the team, hours and off-hours weighed) and it succeeds, else the rolling
+    windows' rota fixed into the whole model; ``solution`` when neither gives one."""
+    strategy, options, reporter = run.options.strategy, run.options, run.reporter
+    stages = objective.stages
+    if stages:  # the first valid rota, shown while the parts run
+        reporter.report(stages[0].value(solution) * stages[0].minutes, 0.0)
+    if split and strategy.kinds_split:
+        reporter.phase("kinds")
+        budget = run.remaining() * strategy.split_share
+        found = kinds_split(hard, m, objective, options, budget, run.remaining)
+        if found is not None:
+            found = objective.complete(found)
+            better = lexicographic(stages, found) <= lexicographic(stages, solution)
+            return Start(found if better else solution, split=True)
+    budget = run.remaining() * strategy.windows_share
+    rota, solved = solve_windows(
+        run.team, run.grid, run.history, windows, options, budget, reporter, run.solve_window
+    )
+    fixed = fixed_schedule(hard, m, rota, options, run.remaining()) if solved else None
+    if fixed is None:
+        return Start(solution, windowed=True)
+    return Start(objective.complete(fixed), windows=solved, windowed=True)
+
+
+def lexicographic(stages: Sequence[Stage], solution: Sequence[int]) -> list[int]:
+    """The stages' values on a complete ``solution``, to compare rotas as the stages rank them."""
+    return [stage.value(solution) for stage in stages]

@@ -27,6 +27,7 @@ from rota.team import Team
 from tests.solver.teams import Case, daily_team, day_sun_team, people
 
 solve_module = importlib.import_module("rota.solver.solve")  # the package exports solve()
+starts_module = importlib.import_module("rota.solver.starts")
 
 
 SMALL_WINDOWS = Strategy(kinds_split=False, window_min_assignments=1, window_assignments=20)
@@ -150,7 +151,7 @@ def test_a_window_without_a_rota_keeps_the_windows_before_it(
         return solve(team, grid, *args, **kwargs)
 
     handed: list[tuple[Schedule, list[int] | None]] = []
-    fixed: Callable[..., list[int] | None] = solve_module.fixed_schedule
+    fixed: Callable[..., list[int] | None] = starts_module.fixed_schedule
 
     def spy(hard: Any, m: RotaModel, schedule: Schedule, *args: Any) -> list[int] | None:
         solution = fixed(hard, m, schedule, *args)
@@ -158,7 +159,7 @@ def test_a_window_without_a_rota_keeps_the_windows_before_it(
         return solution
 
     monkeypatch.setattr(solve_module, "solve", failing)
-    monkeypatch.setattr(solve_module, "fixed_schedule", spy)
+    monkeypatch.setattr(starts_module, "fixed_schedule", spy)
     options = SolveOptions(time_limit_s=10, strategy=SMALL_WINDOWS)
     result = solve(case.team, case.grid, None, options)
     ((start, solution),) = handed
@@ -251,7 +252,7 @@ def test_after_the_windows_fairness_adds_no_off_hours(
 
     # The windows hand over the rota with the fewest off-hours: the whole-horizon ``fair``
     # stage may even out hours only where that adds no off-hours.
-    monkeypatch.setattr(solve_module, "solve_windows", lambda *args: (start, 2))
+    monkeypatch.setattr(starts_module, "solve_windows", lambda *args: (start, 2))
     result = case.solve(options=SolveOptions(time_limit_s=10, strategy=SMALL_WINDOWS))
     assert result.windows == 2
     assert case.violations(result.schedule) == []
