@@ -186,7 +186,8 @@ class Start:
     windowed: bool = False
     """The horizon was planned in rolling windows and the kinds split did not replace them."""
     split: bool = False
-    """It is the kinds split's rota (or at least as good as it)."""
+    """The kinds split found a rota and replaced the windows (the start is the better of its
+    rota and the first valid one)."""
 
 
 def start_in_parts(
