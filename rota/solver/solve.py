@@ -71,7 +71,7 @@ from rota.solver.stability import (
     stable_feasibility,
 )
 from rota.solver.stages import search_stages
-from rota.solver.starts import PartsRun, Start, lexicographic, member_planned, start_in_parts
+from rota.solver.starts import PartsRun, Start, member_planned, no_worse, start_in_parts
 from rota.solver.strategy import Strategy
 from rota.solver.windows import (
     add_weekend_pace,
@@ -239,7 +239,10 @@ def solve(
     solution, used_windows = start.solution, start.windows
     # of the model solved, after the kinds split (which leaves the stages the whole model)
     route = strategy.route(
-        len(m.x) - m.withheld, windowed=start.windowed, whole=lookback is None, grouped=grouped
+        len(m.x) - m.withheld,
+        windowed=len(windows) > 1 and not start.split,
+        whole=lookback is None,
+        grouped=grouped,
     )
     stages = objective.stages
     if not stages:
@@ -257,7 +260,7 @@ def solve(
     named = {stage.name: stage for stage in stages}
     if route.member_plan and freeze is None and fair_and_humane and not start.split:
         better = member_planned(m, objective, floors, options, remaining(), reporter)
-        if better is not None and lexicographic(stages, better) <= lexicographic(stages, solution):
+        if better is not None and no_worse(stages, better, solution):
             solution = better
     if "fair" in named and "humane" in named:  # in case ``fair`` reaches its floor
         floor_of(named["humane"], floor_of(named["fair"], None))

@@ -183,8 +183,6 @@ class Start:
     solution: list[int]
     windows: int = 0
     """Rolling windows whose rota it is (0: not from windows)."""
-    windowed: bool = False
-    """The horizon was planned in rolling windows and the kinds split did not replace them."""
     split: bool = False
     """The kinds split found a rota and replaced the windows (the start is the better of its
     rota and the first valid one)."""
@@ -213,18 +211,18 @@ def start_in_parts(
         found = kinds_split(hard, m, objective, options, budget, run.remaining)
         if found is not None:
             found = objective.complete(found)
-            better = lexicographic(stages, found) <= lexicographic(stages, solution)
-            return Start(found if better else solution, split=True)
+            return Start(found if no_worse(stages, found, solution) else solution, split=True)
     budget = run.remaining() * strategy.windows_share
     rota, solved = solve_windows(
         run.team, run.grid, run.history, windows, options, budget, reporter, run.solve_window
     )
     fixed = fixed_schedule(hard, m, rota, options, run.remaining()) if solved else None
     if fixed is None:
-        return Start(solution, windowed=True)
-    return Start(objective.complete(fixed), windows=solved, windowed=True)
+        return Start(solution)
+    return Start(objective.complete(fixed), windows=solved)
 
 
-def lexicographic(stages: Sequence[Stage], solution: Sequence[int]) -> list[int]:
-    """The stages' values on a complete ``solution``, to compare rotas as the stages rank them."""
-    return [stage.value(solution) for stage in stages]
+def no_worse(stages: Sequence[Stage], candidate: Sequence[int], than: Sequence[int]) -> bool:
+    """Whether complete rota ``candidate`` is at least as good as ``than`` as the stages rank
+    them (lexicographically, first stage first)."""
+    return [stage.value(candidate) for stage in stages] <= [stage.value(than) for stage in stages]
