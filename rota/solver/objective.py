@@ -179,6 +179,18 @@ class Objective:
     the ``humane`` stage (0: none there)."""
     peaks: Peaks = ()
     """The ``humane`` stage's peaks per share (:mod:`rota.solver.peaks`)."""
+    exact_peaks: bool = False
+    """Each peak's ``most`` is held at the largest load (:meth:`hold_exact_peaks`)."""
+
+    def hold_exact_peaks(self, cp: cp_model.CpModel) -> None:
+        """Hold each peak's ``most`` at exactly its largest share's most-loaded member, so
+        the excesses are exact: for ``humane`` capping the search of ``fair`` after rolling
+        windows, and searched after it. (Bounded from below only, the search may raise it and
+        read every excess as 0.)"""
+        if not self.exact_peaks:
+            for peak in self.peaks:
+                cp.add_max_equality(peak.most, peak.largest)
+            self.exact_peaks = True
 
     def complete(self, solution: list[int]) -> list[int]:
         """``solution`` (of the hard rules alone, or of the whole model) with every penalty

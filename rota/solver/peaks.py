@@ -87,9 +87,10 @@ def share_peak(
         m.cp.add(most >= exprs[i])
     helpers.append((most, lambda sol: max(value[i](sol) for i in full)))
     # ``most`` is bounded from below only, so the search may raise it and read the excesses as
-    # 0: a rota's value counts them, the search does not push them down (held exact, the
-    # 60-member irregular teams' stages searched together missed the ``fair`` floor they reach
-    # without); :mod:`rota.solver.part_timers` takes them off after the search.
+    # 0: a rota's value counts them, a search does not push them down. It is held exact only
+    # after rolling windows (``Objective.hold_exact_peaks``): the 60-member irregular teams'
+    # stages searched together missed the ``fair`` floor they reach without.
+    # :mod:`rota.solver.part_timers` takes what is left off after the search.
     excess = []
     for i in members:
         if share[i] < largest:

@@ -290,7 +290,9 @@ def solve(
     solution = searched.solution
     if part_timers:
         reporter.phase("part-timers")
-        solution = unload_part_timers(m, objective, solution, options, remaining())
+        solution = unload_part_timers(
+            m, objective, solution, options, remaining(), lns_only=route.large
+        )
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
     schedule = _schedule(m, grid, lambda var: solution[var.index])
     changed = None

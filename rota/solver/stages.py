@@ -129,6 +129,9 @@ class _StageSearch:
         solution = searched.solution
         weights = lexicographic_weights([stage.upper() for stage in step])
         names = [stage.name for stage in step]
+        capped = self.capped if self.capped is not None and self.capped.name not in names else None
+        if capped is not None:  # the cap (``humane``) counts the true excesses from here on
+            self.objective.hold_exact_peaks(m.cp)
         hint(m.cp, solution)
         m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
         values = [stage.value(solution) for stage in step]
@@ -137,10 +140,9 @@ class _StageSearch:
         if floor > 0:  # proven: CP-SAT's bound starts there, and the search stops there
             assert floor <= current, f"stage floor {floor} above a valid rota's {current}"
             set_objective_floor(m.cp, floor)
-        restricted = False  # CP-SAT's bound then holds for the restricted search only
-        if self.capped is not None and self.capped.name not in names:
-            m.cp.add(self.capped.expr() <= self.capped.value(solution))
-            restricted = True
+        restricted = capped is not None  # CP-SAT's bound then holds for it only
+        if capped is not None:
+            m.cp.add(capped.expr() <= capped.value(solution))
         self.reporter.step(step, weights, searched.done, searched.bound_done)
         self.reporter.report(weighted_minutes(step, values) + searched.done, searched.bound_done)
         if current == floor:  # at its proven floor already: nothing to search

@@ -80,3 +80,25 @@ def test_a_solved_half_timer_carries_no_more_nights_than_a_full_timer(tmp_path: 
     assert loads["d"].night_hours <= max(loads["a"].night_hours, loads["b"].night_hours)
     assert loads["d"].off_hours <= max(loads["a"].off_hours, loads["b"].off_hours)
     assert case.violations(result.schedule) == []
+
+
+def test_held_exact_a_peaks_most_is_its_most_loaded_full_timer(tmp_path: Path) -> None:
+    # With every assignment fixed, ``most`` (bounded from below only) could rise to the top
+    # of its domain and read every excess as 0; held exact, it is the load of the most
+    # loaded of a and b, as a complete solution counts it.
+    m = model_of(half_timer_with_nights(tmp_path))
+    prepare(m)
+    objective = build_objective(m)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = objective.complete(list(solver.response_proto.solution))
+    objective.hold_exact_peaks(m.cp)
+    for var in m.x.values():
+        m.cp.add(var == start[var.index])
+    assert objective.peaks
+    for peak in objective.peaks:
+        m.cp.maximize(peak.most)
+        assert solver.solve(m.cp) == cp_model.OPTIMAL
+        assert solver.value(peak.most) == start[peak.most.index]
+        assert start[peak.most.index] < max(peak.most.proto.domain)

@@ -13,6 +13,7 @@ from rota.solver.objective import Stage, build_objective, prepare
 from rota.solver.search import Reporter
 from rota.solver.strategy import Route
 from tests.solver.teams import FAST, Case
+from tests.solver.test_part_timers import half_timer_with_nights
 from tests.solver.test_plan import model_of, two_zones
 
 stages_module = importlib.import_module("rota.solver.stages")
@@ -55,3 +56,27 @@ def test_the_last_step_measures_humane_against_its_floor_at_fairs_value(
 
     assert search.searched.worst_gap == pytest.approx(gap)
     assert ("humane", 5, compute) in floors.asked
+
+
+def test_a_step_capped_by_humane_counts_its_true_excesses(tmp_path: Path) -> None:
+    # After rolling windows ``fair`` is searched with ``humane`` capped; the cap holds the
+    # peaks' ``most`` exact from then on, so ``fair`` cannot raise a part-timer's excess
+    # unseen. A step without a cap leaves them as they are.
+    m = model_of(half_timer_with_nights(tmp_path))
+    prepare(m)
+    objective = build_objective(m)
+    fair, humane = objective.stages
+    solver = cp_model.CpSolver()
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    solution = objective.complete(list(solver.response_proto.solution))
+    route = Route(large=False, together=False, member_plan=False)
+
+    def no_floor(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
+        return 0
+
+    for capped, exact in [(None, False), (humane, True)]:
+        search = stages_module._StageSearch(
+            m, objective, no_floor, capped, route, FAST, Reporter(None, 0.0), solution
+        )
+        search.step((fair,), 1.0, last=False)
+        assert objective.exact_peaks is exact
