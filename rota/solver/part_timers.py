@@ -42,7 +42,7 @@ def unload_part_timers(
 
     ``lns_only`` (large models) gives every worker to large-neighbourhood search: the step
     starts from ``solution``, and a full-model worker spends its time propagating the
-    variables of everyone held (150 members: excess 610 -> 12 in 20 s, against 92)."""
+    variables of everyone held."""
     over = [peak for peak in objective.peaks if excess([peak], solution) > 0]
     if not over:
         return solution
