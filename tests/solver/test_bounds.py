@@ -16,7 +16,7 @@ from rota.solver.bounds import Floors, fair_floor, humane_floor
 from rota.solver.objective import build_objective, prepare
 from rota.solver.plan import KindModel, kind_model
 from tests.solver.teams import Case
-from tests.solver.test_plan import half_timer_d, model_of, two_zones
+from tests.solver.test_plan import any_rota, half_timer_d, model_of, two_zones
 
 
 def relaxation(case: Case) -> KindModel:
@@ -58,13 +58,9 @@ def test_shares_no_whole_number_of_shifts_fits_leave_a_fair_floor(tmp_path: Path
 def test_floors_never_exceed_what_a_valid_rota_scores(tmp_path: Path) -> None:
     # Any rota of the hard rules: its fair value is at least the fair floor, and its
     # off-hours at least the humane floor for that fair value.
-    m = model_of(Case(tmp_path, two_zones(["a", "b"], ["c"], rest={"after_weekend": False})))
-    prepare(m)
-    objective = build_objective(m)
+    case = Case(tmp_path, two_zones(["a", "b"], ["c"], rest={"after_weekend": False}))
+    m, objective, solution = any_rota(case)
     fair, humane = objective.stages
-    solver = cp_model.CpSolver()
-    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    solution = objective.complete(list(solver.response_proto.solution))
     weights = (objective.off_hours_weight, objective.night_weight)
     floors = Floors(m, objective.hours_weight, weights, peaks=objective.peaks, workers=2, seed=0)
     assert floors.fair(5.0) == objective.hours_weight * 1

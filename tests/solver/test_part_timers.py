@@ -17,7 +17,7 @@ from rota.solver.model import RotaModel
 from rota.solver.objective import build_objective, prepare
 from rota.solver.part_timers import excess, unload_part_timers
 from tests.solver.teams import FAST, Case
-from tests.solver.test_plan import model_of, two_zones
+from tests.solver.test_plan import any_rota, model_of, two_zones
 
 
 def half_timer_with_nights(tmp_path: Path) -> Case:
@@ -86,17 +86,13 @@ def test_held_exact_a_peaks_most_is_its_most_loaded_full_timer(tmp_path: Path) -
     # With every assignment fixed, ``most`` (bounded from below only) could rise to the top
     # of its domain and read every excess as 0; held exact, it is the load of the most
     # loaded of a and b, as a complete solution counts it.
-    m = model_of(half_timer_with_nights(tmp_path))
-    prepare(m)
-    objective = build_objective(m)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    start = objective.complete(list(solver.response_proto.solution))
+    m, objective, start = any_rota(half_timer_with_nights(tmp_path))
     objective.hold_exact_peaks(m.cp)
     for var in m.x.values():
         m.cp.add(var == start[var.index])
     assert objective.peaks
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
     for peak in objective.peaks:
         m.cp.maximize(peak.most)
         assert solver.solve(m.cp) == cp_model.OPTIMAL

@@ -21,6 +21,7 @@ from rota.solver import SolveOptions
 from rota.solver.constraints import build_model, lookback_days
 from rota.solver.loads import shares
 from rota.solver.model import RotaModel
+from rota.solver.objective import Objective, build_objective, prepare
 from rota.solver.plan import Skip, kind_model, member_kinds, off_hours_skip
 from rota.solver.strategy import Strategy
 from rota.solver.windows import plan_windows, with_history
@@ -50,6 +51,17 @@ def half_timer_d() -> dict[str, Any]:
 
 def model_of(case: Case) -> RotaModel:
     return build_model(case.team, case.grid, None, lookback=lookback_days(case.team, case.grid))
+
+
+def any_rota(case: Case) -> tuple[RotaModel, Objective, list[int]]:
+    """``case``'s model with its objective, and a rota of its hard rules (completed)."""
+    m = model_of(case)
+    prepare(m)
+    objective = build_objective(m)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return m, objective, objective.complete(list(solver.response_proto.solution))
 
 
 def banned_shifts(skip: Skip, member: str) -> set[int]:

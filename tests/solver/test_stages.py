@@ -7,14 +7,13 @@ import importlib
 from pathlib import Path
 
 import pytest
-from ortools.sat.python import cp_model
 
-from rota.solver.objective import Stage, build_objective, prepare
+from rota.solver.objective import Stage
 from rota.solver.search import Reporter
 from rota.solver.strategy import Route
 from tests.solver.teams import FAST, Case
 from tests.solver.test_part_timers import half_timer_with_nights
-from tests.solver.test_plan import model_of, two_zones
+from tests.solver.test_plan import any_rota, two_zones
 
 stages_module = importlib.import_module("rota.solver.stages")
 
@@ -39,12 +38,7 @@ def test_the_last_step_measures_humane_against_its_floor_at_fairs_value(
     # Stages searched together end with fair 5 (floor 4: gap 20 %) and humane 10, neither
     # proven. humane's floor was known only at fair's floor; at fair 5 it is 7, so the gap
     # is 30 %, where without it nothing bounds humane and the gap reads 100 %.
-    m = model_of(Case(tmp_path, two_zones(["a", "b"], ["c"])))
-    prepare(m)
-    objective = build_objective(m)
-    solver = cp_model.CpSolver()
-    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    solution = objective.complete(list(solver.response_proto.solution))
+    m, objective, solution = any_rota(Case(tmp_path, two_zones(["a", "b"], ["c"])))
     floors = Floors()
     route = Route(large=True, together=True, member_plan=False)
     search = stages_module._StageSearch(
@@ -62,13 +56,8 @@ def test_a_step_capped_by_humane_counts_its_true_excesses(tmp_path: Path) -> Non
     # After rolling windows ``fair`` is searched with ``humane`` capped; the cap holds the
     # peaks' ``most`` exact from then on, so ``fair`` cannot raise a part-timer's excess
     # unseen. A step without a cap leaves them as they are.
-    m = model_of(half_timer_with_nights(tmp_path))
-    prepare(m)
-    objective = build_objective(m)
+    m, objective, solution = any_rota(half_timer_with_nights(tmp_path))
     fair, humane = objective.stages
-    solver = cp_model.CpSolver()
-    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    solution = objective.complete(list(solver.response_proto.solution))
     route = Route(large=False, together=False, member_plan=False)
 
     def no_floor(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
