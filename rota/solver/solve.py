@@ -255,7 +255,9 @@ def solve(
         workers=options.workers,
         seed=options.seed,
     )
-    floor_of = _stage_floors(floors, strategy, remaining)
+    # A rolling window's gap is never reported and CP-SAT's own bound still ends its stages,
+    # so its time goes to the search rather than to floors of the kinds' relaxation
+    floor_of = _stage_floors(floors if lookback is None else None, strategy, remaining)
 
     named = {stage.name: stage for stage in stages}
     if route.member_plan and freeze is None and fair_and_humane and not start.split:
@@ -318,13 +320,15 @@ def solve(
 
 
 def _stage_floors(
-    floors: Floors, strategy: Strategy, remaining: Callable[[], float]
+    floors: Floors | None, strategy: Strategy, remaining: Callable[[], float]
 ) -> Callable[..., int]:
     """``floor_of(stage, fair_value, *, compute=True)`` for the stage search: the stage's
     proven floor; ``humane``'s once the ``fair`` value is locked (computed only if
-    ``compute``, else from floors already known)."""
+    ``compute``, else from floors already known). 0 for every stage without ``floors``."""
 
     def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
+        if floors is None:
+            return 0
         budget = min(strategy.stage_floor_max_s, remaining() * strategy.stage_floor_share)
         if stage.name == "fair":
             return floors.fair(budget)

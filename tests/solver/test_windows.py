@@ -284,3 +284,24 @@ def test_the_whole_horizon_of_windows_evens_hours_out(
     result = case.solve(options=SolveOptions(time_limit_s=10, strategy=every_model_large))
     assert result.windows == 3
     assert calls == [(21, True), (7, False), (7, False), (7, False)]
+
+
+def test_only_the_whole_horizon_computes_stage_floors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A window's gap is never reported, so its time goes to the search: the kinds'
+    # relaxation (the stage floors) is built for the whole horizon only.
+    bounds_module = importlib.import_module("rota.solver.bounds")
+    relaxed_shifts: list[int] = []  # per relaxation built: the shifts of the model it relaxes
+    real_kind_model = bounds_module.kind_model
+
+    def recording(m: RotaModel) -> Any:
+        relaxed_shifts.append(len(m.timeline.grid_slots))
+        return real_kind_model(m)
+
+    monkeypatch.setattr(bounds_module, "kind_model", recording)
+    case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 2}))
+    windows = replace(SMALL_WINDOWS, window_assignments=30)
+    windowed = case.solve(options=SolveOptions(time_limit_s=20, strategy=windows))
+    assert windowed.windows == 2
+    assert relaxed_shifts == [len(case.grid.shifts)]
