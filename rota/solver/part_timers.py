@@ -57,6 +57,7 @@ def unload_part_timers(
             domain.extend([solution[var.index]] * 2)
     hinted = list(solution) if objective.exact_peaks else _relaxed(cp, solution, peaks)
     above: dict[int, cp_model.IntVar] = {}  # by the index of the stage's relaxed excess
+    weights: dict[int, int] = {}  # the same way
     for peak in peaks:  # the excess over the exact most, beside the stage's relaxed one
         most = cp.new_int_var(0, _upper(cp, peak.most), "")
         cp.add_max_equality(most, peak.largest)
@@ -64,6 +65,7 @@ def unload_part_timers(
         for load, stage_over in peak.excess:
             exact = above[stage_over.index] = cp.new_int_var(0, _upper(cp, stage_over), "")
             cp.add(exact >= load - most)
+            weights[stage_over.index] = peak.weight
             hinted.append(solution[stage_over.index])
     assert len(hinted) == len(cp.proto.variables)
     # ``humane`` with the exact excesses at most its value: the stage's own lock holds with
@@ -71,7 +73,6 @@ def unload_part_timers(
     humane = next(stage for stage in objective.stages if stage.name == "humane")
     cp.add(sum(c * above.get(v.index, v) for v, c in humane.terms) <= humane.value(solution))
     hint(cp, hinted)  # complete: CP-SAT starts from it rather than searching for a rota
-    weights = {over.index: peak.weight for peak in peaks for _, over in peak.excess}
     cp.minimize(sum(weights[index] * var for index, var in above.items()))
     solver = new_solver(options, max(0.1, time_limit_s), lns_only=lns_only)
     # Presolving the whole model costs more than the search from the hint (150 members: 11 s

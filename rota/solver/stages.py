@@ -132,6 +132,7 @@ class _StageSearch:
         capped = self.capped if self.capped is not None and self.capped.name not in names else None
         if capped is not None:  # the cap (``humane``) counts the true excesses from here on
             self.objective.hold_exact_peaks(m.cp)
+            m.cp.add(capped.expr() <= capped.value(solution))
         hint(m.cp, solution)
         m.cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, step, strict=True)))
         values = [stage.value(solution) for stage in step]
@@ -141,8 +142,6 @@ class _StageSearch:
             assert floor <= current, f"stage floor {floor} above a valid rota's {current}"
             set_objective_floor(m.cp, floor)
         restricted = capped is not None  # CP-SAT's bound then holds for it only
-        if capped is not None:
-            m.cp.add(capped.expr() <= capped.value(solution))
         self.reporter.step(step, weights, searched.done, searched.bound_done)
         self.reporter.report(weighted_minutes(step, values) + searched.done, searched.bound_done)
         if current == floor:  # at its proven floor already: nothing to search
