@@ -23,6 +23,7 @@ from typing import Any
 from rota.config import TeamConfig
 from rota.model import NightPolicy, OffHoursPolicy
 from rota.solver import constraints as rules
+from rota.solver import weekend_rules
 from rota.solver.facts import Timeline
 from rota.solver.model import RotaModel, negate
 
@@ -187,12 +188,16 @@ FAMILIES: tuple[Family, ...] = (
     Family("off_hours", "rotation.off_hours", add_off_hours_forbidden, _off_hours, _say_off_hours),
     Family("night", "rotation.night", rules.add_night, _night, _say_night),
     Family(
-        "weekend_limit", "weekends.per_weeks", rules.add_weekend_limit, _per_weeks, _say_weekends
+        "weekend_limit",
+        "weekends.per_weeks",
+        weekend_rules.add_weekend_limit,
+        _per_weeks,
+        _say_weekends,
     ),
     Family(
         "after_weekend",
         "rest.after_weekend",
-        rules.add_after_weekend,
+        weekend_rules.add_after_weekend,
         _flag("rest", "after_weekend"),
         _say_after_weekend,
     ),

@@ -1,23 +1,19 @@
 """The hard rules of docs/rules.md, one ``add_<rule>()`` each, on the timeline of :mod:`.facts`.
 
-Every rule reads the same words as the spec. Slots are indexed on the timeline (history shifts
+Every rule reads the same words as docs/rules.md. Slots are indexed on the timeline (history shifts
 first, constants; then the grid); two slots *touch* when one ends where the other starts, a
 *block* is a maximal run of touching slots a member works. Constraints whose slots are all
 history are skipped (the past cannot be repaired); the others fold history in as constants, which
 is how rules 5 and 6 look back across the horizon start.
 
-Encodings (``w`` = member works the slot, ``x`` = member holds a role in it, ``W`` = works the
-weekend):
+Encodings (``w`` = member works the slot, ``x`` = member holds a role in it):
 
 * coverage: ``exactly_one(x[*, s, r])`` for every grid shift ``s`` and role ``r``.
 * one role per shift: ``sum_r x[m, s, r] == w[m, s]`` (``w`` is 0/1).
 * unavailability, ``off_hours: forbid``, eligibility: no variable exists (asserted).
 * ``night: forbid``: no variable exists (asserted); in a model built to explain or relax,
   ``not w[m, s]`` for every shift overlapping the member's night.
-* whole weekends: ``x[m, sat, r] -> x[m, partner(sat), r]`` where ``partner`` is the shift
-  overlapping most with the Saturday shift moved 24 h later, when it starts on m's local Sunday.
-* single-day weekends: ``D_sat >= w`` for the Saturday shifts, ``D_sat + w <= 1`` for Sunday's.
-* weekend limit: ``sum W <= max`` over every ``per_weeks`` consecutive local weekends.
+* the weekend rules: :mod:`rota.solver.weekend_rules`.
 * rest gap: ``not (w[a] and w[b])`` for every pair not touching with a gap below ``min_hours``.
 * block length: ``not all(w[a..e])`` for each shortest run of touching shifts that is too long
   (longer than ``max_block_hours``, a single shift included; with no cap, two shifts); a run
@@ -26,7 +22,6 @@ weekend):
 * after night: for every possible block ``b..e`` (``not w[b-1]``, ``w[b..e]``, ``not w[e+1]``)
   overlapping the member's night, no shift starting at or after its end on the member-local date
   of the end instant, unless it is the Sunday partner of a Saturday shift the member holds.
-* after weekend: ``W[m, sat] -> not w[t]`` for every ``t`` starting on the following local Monday.
 * max hours per week: minutes in each 7-day block from the horizon start, a shift spanning two
   blocks counted in each by its minutes there, at most ``max_hours_per_week * 60``.
 """
@@ -37,9 +32,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from rota.model import Grid, NightPolicy, OffHoursPolicy, Schedule, WeekendSplit
-from rota.solver.facts import SATURDAY, SUNDAY, build_timeline
+from rota.model import Grid, NightPolicy, OffHoursPolicy, Schedule
+from rota.solver.facts import build_timeline
 from rota.solver.model import GuardKey, RotaModel, Value, negate
+from rota.solver.weekend_rules import (
+    add_after_weekend,
+    add_single_day_weekends,
+    add_weekend_limit,
+    add_whole_weekends,
+    weekend_partner,
+)
 from rota.team import Team
 
 MINUTES_PER_WEEK = 7 * 24 * 60
@@ -101,93 +103,6 @@ def add_night(m: RotaModel) -> None:
             continue
         assert m.scope is not None, "variable in the member's night"
         m.add_clause([negate(work)], "night", i, facts.start_date)
-
-
-def weekend_partner(m: RotaModel, i: int, k: int) -> int | None:
-    """The Sunday slot a ``whole`` weekend requires of member ``i`` after Saturday slot ``k``."""
-    if m.team.config.weekends.split is not WeekendSplit.WHOLE:
-        return None
-    tl = m.timeline
-    facts = tl.facts[i][k]
-    if facts.day != SATURDAY:
-        return None
-    p = tl.partner[k]
-    if p is None or p == k:
-        return None
-    later = tl.facts[i][p]
-    if later.day != SUNDAY or later.start_date != facts.start_date + timedelta(days=1):
-        return None
-    return p
-
-
-def add_whole_weekends(m: RotaModel) -> None:
-    """Rule 5 ``whole``: the Saturday holder of a role holds it in the Sunday partner shift."""
-    if m.team.config.weekends.split is not WeekendSplit.WHOLE:
-        return
-    tl = m.timeline
-    for i in m.members:
-        for k in range(len(tl.slots)):
-            p = weekend_partner(m, i, k)
-            if p is None or (k < tl.first_grid and p < tl.first_grid):
-                continue
-            for role in tl.roles:
-                m.add_clause(
-                    [negate(m.holds(i, k, role)), m.holds(i, p, role)],
-                    "whole_weekend",
-                    i,
-                    tl.facts[i][k].start_date,
-                )
-
-
-def add_single_day_weekends(m: RotaModel) -> None:
-    """Rule 5 ``single-day``: weekend shifts on at most one of the two days of a weekend."""
-    if m.team.config.weekends.split is not WeekendSplit.SINGLE_DAY:
-        return
-    tl = m.timeline
-    for i in m.members:
-        days: dict[tuple[date, int], list[Value]] = defaultdict(list)
-        for k, facts in enumerate(tl.facts[i]):
-            if facts.weekend is not None:
-                days[facts.weekend, facts.day].append(m.work(i, k))
-        for saturday in m.weekends_of(i):
-            sat = [v for v in days[saturday, SATURDAY] if v is not False]
-            sun = [v for v in days[saturday, SUNDAY] if v is not False]
-            if not sat or not sun:
-                continue
-            if any(v is True for v in sat) or len(sat) == 1:
-                day: Value = True if any(v is True for v in sat) else sat[0]
-            else:
-                var = m.cp.new_bool_var(f"D[{m.member_id(i)},{saturday.isoformat()}]")
-                for v in sat:
-                    m.cp.add_implication(v, var)
-                day = var
-            for v in sun:
-                m.add_clause([negate(day), negate(v)], "single_day", i, saturday)
-
-
-def add_weekend_limit(m: RotaModel) -> None:
-    """Rule 5: in any ``per_weeks`` consecutive weekends a member works at most ``max``."""
-    cfg = m.team.config.weekends
-    span = timedelta(days=7 * (cfg.per_weeks - 1))
-    for i in m.members:
-        weekends = m.weekends_of(i)
-        if not weekends:
-            continue
-        first, last = weekends[0], weekends[-1]
-        starts = [first]
-        if last - first >= span:
-            count = (last - span - first).days // 7 + 1
-            starts = [first + timedelta(days=7 * j) for j in range(count)]
-        for start in starts:
-            end = max(start + span, last) if start == first and len(starts) == 1 else start + span
-            terms = [
-                (1, m.weekend_worked(i, saturday))
-                for saturday in weekends
-                if start <= saturday <= end
-            ]
-            if all(isinstance(v, bool) for _, v in terms):
-                continue  # history only
-            m.add_at_most(terms, cfg.max, "weekend_limit", i, start)
 
 
 def add_rest_gap(m: RotaModel) -> None:
@@ -357,27 +272,6 @@ def _block_checker(m: RotaModel, join: list[bool]) -> Callable[[int, int], bool]
         return True
 
     return possible
-
-
-def add_after_weekend(m: RotaModel) -> None:
-    """Rule 6 ``after_weekend``: no shift starting on the local Monday after a worked weekend."""
-    if not m.team.config.rest.after_weekend:
-        return
-    tl = m.timeline
-    for i in m.members:
-        mondays: dict[date, list[int]] = defaultdict(list)
-        for k in tl.grid_slots:
-            if m.work(i, k) is not False and tl.facts[i][k].day == 0:
-                mondays[tl.facts[i][k].start_date].append(k)
-        for saturday in m.weekends_of(i):
-            monday = saturday + timedelta(days=2)
-            if not mondays[monday]:
-                continue
-            worked = m.weekend_worked(i, saturday)
-            if worked is False:
-                continue
-            for t in mondays[monday]:
-                m.add_clause([negate(worked), negate(m.work(i, t))], "after_weekend", i, saturday)
 
 
 def add_max_hours_per_week(m: RotaModel) -> None:

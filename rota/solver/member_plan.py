@@ -40,12 +40,12 @@ from ortools.sat.python import cp_model
 
 from rota.solver.bands import hours_bands
 from rota.solver.bounds import integral_bound
-from rota.solver.constraints import weekend_partner
 from rota.solver.loads import load_unit, peak_metrics, shares
 from rota.solver.model import RotaModel
 from rota.solver.peaks import Peaks, weighed_peaks
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
+from rota.solver.weekend_rules import weekend_partner
 
 BOUND_WORKER = "max_lp"
 """The plan's full-model worker: a level-2 LP search proves step 2 where the default worker's

@@ -50,7 +50,6 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from rota.solver.bands import add_spread, banded_members, hours_total, member_bands
-from rota.solver.constraints import weekend_partner
 from rota.solver.groups import share_groups
 from rota.solver.loads import (
     hours_load,
@@ -62,6 +61,7 @@ from rota.solver.loads import (
 )
 from rota.solver.model import RotaModel
 from rota.solver.peaks import Peaks, weighed_peaks
+from rota.solver.weekend_rules import weekend_partner
 
 Skip = frozenset[tuple[str, int, str]]
 """``(member id, grid index, role)`` triples the plan leaves no place for."""

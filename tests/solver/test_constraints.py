@@ -18,9 +18,9 @@ import pytest
 from ortools.sat.python import cp_model
 
 import rota.solver.constraints as rules
+import rota.solver.weekend_rules as weekend_rules
 from rota.solver.constraints import build_model
 from rota.solver.model import RotaModel
-from rota.solver.solve import _schedule
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, day_sun_team, people, sun_team
 
 Rule = Callable[[RotaModel], None]
@@ -55,7 +55,7 @@ class _ViolationFinder(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.seen += 1
-        schedule = _schedule(self.m, self.case.grid, self.value)
+        schedule = self.m.schedule(self.case.grid, self.value)
         if any(v.rule == self.section for v in self.case.violations(schedule)):
             self.found = True
             self.stop_search()
@@ -135,14 +135,14 @@ def test_off_hours_forbid_keeps_shifts_inside_working_windows(tmp_path: Path) ->
 
 def test_whole_weekend_keeps_saturday_holder_on_sunday(tmp_path: Path) -> None:
     case = Case(tmp_path, daily_team(people("alice", "bob", "carol")))
-    assert_needed(case, rules.add_whole_weekends, "3.5 weekends")
+    assert_needed(case, weekend_rules.add_whole_weekends, "3.5 weekends")
 
 
 def test_single_day_weekend(tmp_path: Path) -> None:
     doc = sun_team(
         people("a", "b", "c", "d", "e", "f", zone="Europe/London"), weekends={"split": "single-day"}
     )
-    assert_needed(Case(tmp_path, doc), rules.add_single_day_weekends, "3.5 weekends")
+    assert_needed(Case(tmp_path, doc), weekend_rules.add_single_day_weekends, "3.5 weekends")
 
 
 def test_weekend_limit_over_sliding_window(tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_weekend_limit_over_sliding_window(tmp_path: Path) -> None:
         {"id": "carol", "timezone": "Europe/Warsaw", "fte": 0.3},
     ]
     doc = daily_team(members, horizon={"weeks": 2}, fairness={"weights": {"weekends": 0}})
-    assert_needed(Case(tmp_path, doc), rules.add_weekend_limit, "3.5 weekends")
+    assert_needed(Case(tmp_path, doc), weekend_rules.add_weekend_limit, "3.5 weekends")
 
 
 def test_rest_gap_between_shifts_that_do_not_touch(tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_after_weekend_monday_is_off(tmp_path: Path) -> None:
     case = Case(tmp_path, doc)
     with pytest.raises(InfeasibleRotaError, match=r"Monday off for a"):
         case.solve()
-    assert "3.6 rest" in broken_rules(case, rules.add_after_weekend)
+    assert "3.6 rest" in broken_rules(case, weekend_rules.add_after_weekend)
 
 
 def test_max_hours_per_week(tmp_path: Path) -> None:
