@@ -19,19 +19,17 @@ a part's members), except three ranges that groups spanning kinds share:
   as one *part* (up to :attr:`~rota.solver.strategy.Strategy.part_max_members` members),
   so the group keeps its exact range;
   a group spanning larger parts gets a band of one shift, placed where the first pass left
-  its members, and a second pass keeps it. With bands only, Los Angeles and New York (both
-  ``US``) were left 24 h apart in one run of five;
+  its members, and a second pass keeps it (with bands only, two kinds of one country can
+  end a day apart);
 * hours (the hours range of each share, when the bands cannot all hold): a second step out
   of a member's band costs twice, so the excess spreads one step per member.
 
-Each part is small (100 members x 26 weeks: 20 members and about 6,000 assignment variables,
-40 for the ``US`` part) and CP-SAT with a level-2 LP worker proves it optimal in 2-5 s (the
-``US`` part 4-11 s), where the whole model's neighbourhood search did not even out hours and
-weekends in 120 s. The plan's weekends are tight here (``one_shift_weekends``): a kind's
-members working a weekend number the kind's shifts that weekend other than ``whole``
-Saturdays, one each. With the looser count of the floors' relaxation (at least the largest
-count), the plan handed Warsaw fewer weekend shifts than its members' levels needed: 864 and
-336 units of weekend excess (two runs) against 0.
+Each part is solved on its own (:mod:`rota.solver.split_parts`), where the whole model's
+neighbourhood search did not even out hours and weekends on 100 members in 120 s. The plan's
+weekends are tight here (``one_shift_weekends``): a kind's members working a weekend number
+the kind's shifts that weekend other than ``whole`` Saturdays, one each. With the looser count
+of the floors' relaxation (at least the largest count), the plan can hand a kind fewer weekend
+shifts than its members' levels need.
 
 :mod:`rota.solver.solve` fixes the parts' rotas into the whole model, which checks every rule
 once more and gives the roles; the stages start from there and stop at once when the rota is
@@ -42,44 +40,32 @@ split, and the solve goes on with rolling windows.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from ortools.sat.python import cp_model
 
-from rota.solver.bands import add_spread, hours_bands
-from rota.solver.constraints import MEMBER_RULES
-from rota.solver.groups import holiday_groups, off_hours_groups, share_groups
-from rota.solver.loads import (
-    Load,
-    holiday_load,
-    load_unit,
-    off_hours_load,
-    peak_metrics,
-    shares,
-    typical_shift_units,
-    weekend_load,
-)
+from rota.solver.bands import hours_bands
+from rota.solver.groups import holiday_groups, share_groups
+from rota.solver.loads import load_unit, shares, typical_shift_units
 from rota.solver.model import RotaModel
-from rota.solver.objective import Objective, lexicographic_weights
-from rota.solver.peaks import peak_terms
-from rota.solver.plan import add_peaks, kind_model, relaxation_solver
+from rota.solver.objective import Objective
+from rota.solver.plan import add_peaks, kind_model
+from rota.solver.split_parts import (
+    Part,
+    PartProblem,
+    PartRota,
+    SplitTeam,
+    Works,
+    kinds_solver,
+    solve_part,
+)
 from rota.solver.strategy import DEFAULT, Strategy
-
-BOUND_WORKER = "max_lp"
-"""A level-2 LP worker proves each kind's optimum (100 members: 1.5-3.5 s; without it the
-kind with the hardest counts was still 240 units above its optimum 192 after 20 s)."""
-
-_solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
 
 PASSES = 2
 """Each kind is solved at most twice: a second time when a group spanning kinds needs a band
 placed where the first pass left its members (holiday time), or when the plan's weekends did
 not fit a kind's members (they are then placed where the first pass left them)."""
-
-Works = dict[tuple[int, int], int]
-"""``(member, slot) -> 0/1``: who works each grid slot (roles are left to the whole model)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +108,7 @@ def split_plan(
                 step.add(kinds.weekend_excess <= 0)
             step.minimize(fair)
             left = time_limit_s - (time.monotonic() - begun)
-            solver = _solver(left * strategy.even_share, workers, seed)
+            solver = kinds_solver(left * strategy.even_share, workers, seed)
             status = solver.solve(step)
             if status != cp_model.INFEASIBLE:
                 break
@@ -135,7 +121,7 @@ def split_plan(
         off, night = weights.off_hours_weight, weights.night_weight
         peaked = add_peaks(kinds.cp, kinds, weights.peaks)
         kinds.cp.minimize(max(off, 1) * kinds.off_hours + night * kinds.night_hours + peaked)
-        solver = _solver(time_limit_s - (time.monotonic() - begun), workers, seed)
+        solver = kinds_solver(time_limit_s - (time.monotonic() - begun), workers, seed)
         if solver.solve(kinds.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         return SplitPlan(
@@ -164,7 +150,7 @@ def split_rota(
     begun = time.monotonic()
     share = shares(m)
     unit = load_unit(m)
-    team = _Team(share, hours_bands(m), unit, typical_shift_units(m, unit), weights)
+    team = SplitTeam(share, hours_bands(m), unit, typical_shift_units(m, unit), weights)
     levels = _weekend_levels(plan, share) if weights.weekend_weight > 0 else {}
     holidays = _holiday_groups(m, plan, share) if weights.holiday_weight > 0 else []
     parts = _parts(plan, holidays, strategy.part_max_members)
@@ -172,13 +158,13 @@ def split_rota(
     works: Works = {}
     holiday_bands: dict[int, int] = {}
     for done in range(PASSES):
-        realised = _PartRota({}, {}, {})
+        realised = PartRota({}, {}, {})
         ends = begun + time_limit_s * (strategy.first_pass_share if done == 0 else 1.0)
         for j, part in enumerate(parts):
             to_solve = sum(len(later.members) for later in parts[j:])
             budget = (ends - time.monotonic()) * len(part.members) / to_solve
-            problem = _PartProblem(part, team, levels, holidays, holiday_bands)
-            found = _solve_part(m, problem, works, budget, workers, seed)
+            problem = PartProblem(part, team, levels, holidays, holiday_bands)
+            found = solve_part(m, problem, works, budget, workers, seed)
             if found is None:  # the first pass's rota (hinted here) keeps the counts too
                 return works or None
             realised.works.update(found.works)
@@ -215,28 +201,7 @@ def _outside(values: Iterable[int], level: int, width: int) -> int:
     return sum(max(0, level - v, v - level - width) for v in values)
 
 
-@dataclass(frozen=True, slots=True)
-class _PartRota:
-    """Who works each slot, and each member's holiday time (load units) and weekends."""
-
-    works: Works
-    holidays: dict[int, int]
-    weekends: dict[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """Kinds solved together (one kind, or kinds a holiday group spans) and their counts."""
-
-    kinds: tuple[tuple[int, ...], ...]
-    counts: tuple[Mapping[int, int], ...]
-
-    @property
-    def members(self) -> frozenset[int]:
-        return frozenset(i for kind in self.kinds for i in kind)
-
-
-def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]], max_members: int) -> list[_Part]:
+def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]], max_members: int) -> list[Part]:
     """The plan's kinds, those that one holiday group spans joined while the joined part
     has at most ``max_members`` members (their group's range is then exact)."""
     part_of = list(range(len(plan.kinds)))  # each kind's part, by its first kind
@@ -255,166 +220,9 @@ def _parts(plan: SplitPlan, holidays: Sequence[Sequence[int]], max_members: int)
     for first in sorted(set(part_of)):
         joined = [j for j, part in enumerate(part_of) if part == first]
         parts.append(
-            _Part(tuple(plan.kinds[j] for j in joined), tuple(plan.counts[j] for j in joined))
+            Part(tuple(plan.kinds[j] for j in joined), tuple(plan.counts[j] for j in joined))
         )
     return parts
-
-
-@dataclass(frozen=True, slots=True)
-class _Team:
-    """What every part's problem reads of the whole team, computed once per split."""
-
-    share: Sequence[int]
-    hours_bands: Mapping[int, tuple[int, int, int, int]]
-    unit: int
-    shift: int
-    weights: Objective
-
-
-@dataclass(frozen=True, slots=True)
-class _PartProblem:
-    part: _Part
-    team: _Team
-    weekend_levels: Mapping[int, int]
-    holiday_groups: Sequence[Sequence[int]]
-    holiday_bands: Mapping[int, int]
-
-
-def _solve_part(
-    m: RotaModel,
-    problem: _PartProblem,
-    hint: Works,
-    time_limit_s: float,
-    workers: int,
-    seed: int,
-) -> _PartRota | None:
-    """The rota of one part under its kinds' counts (None when none is found in time)."""
-    sub = _part_rules(m, problem.part)
-    fair = _fair_terms(sub, problem)
-    humane = _humane_terms(sub, problem)
-    stage_weights = lexicographic_weights([_upper(fair), _upper(humane)])
-    sub.cp.minimize(stage_weights[0] * _weighted(fair) + stage_weights[1] * _weighted(humane))
-    for (i, k), var in sub.w.items():
-        if (i, k) in hint:
-            sub.cp.add_hint(var, hint[i, k])
-    solver = _solver(time_limit_s, workers, seed)
-    if solver.solve(sub.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    members = problem.part.members
-    return _PartRota(
-        works={key: solver.value(var) for key, var in sub.w.items()},
-        holidays={i: solver.value(holiday_load(sub, i, problem.team.unit).expr()) for i in members},
-        weekends={i: solver.value(weekend_load(sub, i).expr()) for i in members},
-    )
-
-
-def _part_rules(m: RotaModel, part: _Part) -> RotaModel:
-    """A model of ``m``'s timeline with variables for the part's members on the slots their
-    kind holds, every rule about one member, and each kind's counts held (roles: at most one
-    member of a kind each, the whole model matches them)."""
-    tl = m.timeline
-    counts_of = {
-        i: counts for kind, counts in zip(part.kinds, part.counts, strict=True) for i in kind
-    }
-    skip: set[tuple[str, int, str]] = set()
-    for k in tl.grid_slots:
-        index = tl.slots[k].grid_index
-        assert index is not None
-        for i in m.members:
-            if i not in counts_of or not counts_of[i].get(k, 0):
-                skip.update((tl.members[i].id, index, role) for role in tl.roles)
-    sub = RotaModel.build(m.team, tl, skip=frozenset(skip))
-    for rule in MEMBER_RULES:
-        rule(sub)
-    for kind, counts in zip(part.kinds, part.counts, strict=True):
-        for k, count in counts.items():
-            if count:
-                sub.cp.add(sum(sub.w[i, k] for i in kind if (i, k) in sub.w) == count)
-                for role in tl.roles:
-                    holders = [sub.x[i, k, role] for i in kind if (i, k, role) in sub.x]
-                    if len(holders) > 1:
-                        sub.cp.add_at_most_one(holders)
-    return sub
-
-
-Terms = list[tuple[int, cp_model.IntVar]]
-
-
-def _fair_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
-    """The part's share of the ``fair`` stage (see the module docstring)."""
-    tl = sub.timeline
-    team = problem.team
-    weights = team.weights
-    members = problem.part.members
-    terms: Terms = []
-    for i, (step, _, lo, hi) in team.hours_bands.items():
-        if i not in members:
-            continue
-        held = [
-            (round(tl.slots[k].minutes / team.unit) // step, sub.w[i, k])
-            for k in tl.grid_slots
-            if (i, k) in sub.w
-        ]
-        steps = cp_model.LinearExpr.weighted_sum([v for _, v in held], [c for c, _ in held])
-        most = max(sum(c for c, _ in held) - hi, lo, 0)
-        dev, wider = sub.cp.new_int_var(0, most, ""), sub.cp.new_int_var(0, most, "")
-        sub.cp.add(dev >= lo - steps)
-        sub.cp.add(dev >= steps - hi)
-        sub.cp.add(wider >= dev - 1)  # a second step out widens the share's hours range
-        terms += [(weights.hours_weight * step, dev), (weights.hours_weight * step, wider)]
-    for i in sorted(members):
-        if i in problem.weekend_levels:
-            worked = weekend_load(sub, i)
-            level = problem.weekend_levels[i]
-            terms.append((weights.weekend_weight, _band_excess(sub, worked, level, 1)))
-    for group in problem.holiday_groups:
-        inside = [i for i in group if i in members]
-        loads = [holiday_load(sub, i, team.unit) for i in inside]
-        if len(inside) == len(group):
-            if len(inside) > 1:
-                top = max(load.upper for load in loads)
-                _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, team.shift)
-                terms.append((weights.holiday_weight, dev))
-        else:
-            for i, load in zip(inside, loads, strict=True):
-                if i in problem.holiday_bands:
-                    excess = _band_excess(sub, load, problem.holiday_bands[i], team.shift)
-                    terms.append((weights.holiday_weight, excess))
-    return terms
-
-
-def _humane_terms(sub: RotaModel, problem: _PartProblem) -> Terms:
-    """The part's share of the ``humane`` stage (its totals are fixed by the counts): the
-    off-hours ranges (every off-hours group lies within one kind) and the peaks per share
-    among the part's members, weighed as the stage weighs them."""
-    team = problem.team
-    weights = team.weights
-    terms: Terms = []
-    for group in off_hours_groups(sub, team.share):
-        inside = [i for i in group if i in problem.part.members]
-        if len(inside) > 1:
-            loads = [off_hours_load(sub, i, team.unit) for i in inside]
-            top = max(load.upper for load in loads)
-            _, _, dev = add_spread(sub.cp, [load.expr() for load in loads], top, team.shift)
-            terms.append((max(weights.off_hours_weight, 1), dev))
-    metrics = peak_metrics(sub)
-
-    def load(metric: str, i: int) -> tuple[cp_model.LinearExprT, int] | None:
-        if i not in problem.part.members:
-            return None
-        given = metrics[metric][1](i)
-        return given.expr(), given.upper
-
-    terms.extend(peak_terms(sub.cp, weights.peaks, team.share, load))
-    return terms
-
-
-def _band_excess(sub: RotaModel, load: Load, level: int, width: int) -> cp_model.IntVar:
-    """Units of ``load`` outside ``[level, level + width]``."""
-    excess = sub.cp.new_int_var(0, max(load.upper, level, 0), "")
-    sub.cp.add(excess >= level - load.expr())
-    sub.cp.add(excess >= load.expr() - level - width)
-    return excess
 
 
 def _weekend_levels(plan: SplitPlan, share: Sequence[int]) -> dict[int, int]:
@@ -431,11 +239,3 @@ def _holiday_groups(m: RotaModel, plan: SplitPlan, share: Sequence[int]) -> list
     planned = {i for kind in plan.kinds for i in kind}
     groups = ([i for i in group if i in planned] for group in holiday_groups(m, share))
     return [group for group in groups if len(group) > 1]
-
-
-def _upper(terms: Terms) -> int:
-    return sum(c * max(v.proto.domain) for c, v in terms)
-
-
-def _weighted(terms: Terms) -> cp_model.LinearExpr:
-    return cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
