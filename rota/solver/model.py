@@ -21,7 +21,7 @@ from typing import cast
 
 from ortools.sat.python import cp_model
 
-from rota.model import NightPolicy, OffHoursPolicy
+from rota.model import Grid, NightPolicy, OffHoursPolicy, Schedule, ScheduledShift
 from rota.solver.facts import Timeline
 from rota.team import Team
 
@@ -215,6 +215,24 @@ class RotaModel:
                 f"assume[{key.family},{key.member or '-'},{when_text}]"
             )
         return [self.guards[key]]
+
+    def schedule(self, grid: Grid, value_of: Callable[[cp_model.IntVar], int]) -> Schedule:
+        """The rota of ``grid`` whose assignments ``value_of`` sets (frozen pairs included)."""
+        holder: dict[tuple[int, str], str] = {}
+        for (i, k, role), var in self.x.items():
+            if value_of(var):
+                holder[k, role] = self.member_id(i)
+        holder.update(self.outside)
+        tl = self.timeline
+        shifts = tuple(
+            ScheduledShift(
+                start=tl.slots[k].start_at,
+                end=tl.slots[k].end_at,
+                assignments={role: holder[k, role] for role in grid.roles},
+            )
+            for k in tl.grid_slots
+        )
+        return Schedule(grid.team_id, grid.start, grid.end, shifts)
 
     def week_origin(self) -> date:
         return self.timeline.slots[self.timeline.first_grid].start_at.date()

@@ -4,8 +4,9 @@
 why each exists; every threshold and share is a field of
 :class:`~rota.solver.strategy.Strategy`):
 
-1. the first valid rota, from the hard rules alone (every penalty variable of the objective
-   already exists, so it is a *complete* hint for what follows);
+1. the first valid rota (:mod:`rota.solver.first_rota`), from the hard rules alone (every
+   penalty variable of the objective already exists, so it is a *complete* hint for what
+   follows);
 2. the proven floors of off-hours and night hours (:mod:`rota.solver.floors`);
 3. a better start on large models of teams that kinds group
    (:meth:`~rota.solver.strategy.Strategy.grouped`): the member plan's rota
@@ -40,10 +41,11 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from rota.errors import InfeasibleRotaError, RotaNotFoundInTime
-from rota.model import Grid, OffHoursPolicy, Schedule, ScheduledShift
+from rota.model import Grid, OffHoursPolicy, Schedule
 from rota.solver.bounds import Floors
 from rota.solver.constraints import build_model
 from rota.solver.explain import explain_infeasible, precheck
+from rota.solver.first_rota import first_rota, planned_first_rota
 from rota.solver.floors import Unavoidable
 from rota.solver.floors import unavoidable as proven_floors
 from rota.solver.model import RotaModel
@@ -54,12 +56,11 @@ from rota.solver.objective import (
     prepare,
 )
 from rota.solver.part_timers import unload_part_timers
-from rota.solver.plan import member_kinds, off_hours_skip
+from rota.solver.plan import member_kinds
 from rota.solver.search import (
     DEFAULT_OPTIONS,
     Reporter,
     SolveOptions,
-    new_solver,
 )
 from rota.solver.stability import (
     Baseline,
@@ -185,14 +186,14 @@ def solve(
     planned = None
     avoid = team.config.rotation.off_hours is OffHoursPolicy.AVOID
     if lookback is not None and freeze is None and avoid:  # a rolling window
-        planned = _planned(m, paced, setup, options, min(feasibility_s / 2, remaining()))
+        planned = planned_first_rota(m, paced, setup, options, min(feasibility_s / 2, remaining()))
         if planned is None and m.withheld:
             m = model()  # the plan's rota failed: everyone again, on a clean model
     if planned is not None:
         hard, objective, solver, status = planned
     else:
         hard, objective = setup(m)
-        solver, status = _first_rota(
+        solver, status = first_rota(
             hard, options, max(0.1, min(feasibility_s, remaining())), unpresolved=len(windows) > 1
         )
     first_solution_s = time.monotonic() - started
@@ -296,7 +297,7 @@ def solve(
             m, objective, solution, options, remaining(), lns_only=route.large
         )
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
-    schedule = _schedule(m, grid, lambda var: solution[var.index])
+    schedule = m.schedule(grid, lambda var: solution[var.index])
     changed = None
     if baseline is not None:
         changed = changed_assignments(baseline.previous, schedule, after=baseline.frozen_until)
@@ -339,58 +340,6 @@ def _stage_floors(
     return floor_of
 
 
-def _first_rota(
-    hard: cp_model.CpModel, options: SolveOptions, time_limit_s: float, *, unpresolved: bool
-) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """A first valid rota of ``hard`` (the hard rules alone) within ``time_limit_s``.
-
-    ``unpresolved`` first searches without CP-SAT's presolve, for at most
-    :attr:`~rota.solver.strategy.Strategy.unpresolved_share` of the time, and only when that
-    ends without an answer (neither a
-    rota nor a proof that none exists) with it, for the rest.
-    """
-    begun = time.monotonic()
-    if unpresolved:
-        solver = new_solver(options, max(0.1, time_limit_s * options.strategy.unpresolved_share))
-        solver.parameters.cp_model_presolve = False
-        status = solver.solve(hard)
-        if status != cp_model.UNKNOWN:
-            return solver, status
-    solver = new_solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
-    return solver, solver.solve(hard)
-
-
-def _planned(
-    m: RotaModel,
-    paced: dict[int, tuple[int, int]] | None,
-    setup: Callable[[RotaModel], tuple[cp_model.CpModel, Objective]],
-    options: SolveOptions,
-    time_limit_s: float,
-) -> tuple[cp_model.CpModel, Objective, cp_model.CpSolver, cp_model.CpSolverStatus] | None:
-    """``m`` with the off-hours assignments the plan has no place for withheld
-    (:mod:`rota.solver.plan`, :meth:`~rota.solver.model.RotaModel.withhold`), its hard rules,
-    objective and first valid rota; None when there is no plan or the withheld model has no
-    valid rota within ``time_limit_s`` (``m`` is then left with its assignments withheld).
-
-    The plan leaves out rules that tie a member's shifts to each other (rest, blocks, days off
-    after nights and weekends), so the withheld model may have no valid rota; the window
-    then uses everyone.
-    """
-    begun = time.monotonic()
-    skip = off_hours_skip(
-        m, time_limit_s * options.strategy.plan_share, options.workers, options.seed, paced
-    )
-    m.withhold(skip)
-    if not m.withheld:
-        return None
-    hard, objective = setup(m)
-    solver = new_solver(options, max(0.1, time_limit_s - (time.monotonic() - begun)))
-    status = solver.solve(hard)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return hard, objective, solver, status
-
-
 def _solve_window(
     team: Team,
     grid: Grid,
@@ -408,28 +357,3 @@ def _kinds_group(m: RotaModel, strategy: Strategy) -> bool:
     """Whether the kinds of ``m``'s members group them (:meth:`Strategy.grouped`)."""
     kinds = member_kinds(m)
     return strategy.grouped(sum(map(len, kinds)), len(kinds))
-
-
-def _schedule(m: RotaModel, grid: Grid, value_of: Callable[[cp_model.IntVar], int]) -> Schedule:
-    holder: dict[tuple[int, str], str] = {}
-    for (i, k, role), var in m.x.items():
-        if value_of(var):
-            holder[k, role] = m.member_id(i)
-    holder.update(m.outside)
-    tl = m.timeline
-    shifts = []
-    for k in tl.grid_slots:
-        slot = tl.slots[k]
-        shifts.append(
-            ScheduledShift(
-                start=slot.start_at,
-                end=slot.end_at,
-                assignments={role: holder[k, role] for role in grid.roles},
-            )
-        )
-    return Schedule(
-        team_id=grid.team_id,
-        horizon_start=grid.start,
-        horizon_end=grid.end,
-        shifts=tuple(shifts),
-    )

@@ -27,7 +27,7 @@ from rota.solver.strategy import Strategy
 from rota.solver.windows import plan_windows, with_history
 from tests.solver.teams import Case, day_sun_team, people
 
-solve_module = importlib.import_module("rota.solver.solve")
+first_rota_module = importlib.import_module("rota.solver.first_rota")
 
 WARSAW_HOURS = {"start": "07:00", "end": "19:00"}
 LA_HOURS = {"start": "10:00", "end": "22:00"}
@@ -170,7 +170,7 @@ def test_windows_solved_on_the_plan_keep_off_hours_at_the_least_the_team_needs(
         plans.append(off_hours_skip(*args))
         return plans[-1]
 
-    monkeypatch.setattr(solve_module, "off_hours_skip", planned)
+    monkeypatch.setattr(first_rota_module, "off_hours_skip", planned)
     result = case.solve(options=SolveOptions(time_limit_s=20, strategy=SMALL_WINDOWS))
     assert result.windows == 2
     assert len(plans) == 2
@@ -197,7 +197,7 @@ def test_a_plan_the_rules_cannot_keep_falls_back_to_the_whole_team(
         calls.append(1)
         return only_a
 
-    monkeypatch.setattr(solve_module, "off_hours_skip", planned)
+    monkeypatch.setattr(first_rota_module, "off_hours_skip", planned)
     result = case.solve(options=SolveOptions(time_limit_s=20, strategy=SMALL_WINDOWS))
     assert result.windows == 2
     assert len(calls) >= 2  # each window tried the plan (with and without the weekend pace)

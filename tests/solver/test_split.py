@@ -24,7 +24,8 @@ from rota.solver.bounds import Floors
 from rota.solver.constraints import ALL_RULES, MEMBER_RULES, add_coverage
 from rota.solver.model import RotaModel
 from rota.solver.objective import build_objective, prepare
-from rota.solver.split import SplitPlan, Works, best_level, split_plan, split_rota
+from rota.solver.split import SplitPlan, best_level, split_plan, split_rota
+from rota.solver.split_parts import Works
 from rota.solver.strategy import Strategy
 from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_member_plan import lexicographic_optimum
@@ -227,7 +228,7 @@ def test_a_split_rota_keeps_every_rule(
         solution = starts_module.kinds_split(hard, m, objective, options, 20.0, lambda: 20.0)
         if solution is None:  # no rota under the plan's counts: the windows take over
             return
-        schedule = solve_module._schedule(m, case.grid, lambda var: solution[var.index])
+        schedule = m.schedule(case.grid, lambda var: solution[var.index])
         assert case.violations(schedule) == []
         assert all(len(shift.assignments) == len(roles) for shift in schedule.shifts)
         complete = objective.complete(solution)

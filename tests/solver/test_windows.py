@@ -103,7 +103,7 @@ def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
 ) -> None:
     solve_module = importlib.import_module("rota.solver.solve")
     first: list[bool] = []  # per solve (the whole horizon, then each window): presolve on?
-    real_first_rota = solve_module._first_rota
+    real_first_rota = solve_module.first_rota
 
     def recording(*args: Any, unpresolved: bool) -> Any:
         first.append(not unpresolved)
@@ -111,7 +111,7 @@ def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
         assert solver.parameters.cp_model_presolve == (not unpresolved)  # a rota on the 1st try
         return solver, status
 
-    monkeypatch.setattr(solve_module, "_first_rota", recording)
+    monkeypatch.setattr(solve_module, "first_rota", recording)
     case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 2}))
     case.solve()
     assert first == [True]
