@@ -47,11 +47,7 @@ from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 from rota.solver.weekend_rules import weekend_partner
 
-BOUND_WORKER = "max_lp"
-"""The plan's full-model worker: a level-2 LP search proves step 2 where the default worker's
-level-1 LP leaves its bound short."""
-
-_solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
+_solver = partial(relaxation_solver, lp=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,7 @@ from rota.solver.objective import Objective, lexicographic_weights
 from rota.solver.peaks import peak_terms
 from rota.solver.plan import relaxation_solver
 
-BOUND_WORKER = "max_lp"
-"""A level-2 LP worker proves each kind's optimum (100 members: 1.5-3.5 s; without it the
-kind with the hardest counts was still 240 units above its optimum 192 after 20 s)."""
-
-kinds_solver = partial(relaxation_solver, bound_worker=BOUND_WORKER)
+kinds_solver = partial(relaxation_solver, lp=True)
 """The solver of the split's plan and of each part."""
 
 Works = dict[tuple[int, int], int]
