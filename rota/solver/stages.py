@@ -146,12 +146,11 @@ class _StageSearch:
         self.reporter.report(weighted_minutes(step, values) + searched.done, searched.bound_done)
         if current == floor:  # at its proven floor already: nothing to search
             return _StepResult(solution, values, list(values), optimal=True)
-        large = self.route.large
         solver = new_solver(
             self.options,
             max(0.1, time_limit_s),
-            bound_worker=bound_worker(large) if "humane" in names else None,
-            lns_only=large and not last,
+            bound_worker=bound_worker(self.route) if "humane" in names else None,
+            lns_only=self.route.large and not last,
             lexicographic=len(step) > 1,
         )
         status = solver.solve(m.cp, self.reporter)

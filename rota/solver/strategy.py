@@ -20,8 +20,7 @@ class Strategy:
     lp_proof_max_assignments: int = 10_000
     """Up to this size CP-SAT's LP proves the stages' bounds one stage at a time; above it
     the stages are searched together as one weighted sum (unless ``fair`` is proven alone
-    within :attr:`settle_share`), a stage before the last uses LNS workers only, and
-    ``humane``'s bound worker is ``lb_tree_search``."""
+    within :attr:`settle_share`), and a stage before the last uses LNS workers only."""
     window_min_assignments: int = 60_000
     """From this size a fresh solve starts from rolling windows (and the kinds split)."""
     window_assignments: int = 12_000
@@ -109,11 +108,13 @@ class Route:
 
     large: bool
     """Above :attr:`Strategy.lp_proof_max_assignments`: LNS workers before the last stage,
-    ``lb_tree_search`` for the ``humane`` bound."""
+    and ``humane``'s bound worker by where the stages start
+    (:func:`~rota.solver.search.bound_worker`)."""
     together: bool
     """The stages searched at once as one weighted sum."""
     member_plan: bool
-    """The stages start from the member plan's rota (:mod:`rota.solver.member_plan`)."""
+    """The stages start from a plan's rota: the member plan's
+    (:mod:`rota.solver.member_plan`), or the kinds split's where it ran."""
 
 
 DEFAULT = Strategy()

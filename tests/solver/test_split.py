@@ -24,6 +24,7 @@ from rota.solver.bounds import Floors
 from rota.solver.constraints import ALL_RULES, MEMBER_RULES, add_coverage
 from rota.solver.model import RotaModel
 from rota.solver.objective import build_objective, prepare
+from rota.solver.search import bound_worker
 from rota.solver.split import SplitPlan, best_level, split_plan, split_rota
 from rota.solver.split_parts import Works
 from rota.solver.strategy import Strategy
@@ -159,6 +160,11 @@ def test_kinds_group_a_team_with_several_members_each() -> None:
     assert (lumpy.together, lumpy.member_plan) == (True, False)
     small = strategy.route(500, windowed=False, whole=True, grouped=True)
     assert (small.together, small.member_plan) == (False, False)
+    windowed = strategy.route(20_000, windowed=True, whole=True, grouped=False)
+    # humane's bound worker: LP search where the stages start from the first valid rota
+    # together, or the model is small; a best-bound tree from a plan's or the windows' rota
+    workers = [bound_worker(route) for route in (large, lumpy, small, windowed)]
+    assert workers == ["lb_tree_search", "max_lp", "max_lp", "lb_tree_search"]
 
 
 def test_a_team_its_kinds_do_not_group_is_solved_without_the_split(tmp_path: Path) -> None:
