@@ -34,7 +34,6 @@ team (:meth:`~rota.solver.strategy.Strategy.route`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -46,8 +45,6 @@ from rota.solver.peaks import Peaks, weighed_peaks
 from rota.solver.plan import KindModel, kind_model, relaxation_solver
 from rota.solver.strategy import DEFAULT
 from rota.solver.weekend_rules import weekend_partner
-
-_solver = partial(relaxation_solver, lp=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +100,14 @@ def member_plan(
     step1 = kinds.cp.clone()
     step1.add(hours <= least_excess)
     step1.add(weekends <= 0)
-    solver = _solver(time_limit_s * excess_share, workers, seed)
+    solver = relaxation_solver(time_limit_s * excess_share, workers, seed, lp=True)
     status = solver.solve(step1)
     left = time_limit_s - solver.wall_time
     least, uneven, proven = least_excess, 0, status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if not proven:
         step1 = kinds.cp.clone()
         step1.minimize(hours_weight * hours + weekend_weight * weekends)
-        solver = _solver(left * excess_share, workers, seed)
+        solver = relaxation_solver(left * excess_share, workers, seed, lp=True)
         status = solver.solve(step1)
         left -= solver.wall_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -126,7 +123,7 @@ def member_plan(
     off, night = humane
     peaked = _peaks(m, kinds.cp, y, peaks)
     kinds.cp.minimize(off * kinds.off_hours + night * kinds.night_hours + peaked)
-    solver = _solver(left, workers, seed)
+    solver = relaxation_solver(left, workers, seed, lp=True)
     status = solver.solve(kinds.cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -50,14 +50,13 @@ from rota.solver.groups import holiday_groups, share_groups
 from rota.solver.loads import load_unit, shares, typical_shift_units
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective
-from rota.solver.plan import add_peaks, kind_model
+from rota.solver.plan import add_peaks, kind_model, relaxation_solver
 from rota.solver.split_parts import (
     Part,
     PartProblem,
     PartRota,
     SplitTeam,
     Works,
-    kinds_solver,
     solve_part,
 )
 from rota.solver.strategy import DEFAULT, Strategy
@@ -108,7 +107,7 @@ def split_plan(
                 step.add(kinds.weekend_excess <= 0)
             step.minimize(fair)
             left = time_limit_s - (time.monotonic() - begun)
-            solver = kinds_solver(left * strategy.even_share, workers, seed)
+            solver = relaxation_solver(left * strategy.even_share, workers, seed, lp=True)
             status = solver.solve(step)
             if status != cp_model.INFEASIBLE:
                 break
@@ -121,7 +120,9 @@ def split_plan(
         off, night = weights.off_hours_weight, weights.night_weight
         peaked = add_peaks(kinds.cp, kinds, weights.peaks)
         kinds.cp.minimize(max(off, 1) * kinds.off_hours + night * kinds.night_hours + peaked)
-        solver = kinds_solver(time_limit_s - (time.monotonic() - begun), workers, seed)
+        solver = relaxation_solver(
+            time_limit_s - (time.monotonic() - begun), workers, seed, lp=True
+        )
         if solver.solve(kinds.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         return SplitPlan(

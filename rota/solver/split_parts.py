@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -21,9 +20,6 @@ from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, lexicographic_weights
 from rota.solver.peaks import peak_terms
 from rota.solver.plan import relaxation_solver
-
-kinds_solver = partial(relaxation_solver, lp=True)
-"""The solver of the split's plan and of each part."""
 
 Works = dict[tuple[int, int], int]
 """``(member, slot) -> 0/1``: who works each grid slot (roles are left to the whole model)."""
@@ -87,7 +83,7 @@ def solve_part(
     for (i, k), var in sub.w.items():
         if (i, k) in hint:
             sub.cp.add_hint(var, hint[i, k])
-    solver = kinds_solver(time_limit_s, workers, seed)
+    solver = relaxation_solver(time_limit_s, workers, seed, lp=True)
     if solver.solve(sub.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     members = problem.part.members
