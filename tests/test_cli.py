@@ -246,3 +246,19 @@ def test_solve_piped_to_a_file_keeps_every_column_whole(tmp_path: Path) -> None:
     header = next(line for line in done.stdout.splitlines() if line.startswith("┃ member"))
     assert "…" not in header
     assert all(word in header for word in ("blocks", "share", "night", "wkends"))
+
+
+def test_help_reflows_each_paragraph_to_the_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "solve", "--help")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    # The docstring breaks its second paragraph after "this is a"; the help joins the lines
+    # and wraps them to 80 columns, so no line of it is cut short
+    start = next(i for i, line in enumerate(lines) if line.startswith("When the team"))
+    paragraph = lines[start : lines.index("", start)]
+    assert len(paragraph) >= 3
+    assert all(len(line) > 60 for line in paragraph[:-1])
+    assert "re-solve" in " ".join(paragraph)
