@@ -3,15 +3,9 @@
 When ``rotation.handoffs_utc`` is absent, the cuts are the result of a small, exact optimisation
 on a 15-minute UTC grid (96 slots a day). Nothing is tuned to particular teams.
 
-**Good shifts.** A shift ``[a, b)`` is *good* when every role can be given to a different member
-who has that role and whose working window (member-local, DST-correct) covers the *whole*
-shift. This is a bipartite matching; by Hall's theorem it exists iff for every non-empty set
-``S`` of roles at least ``|S|`` covering members can fill some role of ``S``. For a shift
-starting at slot ``a`` that condition is monotone in its length, so it collapses to one number:
-``reach[a]``, the longest good shift starting at ``a`` (the ``|S|``-th longest window run from
-``a`` among the members eligible for ``S``, minimised over ``S``). With more than
-:data:`EXACT_ROLE_LIMIT` roles the sound sufficient condition "every role has ``len(roles)``
-covering members" replaces Hall's 2**roles subsets (it never calls a bad shift good).
+**Good shifts** (:mod:`rota.suncoverage`): a shift ``[a, b)`` is good when every role can be
+given to a different member whose working window covers the whole shift; ``reach[a]`` is the
+longest good shift starting at slot ``a``.
 
 **One daily pattern.** Member coverage is the same every UTC day except where a member's zone
 changes its clock, so UTC days are grouped by their *coverage key* (each group's covered slots on
@@ -50,17 +44,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import combinations, pairwise
 from zoneinfo import ZoneInfo
 
-from rota.localtime import local_date, local_midnight_utc, window_on
-from rota.model import DailyWindow
+from rota.suncoverage import (
+    WindowGroup,
+    longest_matchable,
+    role_subsets,
+    window_groups,
+    window_seconds,
+)
 from rota.team import Team
 
 SLOT = timedelta(minutes=15)
 SLOTS_PER_DAY = 96
 SLOTS_PER_HOUR = 4
-EXACT_ROLE_LIMIT = 8
 _BYTES_PER_DAY = SLOTS_PER_DAY // 8
 
 Key = tuple[bytes, ...]
@@ -80,15 +77,6 @@ class DailyPattern:
         minutes = [c.hour * 60 + c.minute for c in self.cuts]
         nxt = [*minutes[1:], minutes[0] + 1440]
         return tuple((b - a) / 60 for a, b in zip(minutes, nxt, strict=True))
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    """Members sharing a zone and a working window; ``roles`` holds (role mask, head count)."""
-
-    zone: ZoneInfo
-    window: DailyWindow
-    roles: tuple[tuple[int, int], ...]
 
 
 def derive_cuts(team: Team, begin: datetime, finish: datetime) -> list[datetime]:
@@ -188,8 +176,8 @@ class _Deriver:
         # Relative position 0 is team-local midnight in standard time; cuts at relative
         # positions divisible by 4 are on a whole team-local hour.
         self.ref = -_standard_offset_slots(team.zone, begin_utc.year) % SLOTS_PER_DAY
-        self.groups = _groups(team)
-        self.subsets = _role_subsets(len(team.roles))
+        self.groups = window_groups(team)
+        self.subsets = role_subsets(len(team.roles))
         span = self.days * SLOTS_PER_DAY
         self._plain_days: dict[str, list[bool]] = {}
         self.bits = [self._group_bits(g, span) for g in self.groups]
@@ -198,12 +186,12 @@ class _Deriver:
 
     # ------------------------------------------------------------------ coverage
 
-    def _group_bits(self, group: _Group, span: int) -> bytes:
+    def _group_bits(self, group: WindowGroup, span: int) -> bytes:
         """Slots of the timeline that lie wholly inside the group's working window."""
         end = self.origin + span * SLOT
         slot_seconds = int(SLOT.total_seconds())
         mask = 0
-        windows = _window_seconds(group.window, group.zone, self.origin, end, self._plain_days)
+        windows = window_seconds(group.window, group.zone, self.origin, end, self._plain_days)
         for start, stop in windows:
             first = -(-start // slot_seconds)
             last = stop // slot_seconds
@@ -242,7 +230,7 @@ class _Deriver:
                 ),
                 reverse=True,
             )
-            result.append(_longest_matchable(entries, self.subsets, self.hi))
+            result.append(longest_matchable(entries, self.subsets, self.hi))
         memo = tuple(result)
         self._reach[(today, tomorrow)] = memo
         return memo
@@ -417,111 +405,6 @@ class _Deriver:
             path.append(nodes[n])
             n = back[n]
         return path[::-1]
-
-
-def _plain_days(zone: ZoneInfo, first: date, count: int) -> list[bool]:
-    """Whether each local day from ``first - 1`` to ``first + count`` lasts exactly 24 hours."""
-    midnights = [local_midnight_utc(first + timedelta(days=k), zone) for k in range(-1, count + 2)]
-    return [b - a == timedelta(days=1) for a, b in pairwise(midnights)]
-
-
-def _window_seconds(
-    window: DailyWindow,
-    zone: ZoneInfo,
-    origin: datetime,
-    end: datetime,
-    plain_days: dict[str, list[bool]] | None = None,
-) -> list[tuple[int, int]]:
-    """The occurrences of ``window`` overlapping ``[origin, end)``, merged, in seconds from
-    ``origin``.
-
-    Same result as :func:`rota.localtime.window_intervals`, faster over long horizons: when the
-    local days before, of and after ``day`` all last 24 hours, the zone's offset is the same
-    through them, so the window of ``day`` is the previous day's moved by 24 hours; only around
-    clock changes is each occurrence converted afresh. ``plain_days`` caches
-    :func:`_plain_days` per zone name for calls with the same ``origin`` and ``end``.
-    """
-    first = local_date(origin, zone) - timedelta(days=1)
-    last = local_date(end, zone)
-    count = (last - first).days + 1
-    cache = {} if plain_days is None else plain_days
-    if zone.key not in cache:
-        cache[zone.key] = _plain_days(zone, first, count)
-    plain = cache[zone.key]  # plain[k + 1] is about day first + k
-    limit = int((end - origin).total_seconds())
-    merged: list[tuple[int, int]] = []
-    previous: tuple[int, int] | None = None
-    for k in range(count):
-        if previous is not None and plain[k] and plain[k + 1] and plain[k + 2]:
-            start, stop = previous[0] + 86400, previous[1] + 86400
-        else:
-            occurrence = window_on(first + timedelta(days=k), window, zone)
-            start = int((occurrence.start - origin).total_seconds())
-            stop = int((occurrence.end - origin).total_seconds())
-        previous = (start, stop)
-        lo, hi = max(start, 0), min(stop, limit)
-        if lo >= hi:
-            continue
-        if merged and merged[-1][1] >= lo:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
-def _groups(team: Team) -> list[_Group]:
-    """Members grouped by (zone, working window), in first-seen order."""
-    role_bit = {role: 1 << k for k, role in enumerate(team.roles)}
-    counts: dict[tuple[str, DailyWindow], dict[int, int]] = {}
-    zones: dict[str, ZoneInfo] = {}
-    for member in team.members:
-        zone_key = (member.timezone.key, member.working_hours)
-        zones[member.timezone.key] = member.timezone
-        mask = sum(role_bit[r] for r in member.roles if r in role_bit)
-        if mask:
-            per_mask = counts.setdefault(zone_key, {})
-            per_mask[mask] = per_mask.get(mask, 0) + 1
-    return [
-        _Group(zone=zones[name], window=window, roles=tuple(sorted(per_mask.items())))
-        for (name, window), per_mask in counts.items()
-    ]
-
-
-def _role_subsets(role_count: int) -> list[tuple[int, int]]:
-    """(role mask, members needed) pairs whose joint satisfaction means the roles can be filled.
-
-    Hall's condition for up to EXACT_ROLE_LIMIT roles; otherwise the sufficient per-role test.
-    """
-    if role_count > EXACT_ROLE_LIMIT:
-        return [(1 << r, role_count) for r in range(role_count)]
-    return [
-        (sum(1 << r for r in subset), size)
-        for size in range(1, role_count + 1)
-        for subset in combinations(range(role_count), size)
-    ]
-
-
-def _longest_matchable(
-    entries: list[tuple[int, int, int]], subsets: list[tuple[int, int]], cap: int
-) -> int:
-    """Longest run (<= cap) such that covering members can fill every role distinctly.
-
-    ``entries`` are (run length, role mask, head count), longest run first.
-    """
-    longest = cap
-    for needed_roles, needed in subsets:
-        have = 0
-        kth = 0
-        for run, mask, count in entries:
-            if mask & needed_roles:
-                have += count
-                if have >= needed:
-                    kth = run
-                    break
-        longest = min(longest, kth)
-        if longest == 0:
-            break
-    return longest
 
 
 def _regime_keys(keys: list[Key]) -> list[Key | None]:

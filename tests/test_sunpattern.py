@@ -18,7 +18,8 @@ from rota.coverage import covering_members, eligible_members, roles_fillable
 from rota.horizon import build_grid, horizon_dates
 from rota.localtime import local_midnight_utc, window_intervals
 from rota.model import DailyWindow, Grid
-from rota.sunpattern import _window_seconds, daily_pattern, derive_cuts
+from rota.suncoverage import window_seconds
+from rota.sunpattern import daily_pattern, derive_cuts
 from rota.team import Team, team_from_config
 from tests.test_horizon import ZONES, assert_tiles, make_team, quarter_time, utc
 
@@ -389,7 +390,7 @@ def test_fast_window_occurrences_match_window_intervals(
         (int((iv.start - origin).total_seconds()), int((iv.end - origin).total_seconds()))
         for iv in window_intervals(window, zone, origin, end)
     ]
-    assert _window_seconds(window, zone, origin, end) == expected
+    assert window_seconds(window, zone, origin, end) == expected
 
 
 @pytest.mark.parametrize(
