@@ -16,9 +16,6 @@ from typing import Any
 
 import yaml
 
-from rota.config import TeamConfig, config_from_document
-from rota.yamlfile import YamlDocument
-
 # Regions for follow-the-sun teams, each with an on-call working window in local time.
 REGIONS: dict[str, tuple[str, str, str]] = {
     "America/Los_Angeles": ("US", "07:00", "19:00"),
@@ -93,10 +90,3 @@ def team_document(spec: TeamSpec, seed: int = 0) -> dict[str, Any]:
 
 def team_yaml(spec: TeamSpec, seed: int = 0) -> str:
     return yaml.safe_dump(team_document(spec, seed), sort_keys=False)
-
-
-def team_config(spec: TeamSpec, seed: int = 0) -> TeamConfig:
-    """Validated through the same loader as a team file on disk."""
-    return config_from_document(
-        YamlDocument(file=f"{spec.name}.yaml", data=team_document(spec, seed))
-    )

@@ -88,7 +88,3 @@ def overlap_seconds(intervals: list[Interval], start: datetime, end: datetime) -
         if lo < hi:
             total += (hi - lo).total_seconds()
     return total
-
-
-def is_weekend_day(day: date) -> bool:
-    return day.weekday() >= 5
