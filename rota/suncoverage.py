@@ -6,9 +6,10 @@ shift. This is a bipartite matching; by Hall's theorem it exists iff for every n
 ``S`` of roles at least ``|S|`` covering members can fill some role of ``S``. For a shift
 starting at slot ``a`` that condition is monotone in its length, so it collapses to one number:
 ``reach[a]``, the longest good shift starting at ``a`` (the ``|S|``-th longest window run from
-``a`` among the members eligible for ``S``, minimised over ``S``). With more than
-:data:`EXACT_ROLE_LIMIT` roles the sound sufficient condition "every role has ``len(roles)``
-covering members" replaces Hall's 2**roles subsets (it never calls a bad shift good).
+``a`` among the members eligible for ``S``, minimised over ``S``: :func:`longest_matchable`).
+With more than :data:`EXACT_ROLE_LIMIT` roles the sound sufficient condition "every role has
+``len(roles)`` covering members" replaces Hall's 2**roles subsets (it never calls a bad shift
+good).
 """
 
 from __future__ import annotations

@@ -118,15 +118,12 @@ def new_solver(
 def bound_worker(route: Route) -> str:
     """The CP-SAT worker that proves the ``humane`` stage's bound (a level-2 LP in both).
 
-    ``max_lp`` (LP search) proves small models' bounds fastest and hands its LP solutions
-    soonest to CP-SAT's ``rins_lp_lns`` neighbourhoods. Where a large model's stages are
-    searched together from the first valid rota (teams the kinds do not group), those make
-    the large steps down in ``humane`` (60 lumpy members, once ``fair`` is at its floor:
-    0-14 % gap at 120 s, 2-45 % with ``lb_tree_search``). Large models that start from a
-    searched rota (a plan's, the kinds split's, rolling windows') need the proof more:
-    ``lb_tree_search`` (a best-bound tree over the LP) closes the root gap where ``max_lp``
-    stays at the root LP's bound (100 tidy members: proven optimal, 57 % with ``max_lp``;
-    150 lumpy members ended with more off-hours and part-timer night excess with it).
+    ``max_lp`` (LP search) on small models, and where a large model's stages are searched
+    together from the first valid rota: it hands its LP solutions soonest to the
+    neighbourhoods that follow them, which make the large steps down in ``humane``.
+    ``lb_tree_search`` where the stages start from a searched rota (a plan's, the kinds
+    split's, rolling windows'): there the proof is what is missing, and its best-bound tree
+    closes the LP's root gap. Figures: ``docs/solver.md``, step 4.
     """
     guided = not route.large or (route.together and not route.member_plan)
     return "max_lp" if guided else "lb_tree_search"

@@ -97,12 +97,12 @@ def test_large_models_reach_the_optimum_of_the_stages_one_by_one(
 def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    starting = importlib.import_module("rota.solver.first_rota")
+    first_rota_module = importlib.import_module("rota.solver.first_rota")
     cp = cp_model.CpModel()
     x = [cp.new_bool_var(f"x{n}") for n in range(4)]
     cp.add(sum(x) == 2)
     limits: list[float] = []
-    real_solver = starting.new_solver
+    real_solver = first_rota_module.new_solver
 
     class Stalled:
         """A search that ends without a rota or a proof (as at a time limit)."""
@@ -117,8 +117,8 @@ def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_on
         limits.append(time_limit_s)
         return Stalled() if len(limits) == 1 else real_solver(options, time_limit_s, **kwargs)
 
-    monkeypatch.setattr(starting, "new_solver", scripted)
-    solver, status = starting.first_rota(cp, SolveOptions(), 10.0, unpresolved=True)
+    monkeypatch.setattr(first_rota_module, "new_solver", scripted)
+    solver, status = first_rota_module.first_rota(cp, SolveOptions(), 10.0, unpresolved=True)
     assert status == cp_model.OPTIMAL
     assert sum(solver.value(v) for v in x) == 2
     assert limits[0] == 10.0 * SolveOptions().strategy.unpresolved_share
@@ -126,12 +126,12 @@ def test_without_an_answer_the_unpresolved_search_hands_over_to_the_presolved_on
 
 
 def test_an_impossible_model_is_proven_so_without_presolve() -> None:
-    starting = importlib.import_module("rota.solver.first_rota")
+    first_rota_module = importlib.import_module("rota.solver.first_rota")
     cp = cp_model.CpModel()
     x = [cp.new_bool_var(f"x{n}") for n in range(3)]
     cp.add(sum(x) >= 2)
     cp.add(sum(x) <= 1)
-    solver, status = starting.first_rota(cp, SolveOptions(), 5.0, unpresolved=True)
+    solver, status = first_rota_module.first_rota(cp, SolveOptions(), 5.0, unpresolved=True)
     assert status == cp_model.INFEASIBLE
     assert not solver.parameters.cp_model_presolve  # no second, presolved search
 
