@@ -87,11 +87,24 @@ def _least(cp: cp_model.CpModel, time_limit_s: float, workers: int, seed: int) -
     """The objective's proven bound (0 when the search proves nothing in time). CP-SAT's bound
     holds whether or not a solution was found in time (a large relaxation may prove a bound
     before it finds one); an infeasible relaxation proves nothing here."""
-    solver = relaxation_solver(time_limit_s, workers, seed)
+    solver = floor_solver(time_limit_s, workers, seed)
     status = solver.solve(cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
         return 0
     return max(0, integral_bound(solver.best_objective_bound))
+
+
+def floor_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """The solver for a floor, where only the proven bound counts: next to the default
+    worker a best-bound tree search, which raises the bound where the LP's optimum is
+    fractional (lumpy teams' hours bands), and one presolve pass, which leaves the floor
+    its seconds. Why and figures: ``docs/solver.md``, step 4."""
+    solver = relaxation_solver(time_limit_s, workers, seed)
+    solver.parameters.max_presolve_iterations = 1
+    if workers >= 2:  # any further workers search neighbourhoods
+        solver.parameters.subsolvers.extend(["default_lp", "lb_tree_search"])
+        solver.parameters.num_full_subsolvers = 2
+    return solver
 
 
 def integral_bound(bound: float) -> int:
