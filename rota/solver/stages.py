@@ -53,12 +53,13 @@ def search_stages(
     ones cannot undo it.
 
     On a ``together`` route a first stage whose proven floor is 0 (``fair``: a rota where
-    every band holds may exist) is first searched alone for
-    :attr:`~rota.solver.strategy.Strategy.settle_share` of the time: proven there, it is
-    locked and the rest are searched without it (irregular teams settle ``fair`` in
-    seconds). Otherwise all stages are searched at once as one weighted sum, from the rota
-    before the trial (whose search ignored the later stages): reaching a positive floor
-    takes the sum's search, which also builds the later stages' bound.
+    every band holds may exist) is first searched alone, in rounds of
+    :attr:`~rota.solver.strategy.Strategy.settle_share` of the time left while each lowers
+    it (:func:`_trial`): proven there, it is locked and the rest are searched without it
+    (irregular teams settle ``fair`` in seconds). Otherwise all stages are searched at once
+    as one weighted sum, from the rota before the trial (whose search ignored the later
+    stages): reaching a positive floor takes the sum's search, which also builds the later
+    stages' bound.
 
     ``floor_of``: each stage's proven floor (the search stops there); ``capped``: a stage the
     earlier steps may not raise (after rolling windows); ``fair_share``: the share of the
@@ -68,8 +69,8 @@ def search_stages(
     pending = list(stages)
     settle_share = options.strategy.settle_share
     if route.together and len(stages) > 1 and settle_share > 0 and search.worth_alone(stages[0]):
-        trial = search.step((pending[0],), remaining() * settle_share, last=False)
-        if trial.proven(0):
+        trial = _trial(search, stages[0], lambda: remaining() * settle_share)
+        if trial is not None:
             search.settle((pending.pop(0),), trial)
     together = route.together and len(pending) > 1
     steps = [tuple(pending)] if together else [(stage,) for stage in pending]
@@ -78,6 +79,22 @@ def search_stages(
         share = fair_share if not last and step[0].name == "fair" else 1.0
         search.settle(step, search.step(step, remaining() * share, last=last), compute=last)
     return search.searched
+
+
+def _trial(search: _StageSearch, stage: Stage, budget: Callable[[], float]) -> _StepResult | None:
+    """``stage`` searched alone in rounds of ``budget()`` seconds, each from the rota the
+    last one reached, while each round lowers it: the result once it is proven, else None
+    (the rota so far is left as it was). A round that lowers the stage shows that its
+    neighbourhoods are getting there; one that does not ends the trial."""
+    start = search.searched.solution
+    best = stage.value(start)
+    while True:
+        trial = search.step((stage,), budget(), last=False, start=start)
+        if trial.proven(0):
+            return trial
+        if trial.values[0] >= best:
+            return None
+        best, start = trial.values[0], trial.solution
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +140,18 @@ class _StageSearch:
         search for a rota at no cost (large-neighbourhood search answers those fast)."""
         return self.floor_of(stage, self.fair_value) == 0
 
-    def step(self, step: tuple[Stage, ...], time_limit_s: float, *, last: bool) -> _StepResult:
-        """``sum(weights * step)`` searched from the rota so far for ``time_limit_s``."""
+    def step(
+        self,
+        step: tuple[Stage, ...],
+        time_limit_s: float,
+        *,
+        last: bool,
+        start: list[int] | None = None,
+    ) -> _StepResult:
+        """``sum(weights * step)`` searched for ``time_limit_s`` from ``start`` (a complete
+        rota; by default the rota so far)."""
         m, searched = self.m, self.searched
-        solution = searched.solution
+        solution = searched.solution if start is None else start
         weights = lexicographic_weights([stage.upper() for stage in step])
         names = [stage.name for stage in step]
         capped = self.capped if self.capped is not None and self.capped.name not in names else None

@@ -62,9 +62,9 @@ class Strategy:
     windows_share: float = 0.75
     """For the rolling windows (:mod:`rota.solver.windows`)."""
     settle_share: float = 0.1
-    """For the first stage alone before stages searched together (see
-    :attr:`Route.together`); it is searched with the rest when not proven in that time
-    (0: never alone first)."""
+    """For each round of the first stage alone before stages searched together (see
+    :attr:`Route.together`); rounds go on while each lowers it, and it is searched with the
+    rest when a round ends without lowering it (0: never alone first)."""
     fair_share: float = 0.7
     """For the ``fair`` stage when more stages follow."""
     fair_share_after_windows: float = 0.95

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,53 @@ def test_a_step_capped_by_humane_counts_its_true_excesses(tmp_path: Path) -> Non
         )
         search.step((fair,), 1.0, last=False)
         assert objective.exact_peaks is exact
+
+
+class ScriptedSearch:
+    """A stage search whose steps end at scripted ``fair`` values (the rota of a step is
+    ``[value]``); it records the rota each step starts from."""
+
+    def __init__(self, first: int, ends: list[int], floor: int = 0) -> None:
+        self.searched = stages_module.Searched([first])
+        self.ends = ends
+        self.floor = floor
+        self.starts: list[list[int]] = []
+
+    def step(
+        self, step: tuple[Stage, ...], time_limit_s: float, *, last: bool, start: list[int]
+    ) -> Any:
+        self.starts.append(start)
+        value = self.ends.pop(0)
+        return stages_module._StepResult([value], [value], [self.floor], optimal=False)
+
+
+class Fair:
+    name = "fair"
+
+    def value(self, solution: list[int]) -> int:
+        return solution[0]
+
+
+@pytest.mark.parametrize(
+    ("ends", "proven", "starts"),
+    [
+        ([0], True, [[30]]),  # proven in the first round
+        ([9, 0], True, [[30], [9]]),  # lowered, then proven from the lowered rota
+        ([9, 4, 0], True, [[30], [9], [4]]),
+        ([9, 9], False, [[30], [9]]),  # a round that lowers nothing ends the trial
+        ([30], False, [[30]]),
+    ],
+)
+def test_the_trial_goes_on_while_each_round_lowers_the_stage(
+    ends: list[int], proven: bool, starts: list[list[int]]
+) -> None:
+    # fair starts at 30 with a floor of 0: each round searches from the last round's rota.
+    search = ScriptedSearch(30, list(ends))
+
+    trial = stages_module._trial(search, Fair(), lambda: 1.0)
+
+    assert (trial is not None) == proven
+    assert search.starts == starts
+    if trial is not None:
+        assert trial.values == [0]
+    assert search.searched.solution == [30]  # the rota before the trial is kept
