@@ -73,13 +73,13 @@ def test_a_step_capped_by_humane_counts_its_true_excesses(tmp_path: Path) -> Non
 
 
 class ScriptedSearch:
-    """A stage search whose steps end at scripted ``fair`` values (the rota of a step is
-    ``[value]``); it records the rota each step starts from."""
+    """A stage search whose steps end at scripted ``fair`` values, none proven above its
+    floor of 0 (the rota of a step is ``[value]``); it records the rota each step starts
+    from."""
 
-    def __init__(self, first: int, ends: list[int], floor: int = 0) -> None:
+    def __init__(self, first: int, ends: list[int]) -> None:
         self.searched = stages_module.Searched([first])
         self.ends = ends
-        self.floor = floor
         self.starts: list[list[int]] = []
 
     def step(
@@ -87,7 +87,7 @@ class ScriptedSearch:
     ) -> Any:
         self.starts.append(start)
         value = self.ends.pop(0)
-        return stages_module._StepResult([value], [value], [self.floor], optimal=False)
+        return stages_module._StepResult([value], [value], [0], optimal=False)
 
 
 class Fair:
