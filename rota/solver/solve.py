@@ -258,7 +258,9 @@ def solve(
     )
     # A rolling window's gap is never reported and CP-SAT's own bound still ends its stages,
     # so its time goes to the search rather than to floors of the kinds' relaxation
-    floor_of = _stage_floors(floors if lookback is None else None, strategy, remaining)
+    floor_of = _stage_floors(
+        floors if lookback is None else None, strategy, options.time_limit_s, remaining
+    )
 
     named = {stage.name: stage for stage in stages}
     if route.member_plan and freeze is None and fair_and_humane and not start.split:
@@ -321,7 +323,10 @@ def solve(
 
 
 def _stage_floors(
-    floors: Floors | None, strategy: Strategy, remaining: Callable[[], float]
+    floors: Floors | None,
+    strategy: Strategy,
+    limit_s: float,
+    remaining: Callable[[], float],
 ) -> Callable[..., int]:
     """``floor_of(stage, fair_value, *, compute=True)`` for the stage search: the stage's
     proven floor; ``humane``'s once the ``fair`` value is locked (computed only if
@@ -330,7 +335,7 @@ def _stage_floors(
     def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
         if floors is None:
             return 0
-        budget = min(strategy.stage_floor_max_s, remaining() * strategy.stage_floor_share)
+        budget = strategy.stage_floor_s(limit_s, remaining())
         if stage.name == "fair":
             return floors.fair(budget)
         if stage.name == "humane" and fair_value is not None:

@@ -41,9 +41,7 @@ def member_planned(
     """
     begun = time.monotonic()
     strategy = options.strategy
-    least_excess = floors.fair(
-        min(strategy.stage_floor_max_s, time_limit_s * strategy.stage_floor_share)
-    )
+    least_excess = floors.fair(strategy.stage_floor_s(options.time_limit_s, time_limit_s))
     least_excess //= objective.hours_weight
     plan_s = time_limit_s * strategy.member_plan_share - (time.monotonic() - begun)
     plan = member_plan(

@@ -39,10 +39,11 @@ class Strategy:
     """Of the limit, for each proven floor (off-hours, night; :mod:`rota.solver.floors`)."""
     floor_max_s: float = 3.0
     """At most this many seconds for each proven floor."""
-    stage_floor_share: float = 0.8
-    """For one stage floor (:mod:`rota.solver.bounds`)."""
-    stage_floor_max_s: float = 3.0
-    """At most this many seconds for one stage floor."""
+    stage_floor_share: float = 0.05
+    """Of the limit, for one stage floor (:mod:`rota.solver.bounds`); a larger model's
+    relaxation needs more of it, and a longer limit buys a tighter floor."""
+    stage_floor_left_share: float = 0.5
+    """Of the time left, at most, for one stage floor."""
     member_plan_share: float = 0.45
     """For the member plan (:mod:`rota.solver.member_plan`)."""
     member_search_share: float = 0.6
@@ -87,6 +88,11 @@ class Strategy:
     # -- switches
     kinds_split: bool = True
     """Try the kinds split before rolling windows (on teams that kinds group)."""
+
+    def stage_floor_s(self, limit_s: float, left_s: float) -> float:
+        """Seconds for one stage floor of a solve limited to ``limit_s`` with ``left_s``
+        left."""
+        return min(limit_s * self.stage_floor_share, left_s * self.stage_floor_left_share)
 
     def grouped(self, members: int, kinds: int) -> bool:
         """Whether ``kinds`` kinds group ``members`` members closely enough for the kinds'

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from rota.solver.bounds import Floors, fair_floor, humane_floor
 from rota.solver.objective import build_objective, prepare
 from rota.solver.plan import KindModel, kind_model
+from rota.solver.strategy import Strategy
 from tests.solver.teams import Case
 from tests.solver.test_plan import any_rota, half_timer_d, model_of, two_zones
 
@@ -108,3 +109,10 @@ def test_the_humane_floor_counts_the_peak_per_share_in_whole_shifts(tmp_path: Pa
     assert humane_floor(relaxed, 1, 0, peaks=peaks, **QUICK) == 9
     floors = Floors(m, 1, (1, 0), peaks=peaks, workers=2, seed=0)
     assert floors.humane(0, 5.0) == 9
+
+
+def test_a_stage_floor_gets_a_share_of_the_limit_and_at_most_half_the_time_left() -> None:
+    strategy = Strategy(stage_floor_share=0.05, stage_floor_left_share=0.5)
+    assert strategy.stage_floor_s(60.0, 50.0) == 3.0
+    assert strategy.stage_floor_s(300.0, 250.0) == 15.0
+    assert strategy.stage_floor_s(300.0, 10.0) == 5.0  # late in the solve: half what is left
