@@ -213,9 +213,7 @@ def solve(
     unavoidable = None  # the whole horizon's floors (a rolling window needs none)
     if lookback is None:
         reporter.phase("floors")
-        floor_s = min(
-            strategy.floor_max_s, options.time_limit_s * strategy.floor_share, remaining() / 4
-        )
+        floor_s = strategy.floor_s(options.time_limit_s, remaining())
         unavoidable = proven_floors(
             hard, m, time_limit_s=floor_s, workers=options.workers, seed=options.seed
         )

@@ -89,6 +89,11 @@ class Strategy:
     kinds_split: bool = True
     """Try the kinds split before rolling windows (on teams that kinds group)."""
 
+    def floor_s(self, limit_s: float, left_s: float) -> float:
+        """Seconds for one proven floor (:mod:`rota.solver.floors`) of a solve limited to
+        ``limit_s`` with ``left_s`` left: at most a quarter of what is left."""
+        return min(self.floor_max_s, limit_s * self.floor_share, left_s / 4)
+
     def stage_floor_s(self, limit_s: float, left_s: float) -> float:
         """Seconds for one stage floor of a solve limited to ``limit_s`` with ``left_s``
         left."""

@@ -116,3 +116,10 @@ def test_a_stage_floor_gets_a_share_of_the_limit_and_at_most_half_the_time_left(
     assert strategy.stage_floor_s(60.0, 50.0) == 3.0
     assert strategy.stage_floor_s(300.0, 250.0) == 15.0
     assert strategy.stage_floor_s(300.0, 10.0) == 5.0  # late in the solve: half what is left
+
+
+def test_a_proven_floor_gets_a_share_of_the_limit_at_most_its_cap_and_a_quarter_left() -> None:
+    strategy = Strategy(floor_share=0.02, floor_max_s=3.0)
+    assert strategy.floor_s(60.0, 58.0) == 1.2
+    assert strategy.floor_s(300.0, 290.0) == 3.0  # capped
+    assert strategy.floor_s(300.0, 4.0) == 1.0  # late in the solve: a quarter of what is left
