@@ -17,7 +17,7 @@ from rota.capacity.floors import floor_findings
 from rota.capacity.hours import hours_findings
 from rota.capacity.regions import RegionTable, region_tables
 from rota.capacity.shifts import after_weekend_findings, coverage_findings, shift_length_findings
-from rota.capacity.weekends import weekend_findings
+from rota.capacity.weekends import weekend_findings, weekend_hours_findings
 from rota.horizon import build_grid
 from rota.model import Grid
 from rota.team import Team
@@ -56,6 +56,7 @@ def check_capacity(team: Team, grid: Grid | None = None) -> CapacityReport:
         *shift_length_findings(c),
         *after_weekend_findings(c),
         *weekend_findings(c),
+        *weekend_hours_findings(c),
         *hours_findings(c),
         *floors,
     ]

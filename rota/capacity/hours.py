@@ -8,10 +8,9 @@ most:
 
 * ``max_hours_per_week``, and
 * the most minutes of those shifts they could work in the block under the block-length and
-  rest-gap rules alone, found by a walk over the shifts in time order
-  (:func:`most_minutes`). It keeps every rota's work (a rota's shifts of the pool, cut to the
-  block, keep both rules), so it never counts too little; it leaves out ``after_night`` and
-  ``after_weekend``, so it may count too much.
+  rest-gap rules alone (:func:`~rota.capacity.blocks.most_minutes`). It keeps every rota's
+  work (a rota's shifts of the pool, cut to the block, keep both rules), so it never counts
+  too little; it leaves out ``after_night`` and ``after_weekend``, so it may count too much.
 
 Demand above that supply proves that no rota exists (``cannot-fit``); supply above demand by
 less than the largest member's part is ``tight``: one member away for the week breaks it.
@@ -20,16 +19,16 @@ less than the largest member's part is ``tight``: one member away for the week b
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rota.capacity.blocks import most_minutes
 from rota.capacity.counting import Counting
 from rota.capacity.findings import Finding, Level, Where, hours, names, plural
 from rota.localtime import local_date
 from rota.model import WeekendSplit
 from rota.solver.constraints import MINUTES_PER_WEEK
-from rota.solver.facts import SATURDAY, SUNDAY, Slot
+from rota.solver.facts import SATURDAY, SUNDAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,66 +44,6 @@ class WeekCount:
     @property
     def slack(self) -> int:
         return self.supply - self.demand
-
-
-def most_minutes(
-    slots: Sequence[Slot],
-    workable: Sequence[int],
-    lo: int,
-    hi: int,
-    *,
-    gap: int,
-    cap: int | None,
-    joins: frozenset[int] = frozenset(),
-) -> int:
-    """The most minutes inside ``[lo, hi)`` one member can work among ``workable`` shifts.
-
-    Two worked shifts that do not touch are ``gap`` minutes apart at least (every pair, also
-    inside a block); a run of touching worked shifts (cut after each shift in ``joins``, where
-    a whole weekend joins Saturday and Sunday) lasts at most ``cap`` minutes, or is one shift
-    when ``cap`` is None. Shifts touch when adjacent on the grid.
-
-    >>> from datetime import UTC, datetime
-    >>> t = datetime(2027, 1, 4, tzinfo=UTC)
-    >>> day = [Slot(24 * 60 * d, 24 * 60 * (d + 1), t, t, d) for d in range(7)]
-    >>> most_minutes(day, range(7), 0, 7 * 24 * 60, gap=12 * 60, cap=None) // 60
-    96
-    """
-    order = [k for k in sorted(workable) if cap is None or slots[k].minutes <= cap]
-    done: list[tuple[int, int, int]] = []  # (end, best value of a block ending there, slot)
-    pointer = 0
-    prefix = 0  # best value of any finished block that ends early enough
-    best = 0
-    previous: dict[tuple[int, int | None], int] = {}
-    previous_slot = -2
-    for b in order:
-        slot = slots[b]
-        weight = max(0, min(hi, slot.end) - max(lo, slot.start))
-        while (
-            pointer < len(done)
-            and done[pointer][0] + gap <= slot.start
-            and done[pointer][2] < b - 1
-        ):
-            prefix = max(prefix, done[pointer][1])
-            pointer += 1
-        states: dict[tuple[int, int | None], int] = {(slot.start, None): prefix + weight}
-        if previous_slot == b - 1:
-            before = slots[b - 1]
-            for (piece, earlier_end), value in previous.items():
-                if earlier_end is not None and slot.start - earlier_end < gap:
-                    continue  # the shift before b - 1 and b do not touch: the rest gap
-                start = slot.start if (b - 1) in joins else piece
-                if (cap is None and start != slot.start) or (
-                    cap is not None and slot.end - start > cap
-                ):
-                    continue
-                key = (start, before.end)
-                states[key] = max(states.get(key, 0), value + weight)
-        top = max(states.values())
-        best = max(best, top)
-        done.append((slot.end, top, b))
-        previous, previous_slot = states, b
-    return best
 
 
 def weekend_joins(c: Counting, region: int) -> frozenset[int]:

@@ -1,11 +1,18 @@
-"""Weekend demand against the supply ``weekends.max`` in ``per_weeks`` allows, per region.
+"""Weekend demand against the supply ``weekends.max`` in ``per_weeks`` allows.
 
-The count is the pre-check's (:mod:`rota.solver.explain`): a weekend shift at one position of
-the week (UTC weekday and time) that every member who may hold it counts as a shift of the
-same weekend needs ``len(roles)`` members on each weekend; in any ``per_weeks`` consecutive
-weekends a member gives at most ``max`` of them, and only weekends they may hold it. Demand
-above that supply is a proof (``cannot-fit``); supply above demand by less than one member's
-part is ``tight``.
+Two counts, both proofs when demand exceeds supply (``cannot-fit``) and ``tight`` when supply
+exceeds demand by less than one member's part:
+
+* per weekend shift position (UTC weekday and time; the pre-check's,
+  :mod:`rota.solver.explain`): a weekend shift at one position that every member who may hold
+  it counts as a shift of the same weekend needs ``len(roles)`` members on each weekend; in any
+  ``per_weeks`` consecutive weekends a member gives at most ``max`` of them, and only weekends
+  they may hold it;
+* weekend hours, per window of ``per_weeks`` consecutive weekends (:func:`weekend_hours`):
+  the hours of every shift that all its possible holders count as a shift of one of those
+  weekends, ``len(roles)`` holders each, against what each member can give: the most minutes
+  of one weekend they can work (on one day with ``single-day``) under the rest gap and block
+  length, on at most ``max`` of the weekends (:mod:`rota.capacity.weekend_hours`).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from datetime import date, timedelta
 
 from rota.capacity.counting import Counting
 from rota.capacity.findings import WEEKDAYS, Finding, Level, Where, names, plural
+from rota.capacity.weekend_hours import weekend_hours, weekend_hours_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +128,32 @@ def weekend_findings(c: Counting) -> list[Finding]:
             )
         )
     return sorted(found, key=lambda f: (f.level != Level.CANNOT_FIT, f.where.first))
+
+
+def weekend_hours_findings(c: Counting) -> list[Finding]:
+    """The window of weekends with the least spare weekend hours: ``cannot-fit`` below its
+    demand, ``tight`` within one member's part of it."""
+    counts = weekend_hours(c.team.config, c.timeline, c.able)
+    if not counts:
+        return []
+    worst = min(counts, key=lambda w: (w.slack, w.weekends[0]))
+    if worst.slack >= worst.largest:
+        return []
+    level = Level.CANNOT_FIT if worst.slack < 0 else Level.TIGHT
+    message = weekend_hours_text(c.team.config, worst)
+    if level is Level.TIGHT:
+        message += ": one member away for one of those weekends and they cannot be covered"
+    window = worst.weekends
+    return [
+        Finding(
+            "weekend-hours",
+            level,
+            message + ".",
+            Where(
+                zones=c.zones_of(worst.people),
+                members=tuple(c.ids(worst.people)),
+                first=window[0],
+                last=window[-1] + timedelta(days=1),
+            ),
+        )
+    ]

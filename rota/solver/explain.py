@@ -26,6 +26,7 @@ from typing import NoReturn
 
 from ortools.sat.python import cp_model
 
+from rota.capacity.weekend_hours import weekend_hours, weekend_hours_text
 from rota.coverage import matching_size
 from rota.errors import InfeasibleRotaError
 from rota.model import Grid, Schedule
@@ -69,7 +70,7 @@ def precheck(
             f"{team.config.limits.max_hours_per_week:g} leaves too few hours",
             _shorten(reasons),
         )
-    reasons = _weekend_reasons(m)
+    reasons = _weekend_reasons(m) or _weekend_hours_reasons(m)
     if reasons:
         cfg = team.config.weekends
         raise InfeasibleRotaError(
@@ -214,6 +215,15 @@ def _weekend_reasons(m: RotaModel) -> list[str]:
                 )
                 break
     return reasons
+
+
+def _weekend_hours_reasons(m: RotaModel) -> list[str]:
+    """Windows of ``per_weeks`` weekends whose shifts need more hours than the members can
+    give (:func:`~rota.capacity.weekends.weekend_hours`)."""
+    tl = m.timeline
+    able = [frozenset(i for i in m.members if (i, k) in m.w) for k in range(len(tl.slots))]
+    counts = weekend_hours(m.team.config, tl, able)
+    return [weekend_hours_text(m.team.config, c) for c in counts if c.slack < 0]
 
 
 def _weekday(day: int) -> str:

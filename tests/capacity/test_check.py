@@ -94,7 +94,37 @@ def test_three_people_for_three_daily_bands_are_tight_and_two_cannot_fit() -> No
     assert check(three_bands(4)).verdict is Verdict.FITS
     short = check(three_bands(2))
     assert short.verdict is Verdict.CANNOT_FIT
-    assert rules(short, Level.CANNOT_FIT) == {"weekly-hours"}
+    assert rules(short, Level.CANNOT_FIT) == {"weekly-hours", "weekend-hours"}
+
+
+def test_weekend_hours_count_one_shift_a_day_per_member_against_the_whole_weekend() -> None:
+    # The weekend of 9 January is 48 h of shifts (one role). With 12 h rest between 8 h
+    # shifts 8 h apart a member works one shift a day, 16 h of a whole weekend: three give
+    # exactly 48 h (tight), two give 32 h (cannot fit), four leave a member's part spare.
+    tight = check(three_bands(3))
+    weekend = next(f for f in tight.findings if f.rule == "weekend-hours")
+    assert weekend.level is Level.TIGHT
+    assert weekend.message.startswith("the weekend of 2027-01-09 needs 48 h of on-call")
+    assert "the members can give at most 48 h" in weekend.message
+    assert weekend.where.members == ("m0", "m1", "m2")
+    short = check(three_bands(2))
+    weekend = next(f for f in short.findings if f.rule == "weekend-hours")
+    assert weekend.level is Level.CANNOT_FIT
+    assert "weekends.split whole, rest.min_hours 12 and rest.max_block_hours 12" in weekend.message
+    assert "the members can give at most 32 h" in weekend.message
+    assert "weekend-hours" not in {f.rule for f in check(three_bands(4)).findings}
+
+
+def test_single_day_weekends_halve_what_a_member_gives() -> None:
+    # One day of the weekend each: a member gives one 8 h shift, so 48 h need six members
+    # (five give 40 h and cannot fit; six give exactly 48 h).
+    single = {"weekends": {"max": 1, "per_weeks": 1, "split": "single-day"}}
+    five = check(three_bands(5, **single))
+    weekend = next(f for f in five.findings if f.rule == "weekend-hours")
+    assert weekend.level is Level.CANNOT_FIT
+    assert "the members can give at most 40 h" in weekend.message
+    six = check(three_bands(6, **single))
+    assert next(f for f in six.findings if f.rule == "weekend-hours").level is Level.TIGHT
 
 
 def test_max_hours_per_week_below_the_need_cannot_fit() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.capacity.test_check import three_bands
 from tests.solver.teams import Case, InfeasibleRotaError, daily_team, people
 
 
@@ -63,6 +64,18 @@ def test_weekend_limit_capacity_is_checked_before_solving(tmp_path: Path) -> Non
         Case(tmp_path, doc).solve()
     assert "too few members for the weekend limit (at most 1 in any 3 weekends)" in str(info.value)
     assert "needs 2 member(s) each weekend (6 member-weekends)" in str(info.value)
+
+
+def test_weekend_hours_are_checked_before_solving(tmp_path: Path) -> None:
+    # Three 8 h shifts a day, one role, single-day weekends every weekend: each of the five
+    # members may hold every shift, so every shift position has enough people, but with 12 h
+    # rest each works one shift of one weekend day: 40 h of the weekend's 48 h.
+    doc = three_bands(5, weekends={"max": 1, "per_weeks": 1, "split": "single-day"})
+    with pytest.raises(InfeasibleRotaError) as info:
+        Case(tmp_path, doc).solve()
+    assert "too few members for the weekend limit (at most 1 in any 1 weekends)" in str(info.value)
+    assert "the weekend of 2027-01-09 needs 48 h of on-call" in str(info.value)
+    assert "the members can give at most 40 h" in str(info.value)
 
 
 def test_max_hours_capacity_is_checked_before_solving(tmp_path: Path) -> None:
