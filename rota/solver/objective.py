@@ -96,11 +96,14 @@ class Stage:
     def expr(self) -> cp_model.LinearExpr:
         return _weighted(self.terms)
 
-    def lock(self, model: cp_model.CpModel, solution: Sequence[int]) -> None:
-        """Add ``part <= value at solution`` for each part (or the whole stage)."""
-        for part in self.parts or (self.terms,):
-            if part:
-                model.add(_weighted(part) <= sum(c * solution[v.index] for v, c in part))
+    def lock(self, model: cp_model.CpModel, solution: Sequence[int]) -> tuple[int, ...]:
+        """Add ``part <= value at solution`` for each part (or the whole stage); the indices
+        of the constraints added."""
+        return tuple(
+            model.add(_weighted(part) <= sum(c * solution[v.index] for v, c in part)).index
+            for part in self.parts or (self.terms,)
+            if part
+        )
 
     def value(self, solution: Sequence[int]) -> int:
         """The stage's objective on a complete solution (values by proto index)."""
@@ -183,7 +186,7 @@ class Objective:
     """Each peak's ``most`` is held at the largest load (:meth:`hold_exact_peaks`)."""
 
     def hold_exact_peaks(self, cp: cp_model.CpModel) -> None:
-        """Hold each peak's ``most`` at exactly its largest share's most-loaded member, so
+        """Hold each peak's ``most`` at exactly its most-loaded full-timer, so
         the excesses are exact: for ``humane`` capping the search of ``fair`` after rolling
         windows, and searched after it. (Bounded from below only, the search may raise it and
         read every excess as 0.)"""

@@ -290,12 +290,20 @@ def solve(
         lambda: remaining() - after_s,
         reporter,
     )
-    solution = searched.solution
     if part_timers:
         reporter.phase("part-timers")
-        solution = unload_part_timers(
-            m, objective, solution, options, remaining(), lns_only=route.large
+        humane = named["humane"]
+        unloaded = unload_part_timers(
+            m,
+            objective,
+            searched.solution,
+            options,
+            remaining(),
+            released=searched.locks[humane.name],
+            lns_only=route.large,
         )
+        searched.rescore(humane, unloaded)
+    solution = searched.solution
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
     schedule = m.schedule(grid, lambda var: solution[var.index])
     changed = None

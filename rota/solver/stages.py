@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -34,6 +34,21 @@ class Searched:
     bound_done: float = 0.0
     all_optimal: bool = True
     worst_gap: float = 0.0
+    locks: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Each settled stage's lock: the indices of its constraints in the model."""
+    bounds: dict[str, int] = field(default_factory=dict)
+    """Each settled stage's proven bound (its value where proven optimal)."""
+
+    def rescore(self, stage: Stage, solution: list[int]) -> None:
+        """Take ``solution``, which differs from the settled rota in ``stage``'s value only
+        (a step after the stages traded it for a rule), and count ``stage`` at its value."""
+        value = stage.value(solution)
+        self.done += (value - stage.value(self.solution)) * stage.minutes
+        self.solution = solution
+        bound = self.bounds[stage.name]
+        if value > bound:
+            self.all_optimal = False
+            self.worst_gap = max(self.worst_gap, relative_gap(value, bound))
 
 
 def search_stages(
@@ -210,8 +225,9 @@ class _StageSearch:
             if not optimal:
                 searched.worst_gap = max(searched.worst_gap, relative_gap(value, bound))
             searched.done += value * stage.minutes
-            searched.bound_done += (value if optimal else bound) * stage.minutes
-            stage.lock(self.m.cp, result.solution)  # each part, for the next steps
+            searched.bounds[stage.name] = value if optimal else bound
+            searched.bound_done += searched.bounds[stage.name] * stage.minutes
+            searched.locks[stage.name] = stage.lock(self.m.cp, result.solution)  # each part
         # Penalty variables outside the objective are only bounded below, so the search may
         # leave them high; at their least value the next stage starts from the true cost of
         # this rota.
