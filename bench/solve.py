@@ -31,6 +31,7 @@ from typing import Any
 
 from bench.irregular import SIZES, irregular_yaml
 from bench.teams import SPECS, team_yaml
+from rota.errors import InfeasibleRotaError
 from rota.horizon import build_grid
 from rota.metrics import MemberLoad, member_loads, spreads
 from rota.model import Schedule
@@ -137,13 +138,23 @@ def run_one(bench: BenchTeam, limit: float) -> dict[str, Any]:
 
     started = time.perf_counter()
     options = SolveOptions(time_limit_s=limit, workers=2, seed=bench.seed, on_progress=on_progress)
-    result = solve(team, grid, None, options)
     row: dict[str, Any] = {
         "team": bench.name,
         "seed": bench.seed,
         "limit_s": limit,
         "members": len(team.members),
         "shifts": len(grid.shifts),
+    }
+    try:
+        result = solve(team, grid, None, options)
+    except InfeasibleRotaError as exc:  # a draw `rota check` passes may still have no rota
+        return row | {
+            "status": "none",
+            "error": exc.summary,
+            "wall_s": round(time.perf_counter() - started, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }
+    row |= {
         "variables": result.num_variables,
         "first_valid_s": result.first_solution_s,
         "wall_s": round(time.perf_counter() - started, 2),
@@ -181,9 +192,10 @@ def main(argv: list[str] | None = None) -> None:
         limit = args.time_limit or bench.limit
         print(f"solving {bench.name} seed {bench.seed} ({limit:g} s) ...", file=sys.stderr)
         row = run_isolated(bench, limit)
-        if args.reference:
+        if args.reference and "cp_sat" in row:
             reference = run_isolated(bench, limit * args.reference)
-            row["reference"] = {"limit_s": reference["limit_s"], **reference["cp_sat"]}
+            if "cp_sat" in reference:
+                row["reference"] = {"limit_s": reference["limit_s"], **reference["cp_sat"]}
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     if args.json:
@@ -204,6 +216,13 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        if "cp_sat" not in r:  # no rota: the solve raised (see ``error``)
+            rest = " | ".join(["-"] * 9)
+            lines.append(
+                f"| {r['team']} | {r['seed']} | {r['limit_s']:g} | - | no rota: {r['error']} "
+                f"| - | {rest} |"
+            )
+            continue
         cp, rr = r["cp_sat"], r["round_robin"]
         first = "-" if r["first_valid_s"] is None else f"{r['first_valid_s']:.1f}"
         ref = r.get("reference")
