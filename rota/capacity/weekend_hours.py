@@ -1,4 +1,4 @@
-"""Weekend hours: per window of ``weekends.per_weeks`` consecutive weekends, the hours of
+"""Weekend hours: per run of at most ``weekends.per_weeks`` consecutive weekends, the hours of
 every shift all its possible holders count as a shift of one of those weekends (``len(roles)``
 holders each), against the most the members can give: each gives at most ``weekends.max`` of
 the weekends, and of one weekend the most minutes they can work (on one day with
@@ -24,7 +24,7 @@ from rota.solver.facts import SATURDAY, SUNDAY, Timeline
 
 @dataclass(frozen=True, slots=True)
 class WeekendHours:
-    """The weekend hours of one window of consecutive weekends, in minutes."""
+    """The weekend hours of one run of consecutive weekends, in minutes."""
 
     weekends: tuple[date, ...]
     demand: int
@@ -40,7 +40,7 @@ class WeekendHours:
 def weekend_hours(
     config: TeamConfig, timeline: Timeline, able: Sequence[frozenset[int]]
 ) -> list[WeekendHours]:
-    """Each window of ``per_weeks`` consecutive weekends of the grid (``timeline`` without
+    """Each run of at most ``per_weeks`` consecutive weekends of the grid (``timeline`` without
     history; ``able[k]``: the members who may hold some role of slot ``k``), with what its
     shifts need and what the members can give (see the module docstring)."""
     rules = config.weekends
@@ -76,12 +76,13 @@ def weekend_hours(
         most = most_minutes(slots, ks, lo, hi, gap=gap, cap=cap, joins=joins)
         gives[i, weekend] = max(gives[i, weekend], most)
     weekends = sorted(demand)
-    span = timedelta(days=7 * (rules.per_weeks - 1))
+    windows = {  # every run of at most per_weeks weekends: each lies in a window of the rule
+        tuple(d for d in weekends if first <= d <= first + timedelta(days=7 * (length - 1)))
+        for first in weekends
+        for length in range(1, rules.per_weeks + 1)
+    }
     result = []
-    for first in weekends:
-        window = tuple(d for d in weekends if first <= d <= first + span)
-        if len(window) < len(weekends) and first + span > weekends[-1]:
-            break  # a shorter tail window is implied by an earlier, full one
+    for window in sorted(windows):
         parts = {
             i: sum(sorted((gives.get((i, d), 0) for d in window), reverse=True)[: rules.max])
             for i in range(len(timeline.members))

@@ -8,7 +8,7 @@ exceeds demand by less than one member's part:
   it counts as a shift of the same weekend needs ``len(roles)`` members on each weekend; in any
   ``per_weeks`` consecutive weekends a member gives at most ``max`` of them, and only weekends
   they may hold it;
-* weekend hours, per window of ``per_weeks`` consecutive weekends (:func:`weekend_hours`):
+* weekend hours, per run of at most ``per_weeks`` consecutive weekends (:func:`weekend_hours`):
   the hours of every shift that all its possible holders count as a shift of one of those
   weekends, ``len(roles)`` holders each, against what each member can give: the most minutes
   of one weekend they can work (on one day with ``single-day``) under the rest gap and block
@@ -131,7 +131,7 @@ def weekend_findings(c: Counting) -> list[Finding]:
 
 
 def weekend_hours_findings(c: Counting) -> list[Finding]:
-    """The window of weekends with the least spare weekend hours: ``cannot-fit`` below its
+    """The run of weekends with the least spare weekend hours: ``cannot-fit`` below its
     demand, ``tight`` within one member's part of it."""
     counts = weekend_hours(c.team.config, c.timeline, c.able)
     if not counts:

@@ -218,12 +218,12 @@ def _weekend_reasons(m: RotaModel) -> list[str]:
 
 
 def _weekend_hours_reasons(m: RotaModel) -> list[str]:
-    """Windows of ``per_weeks`` weekends whose shifts need more hours than the members can
-    give (:func:`~rota.capacity.weekends.weekend_hours`)."""
+    """Runs of weekends whose shifts need more hours than the members can give, shortest
+    of supply first (:func:`~rota.capacity.weekend_hours.weekend_hours`)."""
     tl = m.timeline
     able = [frozenset(i for i in m.members if (i, k) in m.w) for k in range(len(tl.slots))]
-    counts = weekend_hours(m.team.config, tl, able)
-    return [weekend_hours_text(m.team.config, c) for c in counts if c.slack < 0]
+    short = [c for c in weekend_hours(m.team.config, tl, able) if c.slack < 0]
+    return [weekend_hours_text(m.team.config, c) for c in sorted(short, key=lambda c: c.slack)]
 
 
 def _weekday(day: int) -> str:

@@ -243,3 +243,18 @@ def test_night_forbid_keeps_a_zone_off_the_shifts_of_its_night() -> None:
     report = check(doc)
     assert "coverage" not in rules(report, Level.CANNOT_FIT)
     assert report.night_floor == 0
+
+
+def test_one_weekend_short_inside_a_window_that_holds_cannot_fit() -> None:
+    # Six members, at most 1 weekend in 2, two weeks: over both weekends they give 6 x 16 h =
+    # 96 h, all the two weekends need. But four are away the first weekend, and the two
+    # left give 32 h of its 48 h (each shift position still has two people who may hold it).
+    doc = three_bands(6, weekends={"max": 1, "per_weeks": 2}, horizon={"weeks": 2})
+    for member in doc["members"][:4]:
+        member["unavailable"] = [{"start": "2027-01-09", "end": "2027-01-11"}]
+    report = check(doc)
+    weekend = next(f for f in report.findings if f.rule == "weekend-hours")
+    assert weekend.level is Level.CANNOT_FIT
+    assert weekend.message.startswith("the weekend of 2027-01-09 needs 48 h of on-call")
+    assert "the members can give at most 32 h" in weekend.message
+    assert "weekend-limit" not in rules(report, Level.CANNOT_FIT)
