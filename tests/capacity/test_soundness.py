@@ -58,7 +58,11 @@ def teams(draw: st.DrawFn) -> dict[str, Any]:
         "team": {"id": "random", "timezone": "Europe/Warsaw"},
         "horizon": {"start": "2027-01-04", "weeks": 2},
         "rotation": rotation,
-        "weekends": {"max": draw(st.integers(1, per_weeks)), "per_weeks": per_weeks},
+        "weekends": {
+            "max": draw(st.integers(1, per_weeks)),
+            "per_weeks": per_weeks,
+            "split": draw(st.sampled_from(["whole", "single-day"])),
+        },
         "members": members,
     }
     if draw(st.booleans()):
