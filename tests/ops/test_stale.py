@@ -6,11 +6,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+import api.deps
+import rota.service
 from api.app import create_app
 from api.settings import Settings
 from rota.errors import StoreError
@@ -72,12 +75,21 @@ def test_oncall_is_served_stale_and_the_rest_refused(
 
 
 def test_stale_answers_stop_at_the_limit(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    # The ages of the team state and of the key's last answer are read from a clock the test
+    # moves, so a slow request cannot age them past the limit.
+    seconds = [1000.0]
+    clock = SimpleNamespace(monotonic=lambda: seconds[0])
+    monkeypatch.setattr(rota.service, "time", clock)
+    monkeypatch.setattr(api.deps, "time", clock)
     headers = {"Authorization": f"Bearer {make_key(store, 'pager', 'read')}"}
-    with client_of(store, stale_seconds=0.2) as client:
+    with client_of(store, stale_seconds=60) as client:
         assert client.get("/v1/teams/ops/oncall", params=AT, headers=headers).status_code == 200
         store_down(monkeypatch, store)
-        assert client.get("/v1/teams/ops/oncall", params=AT, headers=headers).status_code == 200
-        time.sleep(0.3)
+        seconds[0] += 59
+        stale = client.get("/v1/teams/ops/oncall", params=AT, headers=headers)
+        assert stale.status_code == 200
+        assert stale.headers["x-rota-stale"] == "59"
+        seconds[0] += 2
         late = client.get("/v1/teams/ops/oncall", params=AT, headers=headers)
         assert late.status_code == 503
         assert late.headers["retry-after"] == "2"
