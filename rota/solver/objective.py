@@ -186,7 +186,7 @@ class Objective:
     """Each peak's ``most`` is held at the largest load (:meth:`hold_exact_peaks`)."""
 
     def hold_exact_peaks(self, cp: cp_model.CpModel) -> None:
-        """Hold each peak's ``most`` at exactly its most-loaded full-timer, so
+        """Hold each peak's ``most`` at exactly its largest share's most-loaded member, so
         the excesses are exact: for ``humane`` capping the search of ``fair`` after rolling
         windows, and searched after it. (Bounded from below only, the search may raise it and
         read every excess as 0.)"""

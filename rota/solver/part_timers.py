@@ -1,6 +1,6 @@
-"""Part-timers unloaded: after the stages, load moved off any part-timer who carries more of
-a peak's metric (off-hours, night hours) than the most-loaded full-timer of their group
-(``docs/rules.md``, "What a good rota is").
+"""Part-timers unloaded: after the stages, load moved off any member of a smaller share who
+carries more of a peak's metric (off-hours, night hours) than the most-loaded member of the
+largest share in their group (``docs/rules.md``, "What a good rota is").
 
 The ``humane`` stage counts that excess (:mod:`rota.solver.peaks`), but where it is searched
 with ``fair`` its ``most`` is bounded from below only, so the search may raise it and never

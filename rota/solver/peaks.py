@@ -31,11 +31,11 @@ class Peak:
     weight: int
     """The stage's coefficient of a unit of the metric, which weighs the peak too."""
     most: cp_model.IntVar
-    """At least the load of every member of the group's largest ``fte`` (its full-timers)."""
+    """At least the load of every member of the group's largest share."""
     largest: tuple[cp_model.LinearExpr, ...]
-    """The loads of the members of the group's largest ``fte``."""
+    """The loads of the members of the group's largest share."""
     excess: tuple[tuple[cp_model.LinearExpr, cp_model.IntVar], ...]
-    """Per member of a smaller ``fte``, their load and at least that load above ``most``."""
+    """Per member of a smaller share, their load and at least that load above ``most``."""
 
 
 Peaks = tuple[Peak, ...]
@@ -64,14 +64,12 @@ def share_peak(
 ) -> tuple[Peak, list[cp_model.IntVar]]:
     """The peak of ``members`` (:func:`peaked`) and the variables the stage weighs for it: the
     largest load per full share, ``max(L * R / p)`` (``R`` the :data:`SHARE_RESOLUTION`), and
-    per part-timer (``fte`` below the group's largest) the load above the most of the members
-    of the largest ``fte``.
+    per member of a smaller share the load above the most of the largest share's members.
 
     Weighed next to the group's total, the peak moves load off whoever carries the most for
     their share (a half-time member counts twice their load) without rewarding load on the
-    least loaded, as a range would. The excesses count a part-timer above every full-timer
-    (``docs/rules.md``), where the peak ties (loads come in whole shifts) and where the
-    full-timers' time away makes the part-timer's share the larger one.
+    least loaded, as a range would. The excesses count, where the peak ties (loads come in
+    whole shifts), a part-timer above every full-timer.
     """
     upper = peak_upper(members, share, {i: loads[i].upper for i in members})
     exprs = {i: loads[i].expr() for i in members}
@@ -80,9 +78,8 @@ def share_peak(
     helpers.append(
         (top, lambda sol: max(-(-SHARE_RESOLUTION * value[i](sol) // share[i]) for i in members))
     )
-    fte = {i: m.timeline.members[i].fte for i in members}
-    largest = max(fte.values())
-    full = [i for i in members if fte[i] == largest]
+    largest = max(share[i] for i in members)
+    full = [i for i in members if share[i] == largest]
     most = m.cp.new_int_var(
         0, max(loads[i].upper for i in members), f"most[{metric},{m.member_id(full[0])}]"
     )
@@ -96,7 +93,7 @@ def share_peak(
     # :mod:`rota.solver.part_timers` takes what is left off after the search.
     excess = []
     for i in members:
-        if fte[i] < largest:
+        if share[i] < largest:
             over = m.cp.new_int_var(0, loads[i].upper, f"over[{metric},{m.member_id(i)}]")
             m.cp.add(over >= exprs[i] - most)
             helpers.append((over, _over_value(value[i], most)))

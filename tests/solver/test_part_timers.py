@@ -82,30 +82,6 @@ def test_a_solved_half_timer_carries_no_more_nights_than_a_full_timer(tmp_path: 
     assert case.violations(result.schedule) == []
 
 
-def test_a_part_timer_whose_share_is_largest_still_carries_no_more_nights(
-    tmp_path: Path,
-) -> None:
-    # a and b (full time) are each away two of the seven days, so d at 0.8 time has the
-    # largest share of Warsaw and the most hours. Night hours still go to a or b first: d
-    # ends with no more than the most-loaded of them, even where that costs `humane` (the
-    # gap then says how far the rota is from the bound without the rule).
-    doc = two_zones(["a", "b", "d"], ["c"])
-    away = {"a": ("2027-01-04", "2027-01-06"), "b": ("2027-01-08", "2027-01-10")}
-    for member in doc["members"]:
-        if member["id"] == "d":
-            member["fte"] = 0.8
-        if member["id"] in away:
-            start, end = away[member["id"]]
-            member["unavailable"] = [{"start": start, "end": end}]
-    case = Case(tmp_path, doc)
-    result = case.solve()
-    loads = member_loads(case.team, result.schedule)
-    assert loads["d"].hours > max(loads["a"].hours, loads["b"].hours)
-    assert loads["d"].night_hours <= max(loads["a"].night_hours, loads["b"].night_hours)
-    assert loads["d"].off_hours <= max(loads["a"].off_hours, loads["b"].off_hours)
-    assert case.violations(result.schedule) == []
-
-
 def test_held_exact_a_peaks_most_is_its_most_loaded_full_timer(tmp_path: Path) -> None:
     # With every assignment fixed, ``most`` (bounded from below only) could rise to the top
     # of its domain and read every excess as 0; held exact, it is the load of the most
