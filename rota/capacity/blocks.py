@@ -1,12 +1,24 @@
 """The most minutes one member can work among some shifts under the rest gap and the block
-length alone: an upper bound every rota keeps, for the capacity counts (weekly hours, weekend
-hours)."""
+length alone (and the shifts a whole weekend joins): an upper bound every rota keeps, for the
+capacity counts (weekly hours, weekend hours)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rota.solver.facts import Slot
+from rota.model import WeekendSplit
+from rota.solver.facts import SATURDAY, SUNDAY, MemberShiftFacts, Slot
+
+
+def weekend_joins(split: WeekendSplit, facts: Sequence[MemberShiftFacts]) -> frozenset[int]:
+    """The shifts after which a ``whole`` weekend may join the next one into a block of its
+    own, for a member with these ``facts``: Saturday then Sunday in their zone (a superset of
+    the solver's joins; none for other splits)."""
+    if split is not WeekendSplit.WHOLE:
+        return frozenset()
+    return frozenset(
+        k for k in range(len(facts) - 1) if facts[k].day == SATURDAY and facts[k + 1].day == SUNDAY
+    )
 
 
 def most_minutes(

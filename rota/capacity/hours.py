@@ -22,13 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rota.capacity.blocks import most_minutes
+from rota.capacity.blocks import most_minutes, weekend_joins
 from rota.capacity.counting import Counting
 from rota.capacity.findings import Finding, Level, Where, hours, names, plural
 from rota.localtime import local_date
-from rota.model import WeekendSplit
 from rota.solver.constraints import MINUTES_PER_WEEK
-from rota.solver.facts import SATURDAY, SUNDAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +44,11 @@ class WeekCount:
         return self.supply - self.demand
 
 
-def weekend_joins(c: Counting, region: int) -> frozenset[int]:
-    """Shifts after which a whole weekend may join the next one into a block of its own
-    (Saturday then Sunday for the region's members; a superset of the solver's joins)."""
-    if c.team.config.weekends.split is not WeekendSplit.WHOLE:
-        return frozenset()
+def region_joins(c: Counting, region: int) -> frozenset[int]:
+    """:func:`~rota.capacity.blocks.weekend_joins` for the region's members (one zone, so
+    the same for each)."""
     i = c.regions[region].members[0]
-    facts = c.timeline.facts[i]
-    return frozenset(
-        k for k in range(len(facts) - 1) if facts[k].day == SATURDAY and facts[k + 1].day == SUNDAY
-    )
+    return weekend_joins(c.team.config.weekends.split, c.timeline.facts[i])
 
 
 def week_of(c: Counting, week: int) -> date:
@@ -81,7 +74,7 @@ def pool_weeks(c: Counting, pool: frozenset[int], only: bool) -> list[WeekCount]
         while week * MINUTES_PER_WEEK < slot.end:
             by_week[week].append(k)
             week += 1
-    joins = {r: weekend_joins(c, r) for r in {c.region_of[i] for i in pool}}
+    joins = {r: region_joins(c, r) for r in {c.region_of[i] for i in pool}}
     cache: dict[tuple[int, tuple[int, ...], int], int] = {}
     result = []
     for week, ks in sorted(by_week.items()):

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rota.capacity.blocks import most_minutes
+from rota.capacity.blocks import most_minutes, weekend_joins
 from rota.capacity.findings import hours
 from rota.config.models import TeamConfig
 from rota.model import WeekendSplit
-from rota.solver.facts import SATURDAY, SUNDAY, Timeline
+from rota.solver.facts import SATURDAY, Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +59,11 @@ def weekend_hours(
         for i in members:
             day = facts[i][k].day if rules.split is WeekendSplit.SINGLE_DAY else SATURDAY
             days[i, weekend, day].append(k)
+    joins = {i: weekend_joins(rules.split, facts[i]) for i in {i for i, _, _ in days}}
     gives: dict[tuple[int, date], int] = defaultdict(int)
     for (i, weekend, _), ks in days.items():
-        joins = (
-            frozenset(
-                k
-                for k in ks
-                if facts[i][k].day == SATURDAY
-                and k + 1 < len(slots)
-                and facts[i][k + 1].day == SUNDAY
-            )
-            if rules.split is WeekendSplit.WHOLE
-            else frozenset()
-        )
         lo, hi = min(slots[k].start for k in ks), max(slots[k].end for k in ks)
-        most = most_minutes(slots, ks, lo, hi, gap=gap, cap=cap, joins=joins)
+        most = most_minutes(slots, ks, lo, hi, gap=gap, cap=cap, joins=joins[i])
         gives[i, weekend] = max(gives[i, weekend], most)
     weekends = sorted(demand)
     windows = {  # every run of at most per_weeks weekends: each lies in a window of the rule
