@@ -1,14 +1,16 @@
-"""Part-timers unloaded: after the stages, load moved off any member of a smaller share who
-carries more of a peak's metric (off-hours, night hours) than the most-loaded member of the
-largest share in their group (``docs/rules.md``, "What a good rota is").
+"""Part-timers unloaded: after the stages, load moved off any part-timer who carries more of
+a peak's metric (off-hours, night hours) than the most-loaded full-timer of their group, and
+off any member of a smaller share (part-time or away) above the most-loaded member of the
+largest share (``docs/rules.md``, "What a good rota is").
 
-The ``humane`` stage counts that excess (:mod:`rota.solver.peaks`), but where it is searched
-with ``fair`` its ``most`` is bounded from below only, so the search may raise it and never
-sees the excess. Here it is exact, and only the members of the groups that carry an excess
-are searched (everyone else's assignments stay as they are), with ``fair`` locked at its
-value: the excess comes first, then ``humane`` counted with the exact excesses. So the rule
-outranks the team's totals: ``humane`` rises only where no rota as fair, changed within those
-groups, has less excess at its value.
+The ``humane`` stage counts the share excess (:mod:`rota.solver.peaks`), but where it is
+searched with ``fair`` its ``most`` is bounded from below only, so the search may raise it
+and never sees the excess. Here both are exact, and only the members of the groups that
+carry an excess are searched (everyone else's assignments stay as they are), with ``fair``
+locked at its value: the part-timers' excess comes first (time away can make a part-timer's
+share the largest, which the share excess then cannot see), then the share excess, then
+``humane`` counted with the exact excesses. So the rule outranks the team's totals:
+``humane`` rises only where no rota as fair, changed within those groups, has less excess.
 """
 
 from __future__ import annotations
@@ -24,9 +26,20 @@ from rota.solver.search import SolveOptions, hint, new_solver
 
 
 def excess(peaks: Sequence[Peak], solution: Sequence[int]) -> int:
-    """The weighed load part-timers carry above their group's most-loaded full-timers in a
-    complete ``solution`` (:meth:`~rota.solver.objective.Objective.complete`)."""
+    """The weighed load members of a smaller share carry above their group's most-loaded
+    member of the largest share in a complete ``solution``
+    (:meth:`~rota.solver.objective.Objective.complete`)."""
     return sum(peak.weight * solution[over.index] for peak in peaks for _, over in peak.excess)
+
+
+def part_time_excess(peaks: Sequence[Peak], solution: Sequence[int]) -> int:
+    """The weighed load part-timers carry above their group's most-loaded full-timer
+    (:meth:`Peak.part_time_excess <rota.solver.peaks.Peak.part_time_excess>`)."""
+    return sum(peak.weight * peak.part_time_excess(solution) for peak in peaks)
+
+
+def _excesses(peaks: Sequence[Peak], solution: Sequence[int]) -> tuple[int, int]:
+    return part_time_excess(peaks, solution), excess(peaks, solution)
 
 
 def unload_part_timers(
@@ -40,14 +53,14 @@ def unload_part_timers(
     lns_only: bool = False,
 ) -> list[int]:
     """``solution`` (complete, every stage of ``m.cp`` locked at its value) with the least
-    :func:`excess` found within ``time_limit_s``, and then the least ``humane``; ``solution``
-    itself when none is lower in both, in that order.
+    :func:`part_time_excess` found within ``time_limit_s``, then the least :func:`excess`,
+    then the least ``humane``; ``solution`` itself when none is lower in that order.
 
     ``released``: the constraints that lock ``humane`` (:attr:`Searched.locks
     <rota.solver.stages.Searched.locks>`), dropped here. ``lns_only`` (large models) gives
     every worker to large-neighbourhood search: the step starts from ``solution``, and a
     full-model worker spends its time propagating the variables of everyone held."""
-    over = [peak for peak in objective.peaks if excess([peak], solution) > 0]
+    over = [peak for peak in objective.peaks if any(_excesses([peak], solution))]
     if not over:
         return solution
     free = {i for peak in over for i in peak.members}
@@ -64,6 +77,7 @@ def unload_part_timers(
     hinted = list(solution) if objective.exact_peaks else _relaxed(cp, solution, peaks)
     above: dict[int, cp_model.IntVar] = {}  # by the index of the stage's relaxed excess
     weights: dict[int, int] = {}  # the same way
+    rule: list[tuple[cp_model.IntVar, int]] = []  # the part-timers' excess and its weight
     for peak in peaks:  # the excess over the exact most, beside the stage's relaxed one
         most = cp.new_int_var(0, _upper(cp, peak.most), "")
         cp.add_max_equality(most, peak.largest)
@@ -73,6 +87,7 @@ def unload_part_timers(
             cp.add(exact >= load - most)
             weights[stage_over.index] = peak.weight
             hinted.append(solution[stage_over.index])
+        rule.extend(_part_time_over(cp, peak, solution, hinted))
     assert len(hinted) == len(cp.proto.variables)
     # ``humane`` with the exact excesses: the stage's own lock holds with the relaxed ones,
     # which a complete rota may count higher
@@ -83,9 +98,12 @@ def unload_part_timers(
     excess_exact = cp_model.LinearExpr.weighted_sum(
         list(above.values()), [weights[index] for index in above]
     )
+    rule_exact = cp_model.LinearExpr.weighted_sum([v for v, _ in rule], [w for _, w in rule])
     largest = sum(weights[index] * _upper(cp, var) for index, var in above.items())
-    first, then = lexicographic_weights([largest, humane.upper()])
-    cp.minimize(first * excess_exact + then * humane_exact)
+    first, second, third = lexicographic_weights(
+        [sum(w * _upper(cp, v) for v, w in rule), largest, humane.upper()]
+    )
+    cp.minimize(first * rule_exact + second * excess_exact + third * humane_exact)
     hint(cp, hinted)  # complete: CP-SAT starts from it rather than searching for a rota
     solver = new_solver(options, max(0.1, time_limit_s), lns_only=lns_only)
     # Presolving the whole model costs more than the search from the hint (150 members: 11 s
@@ -94,8 +112,30 @@ def unload_part_timers(
     if solver.solve(cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solution
     candidate = objective.complete(list(solver.response_proto.solution)[: len(solution)])
-    less = excess(peaks, candidate), humane.value(candidate)
-    return candidate if less < (excess(peaks, solution), humane.value(solution)) else solution
+    less = *_excesses(peaks, candidate), humane.value(candidate)
+    return candidate if less < (*_excesses(peaks, solution), humane.value(solution)) else solution
+
+
+def _part_time_over(
+    cp: cp_model.CpModel, peak: Peak, solution: Sequence[int], hinted: list[int]
+) -> list[tuple[cp_model.IntVar, int]]:
+    """Per part-timer of ``peak`` a variable at least their load above the most-loaded
+    full-timer's, with its weight (their values on ``solution`` appended to ``hinted``)."""
+    part_time = [k for k, i in enumerate(peak.members) if i not in peak.full_time]
+    if not part_time:
+        return []
+    loads = [peak.values[k](solution) for k in range(len(peak.members))]
+    full = [k for k, i in enumerate(peak.members) if i in peak.full_time]
+    most = cp.new_int_var(0, _upper(cp, peak.most), "")
+    cp.add_max_equality(most, [peak.loads[k] for k in full])
+    hinted.append(max(loads[k] for k in full))
+    overs = []
+    for k in part_time:
+        over = cp.new_int_var(0, _upper(cp, peak.most), "")
+        cp.add(over >= peak.loads[k] - most)
+        hinted.append(max(0, loads[k] - hinted[most.index]))
+        overs.append((over, peak.weight))
+    return overs
 
 
 def _upper(cp: cp_model.CpModel, var: cp_model.IntVar) -> int:

@@ -273,7 +273,9 @@ def solve(
     fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
     # Kept for after the stages: ``humane``'s floor when stages searched together lock
     # ``fair`` above its own, and the part-timers' step (whole horizons only)
-    part_timers = lookback is None and any(peak.excess for peak in objective.peaks)
+    part_timers = lookback is None and any(
+        peak.excess or len(peak.full_time) < len(peak.members) for peak in objective.peaks
+    )
     after_s = 0.0
     if lookback is None and (route.together or part_timers):
         after_s = options.time_limit_s * strategy.after_share
