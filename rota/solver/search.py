@@ -115,17 +115,19 @@ def new_solver(
     return solver
 
 
-def bound_worker(route: Route) -> str:
-    """The CP-SAT worker that proves the ``humane`` stage's bound (a level-2 LP in both).
+def bound_worker(route: Route, *, alone: bool) -> str:
+    """The CP-SAT worker that proves the ``humane`` stage's bound (a level-2 LP in both);
+    ``alone``: ``humane`` is searched without ``fair`` (settled before it).
 
     ``max_lp`` (LP search) on small models, and where a large model's stages are searched
-    together from the first valid rota: it hands its LP solutions soonest to the
+    together as one sum from the first valid rota: it hands its LP solutions soonest to the
     neighbourhoods that follow them, which make the large steps down in ``humane``.
     ``lb_tree_search`` where the stages start from a searched rota (a plan's, the kinds
-    split's, rolling windows'): there the proof is what is missing, and its best-bound tree
-    closes the LP's root gap. Figures: ``docs/solver.md``, step 4.
+    split's, rolling windows') and where ``humane`` is searched alone on a large model:
+    there the proof is what is missing, and its best-bound tree closes the LP's root gap
+    (it shares its LP solutions too). Figures: ``docs/solver.md``, step 4.
     """
-    guided = not route.large or (route.together and not route.member_plan)
+    guided = not route.large or (route.together and not route.member_plan and not alone)
     return "max_lp" if guided else "lb_tree_search"
 
 
