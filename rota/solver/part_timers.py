@@ -124,16 +124,17 @@ def _part_time_over(
     part_time = [k for k, i in enumerate(peak.members) if i not in peak.full_time]
     if not part_time:
         return []
-    loads = [peak.values[k](solution) for k in range(len(peak.members))]
+    loads = [value(solution) for value in peak.values]
     full = [k for k, i in enumerate(peak.members) if i in peak.full_time]
     most = cp.new_int_var(0, _upper(cp, peak.most), "")
     cp.add_max_equality(most, [peak.loads[k] for k in full])
-    hinted.append(max(loads[k] for k in full))
+    top = max(loads[k] for k in full)
+    hinted.append(top)
     overs = []
     for k in part_time:
         over = cp.new_int_var(0, _upper(cp, peak.most), "")
         cp.add(over >= peak.loads[k] - most)
-        hinted.append(max(0, loads[k] - hinted[most.index]))
+        hinted.append(max(0, loads[k] - top))
         overs.append((over, peak.weight))
     return overs
 
