@@ -87,9 +87,9 @@ def test_a_part_timer_whose_share_is_largest_still_carries_no_more_nights(
     tmp_path: Path,
 ) -> None:
     # a and b (full time) are each away two of the seven days, so d at 0.8 time has the
-    # largest share of Warsaw and the most hours. Night hours still go to a or b first: d
-    # ends with no more than the most-loaded of them, even where that costs `humane` (the
-    # gap then says how far the rota is from the bound without the rule).
+    # largest share of Warsaw and the most hours. Off-hours and night hours still go to a
+    # or b first: d ends with no more than the most-loaded of them, even where that costs
+    # `humane` (the gap then says how far the rota is from the bound without the rule).
     doc = two_zones(["a", "b", "d"], ["c"])
     away = {"a": ("2027-01-04", "2027-01-06"), "b": ("2027-01-08", "2027-01-10")}
     for member in doc["members"]:
