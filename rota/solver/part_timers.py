@@ -121,17 +121,15 @@ def _part_time_over(
 ) -> list[tuple[cp_model.IntVar, int]]:
     """Per part-timer of ``peak`` a variable at least their load above the most-loaded
     full-timer's, with its weight (their values on ``solution`` appended to ``hinted``)."""
-    part_time = [k for k, i in enumerate(peak.members) if i not in peak.full_time]
-    if not part_time:
+    if not peak.part_time:
         return []
     loads = [value(solution) for value in peak.values]
-    full = [k for k, i in enumerate(peak.members) if i in peak.full_time]
     most = cp.new_int_var(0, _upper(cp, peak.most), "")
-    cp.add_max_equality(most, [peak.loads[k] for k in full])
-    top = max(loads[k] for k in full)
+    cp.add_max_equality(most, [peak.loads[k] for k in peak.full_time])
+    top = max(loads[k] for k in peak.full_time)
     hinted.append(top)
     overs = []
-    for k in part_time:
+    for k in peak.part_time:
         over = cp.new_int_var(0, _upper(cp, peak.most), "")
         cp.add(over >= peak.loads[k] - most)
         hinted.append(max(0, loads[k] - top))

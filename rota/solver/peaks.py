@@ -37,20 +37,22 @@ class Peak:
     excess: tuple[tuple[cp_model.LinearExpr, cp_model.IntVar], ...]
     """Per member of a smaller share, their load and at least that load above ``most``."""
     full_time: tuple[int, ...]
-    """The members of the group's largest ``fte``: the full-timers of the rule that no
-    part-timer carries more than the most-loaded of them (``docs/rules.md``). Time away can
-    give a part-timer the largest share, so these are not always the largest share's."""
+    """The positions in ``members`` of the group's largest ``fte``: the full-timers of the
+    rule that no part-timer carries more than the most-loaded of them (``docs/rules.md``).
+    Time away can give a part-timer the largest share, so these are not always the largest
+    share's."""
+    part_time: tuple[int, ...]
+    """The positions in ``members`` of everyone else (``fte`` below the full-timers')."""
     loads: tuple[cp_model.LinearExpr, ...]
     """Each member's load, in the order of ``members``."""
     values: tuple[Callable[[Sequence[int]], int], ...]
     """Each member's load on a solution, in the order of ``members``."""
 
     def part_time_excess(self, solution: Sequence[int]) -> int:
-        """The loads of the part-timers (``fte`` below ``full_time``'s) above the most-loaded
-        full-timer's, summed."""
-        load = dict(zip(self.members, (value(solution) for value in self.values), strict=True))
-        most = max(load[i] for i in self.full_time)
-        return sum(max(0, v - most) for i, v in load.items() if i not in self.full_time)
+        """The loads of the part-timers above the most-loaded full-timer's, summed."""
+        load = [value(solution) for value in self.values]
+        most = max(load[k] for k in self.full_time)
+        return sum(max(0, load[k] - most) for k in self.part_time)
 
 
 Peaks = tuple[Peak, ...]
@@ -113,8 +115,7 @@ def share_peak(
             m.cp.add(over >= exprs[i] - most)
             helpers.append((over, _over_value(value[i], most)))
             excess.append((exprs[i], over))
-    fte = {i: m.timeline.members[i].fte for i in members}
-    full_time = tuple(i for i in members if fte[i] == max(fte.values()))
+    fte = [m.timeline.members[i].fte for i in members]
     peak = Peak(
         metric,
         tuple(members),
@@ -122,7 +123,8 @@ def share_peak(
         most,
         tuple(exprs[i] for i in full),
         tuple(excess),
-        full_time,
+        tuple(k for k, f in enumerate(fte) if f == max(fte)),
+        tuple(k for k, f in enumerate(fte) if f < max(fte)),
         tuple(exprs[i] for i in members),
         tuple(value[i] for i in members),
     )

@@ -274,7 +274,7 @@ def solve(
     # Kept for after the stages: ``humane``'s floor when stages searched together lock
     # ``fair`` above its own, and the part-timers' step (whole horizons only)
     part_timers = lookback is None and any(
-        peak.excess or len(peak.full_time) < len(peak.members) for peak in objective.peaks
+        peak.excess or peak.part_time for peak in objective.peaks
     )
     after_s = 0.0
     if lookback is None and (route.together or part_timers):
