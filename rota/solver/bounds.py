@@ -63,7 +63,23 @@ def humane_floor(
     ``fair_value`` (0 as for :func:`fair_floor`), in the stage's points: ``weights`` are its
     coefficients of a unit of off-hours and of night hours, ``peaks`` the stage's peaks per
     share (:attr:`~rota.solver.objective.Objective.peaks`, :func:`~rota.solver.plan.add_peaks`).
-    ``relaxed`` is left as it was.
+    ``relaxed`` is left as it was."""
+    return _humane_floors(
+        relaxed, hours_weight, fair_value, weights, peaks, time_limit_s, workers, seed
+    )[1]
+
+
+def _humane_floors(
+    relaxed: KindModel,
+    hours_weight: int,
+    fair_value: int,
+    weights: tuple[int, int],
+    peaks: Peaks,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> tuple[int, int]:
+    """:func:`humane_floor` of the totals alone, and of the whole stage.
 
     The totals alone come first (their relaxation is proven in a fraction of the time): the
     peaks' split makes the model larger, and its bound within the time left then starts from
@@ -76,11 +92,11 @@ def humane_floor(
     cp.minimize(totals)
     least = _least(cp, time_limit_s / 2 if peaks else time_limit_s, workers, seed)
     if not peaks:
-        return least
+        return least, least
     cp.add(totals >= least)
     cp.minimize(totals + add_peaks(cp, relaxed, peaks))
     left = time_limit_s - (time.monotonic() - begun)
-    return max(least, _least(cp, max(0.05, left), workers, seed))
+    return least, max(least, _least(cp, max(0.05, left), workers, seed))
 
 
 def _least(cp: cp_model.CpModel, time_limit_s: float, workers: int, seed: int) -> int:
@@ -120,7 +136,11 @@ class Floors:
     """The floors of one model's stages, each computed once, when first asked for, on one
     relaxation built for them all (none when the team is one kind or hours weigh nothing).
     ``humane_weights`` and ``peaks``: the ``humane`` stage's coefficients of a unit of
-    off-hours and of night hours, and its peaks per share (:func:`humane_floor`)."""
+    off-hours and of night hours, and its peaks per share (:func:`humane_floor`).
+
+    Where a ``humane`` floor's peaks proved nothing beyond its totals (a relaxation too large
+    for its half of the time: 150 lumpy members), the later ones leave the peaks out and
+    give the totals all their time, which they need there to prove anything."""
 
     def __init__(
         self,
@@ -143,6 +163,12 @@ class Floors:
         # member plans (off-hours only, so they never stand in for a computed floor)
         self._humane: dict[int, int] = {}
         self._planned: dict[int, int] = {}
+        self._counts_peaks = bool(peaks)  # the peaks' solve raised a floor, or was not tried
+
+    @property
+    def counts_peaks(self) -> bool:
+        """Whether the next ``humane`` floor searches the peaks per share (see the class)."""
+        return self._counts_peaks
 
     @cached_property
     def _relaxed(self) -> KindModel | None:
@@ -184,15 +210,18 @@ class Floors:
             relaxed = self._relaxed
             self._humane[allowed] = 0
             if relaxed is not None:
-                self._humane[allowed] = humane_floor(
+                peaks = self._peaks if self._counts_peaks else ()
+                totals, floor = _humane_floors(
                     relaxed,
                     self._weight,
                     fair_value,
-                    weights=self._humane_weights,
-                    peaks=self._peaks,
-                    time_limit_s=time_limit_s,
-                    workers=self._workers,
-                    seed=self._seed,
+                    self._humane_weights,
+                    peaks,
+                    time_limit_s,
+                    self._workers,
+                    self._seed,
                 )
+                self._counts_peaks = self._counts_peaks and floor > totals
+                self._humane[allowed] = floor
         known = [*self._humane.items(), *self._planned.items()]
         return max((h for more, h in known if more >= allowed), default=0)

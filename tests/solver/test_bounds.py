@@ -109,6 +109,23 @@ def test_the_humane_floor_counts_the_peak_per_share_in_whole_shifts(tmp_path: Pa
     assert humane_floor(relaxed, 1, 0, peaks=peaks, **QUICK) == 9
     floors = Floors(m, 1, (1, 0), peaks=peaks, workers=2, seed=0)
     assert floors.humane(0, 5.0) == 9
+    assert floors.counts_peaks
+
+
+def test_a_floor_whose_peaks_prove_no_more_leaves_them_out_of_later_floors(
+    tmp_path: Path,
+) -> None:
+    # With every band free (a fair value far above any rota's), Warsaw holds the 14 shifts
+    # inside its hours and c the other 14: no off-hours, so the peaks add nothing to the
+    # totals' 0. The floor at fair 0 is then the totals' 6 (see above), not 9.
+    m = model_of(Case(tmp_path, half_timer_d()))
+    prepare(m)
+    objective = build_objective(m)
+    floors = Floors(m, 1, (1, 0), peaks=objective.peaks, workers=2, seed=0)
+    assert floors.counts_peaks
+    assert floors.humane(1000, 5.0) == 0
+    assert not floors.counts_peaks
+    assert floors.humane(0, 5.0) == 6
 
 
 def test_a_stage_floor_gets_a_share_of_the_limit_and_at_most_half_the_time_left() -> None:
