@@ -116,6 +116,7 @@ def share_peak(
             helpers.append((over, _over_value(value[i], most)))
             excess.append((exprs[i], over))
     fte = [m.timeline.members[i].fte for i in members]
+    full_fte = max(fte)
     peak = Peak(
         metric,
         tuple(members),
@@ -123,8 +124,8 @@ def share_peak(
         most,
         tuple(exprs[i] for i in full),
         tuple(excess),
-        tuple(k for k, f in enumerate(fte) if f == max(fte)),
-        tuple(k for k, f in enumerate(fte) if f < max(fte)),
+        tuple(k for k, f in enumerate(fte) if f == full_fte),
+        tuple(k for k, f in enumerate(fte) if f < full_fte),
         tuple(exprs[i] for i in members),
         tuple(value[i] for i in members),
     )
