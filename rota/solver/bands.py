@@ -2,15 +2,17 @@
 (:mod:`rota.solver.objective`), shared with the relaxations that plan and bound them
 (:mod:`rota.solver.plan`, :mod:`rota.solver.member_plan`, :mod:`rota.solver.split`).
 
-A *band* holds a member's load within ``fair share +- half a typical shift``; its excess is 0
-whenever a fair rota exists, which keeps the LP bound meaningful. A *range* holds the loads
-within a group to ``allowed`` of each other (max - min).
+A *band* holds a member's load within ``fair share +- half a typical shift`` (where those
+bands cannot add up to the team's total, to the whole step beyond; :func:`member_bands`); its
+excess is 0 whenever a fair rota exists, which keeps the LP bound meaningful. A *range* holds
+the loads within a group to ``allowed`` of each other (max - min).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -19,16 +21,29 @@ from rota.solver.loads import Load, hours_load, load_unit, shares, typical_shift
 from rota.solver.model import RotaModel, Value
 
 
-def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, int, int] | None:
+def band_steps(
+    load: Load,
+    target: Fraction,
+    half_width: Fraction,
+    *,
+    reach_down: bool = False,
+    reach_up: bool = False,
+) -> tuple[int, int, int, int] | None:
     """``(step, base, lo, hi)``: the band ``target +- half_width`` as ``base + step * n`` with
     ``lo <= n <= hi``, or None when the load has no free terms.
 
     ``step`` is the gcd of the free terms' coefficients (a shift's length when every shift is as
     long), so the LP sees how many shifts fit in the band, not how many minutes; ``base`` is
-    the load's fixed part.
+    the load's fixed part. ``reach_down`` (``reach_up``) takes the band at least to the whole
+    step just below (above) the target (:func:`member_bands` says when).
 
-    >>> band_steps(Load(4, ((6, cp_model.CpModel().new_bool_var("x")),)), 19.0, 3.0)
+    >>> x = cp_model.CpModel().new_bool_var("x")
+    >>> band_steps(Load(4, ((6, x),)), Fraction(19), Fraction(3))
     (6, 4, 2, 3)
+    >>> band_steps(Load(0, ((6, x),)), Fraction(56), Fraction(3))  # 9 1/3 steps
+    (6, 0, 9, 9)
+    >>> band_steps(Load(0, ((6, x),)), Fraction(56), Fraction(3), reach_up=True)
+    (6, 0, 9, 10)
     """
     lits = [c for c, v in load.terms if not isinstance(v, bool)]
     if not lits:
@@ -37,22 +52,41 @@ def band_steps(load: Load, target: float, half_width: float) -> tuple[int, int, 
     base = load.constant + sum(c for c, v in load.terms if v is True)
     lo = math.ceil((target - half_width - base) / step)
     hi = math.floor((target + half_width - base) / step)
+    if reach_down:
+        lo = min(lo, math.floor((target - base) / step))
+    if reach_up:
+        hi = max(hi, math.ceil((target - base) / step))
     return step, base, lo, hi
 
 
 def member_bands(
-    m: RotaModel, loads: Sequence[Load], share: Sequence[int], total: int, half_width: float
+    m: RotaModel, loads: Sequence[Load], share: Sequence[int], total: int, half_width: Fraction
 ) -> dict[int, tuple[int, int, int, int]]:
     """Each banded member's band ``p / D * total +- half_width`` as :func:`band_steps` gives
     it (members whose load has no free terms have none); none when fewer than two members
-    are banded (the objective then has no bands)."""
+    are banded (the objective then has no bands).
+
+    Where a step is wider than the band (shifts longer than half a typical shift either
+    side), a band holds one step, and those steps need not add up to ``total``: then some
+    member is out of band in every rota. So where the bands' lows add up to more than
+    ``total``, every band reaches down to the step below its target, and where their highs
+    add up to less, up to the step above (the lumpy teams of ``bench/irregular.py`` with
+    6-hour shifts: lows 84-324 units above the total)."""
     members = banded_members(m, loads, share)
     if len(members) < 2:
         return {}
     denominator = sum(share[i] for i in members)
+    targets = {i: Fraction(share[i] * total, denominator) for i in members}
+    half = {i: band_steps(loads[i], targets[i], half_width) for i in members}
+    low = sum(loads[i].lower if b is None else b[1] + b[0] * b[2] for i, b in half.items())
+    high = sum(loads[i].lower if b is None else b[1] + b[0] * b[3] for i, b in half.items())
+    if low <= total <= high:
+        return {i: b for i, b in half.items() if b is not None}
     bands = {}
     for i in members:
-        band = band_steps(loads[i], share[i] * total / denominator, half_width)
+        band = band_steps(
+            loads[i], targets[i], half_width, reach_down=low > total, reach_up=high < total
+        )
         if band is not None:
             bands[i] = band
     return bands
@@ -64,7 +98,7 @@ def hours_bands(m: RotaModel) -> dict[int, tuple[int, int, int, int]]:
     share = shares(m)
     loads = [hours_load(m, i, unit) for i in m.members]
     total = hours_total(m, loads, share, unit)
-    return member_bands(m, loads, share, total, typical_shift_units(m, unit) / 2)
+    return member_bands(m, loads, share, total, Fraction(typical_shift_units(m, unit), 2))
 
 
 def banded_members(m: RotaModel, loads: Sequence[Load], share: Sequence[int]) -> list[int]:
@@ -86,7 +120,7 @@ def band_excess(
     loads: Sequence[Load],
     share: Sequence[int],
     total: int,
-    half_width: float,
+    half_width: Fraction,
     helpers: list[Helper],
 ) -> list[tuple[cp_model.IntVar, int]]:
     """Per member, steps of load outside ``[t - half_width, t + half_width]``, and the step.

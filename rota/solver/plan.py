@@ -46,6 +46,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -141,7 +142,7 @@ def kind_model(
     loads = [hours_load(m, i, unit) for i in m.members]
     total = hours_total(m, loads, share, unit)
     banded = banded_members(m, loads, share)
-    bands = member_bands(m, loads, share, total, typical_shift_units(m, unit) / 2)
+    bands = member_bands(m, loads, share, total, Fraction(typical_shift_units(m, unit), 2))
 
     cp = cp_model.CpModel()
     weekends: dict[int, cp_model.LinearExpr] = {}  # each member's weekends worked
