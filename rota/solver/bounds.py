@@ -45,7 +45,7 @@ def fair_floor(
     when nothing is proven within ``time_limit_s``). ``relaxed`` is left as it was."""
     cp = relaxed.cp.clone()
     cp.minimize(relaxed.excess)
-    return hours_weight * _least(cp, time_limit_s, workers, seed)
+    return hours_weight * _least(cp, time_limit_s, workers, seed, tree=False)
 
 
 def humane_floor(
@@ -99,27 +99,35 @@ def _humane_floors(
     return least, max(least, _least(cp, max(0.05, left), workers, seed))
 
 
-def _least(cp: cp_model.CpModel, time_limit_s: float, workers: int, seed: int) -> int:
+def _least(
+    cp: cp_model.CpModel, time_limit_s: float, workers: int, seed: int, *, tree: bool = True
+) -> int:
     """The objective's proven bound (0 when the search proves nothing in time). CP-SAT's bound
     holds whether or not a solution was found in time (a large relaxation may prove a bound
-    before it finds one); an infeasible relaxation proves nothing here."""
-    solver = floor_solver(time_limit_s, workers, seed)
+    before it finds one); an infeasible relaxation proves nothing here. ``tree``: see
+    :func:`floor_solver`."""
+    solver = floor_solver(time_limit_s, workers, seed, tree=tree)
     status = solver.solve(cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
         return 0
     return max(0, integral_bound(solver.best_objective_bound))
 
 
-def floor_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
-    """The solver for a floor, where only the proven bound counts: next to the default
-    worker a best-bound tree search, which raises the bound where the LP's optimum is
-    fractional (lumpy teams' hours bands), and one presolve pass, which leaves the floor
-    its seconds. Why and figures: ``docs/solver.md``, step 4."""
+def floor_solver(
+    time_limit_s: float, workers: int, seed: int, *, tree: bool = True
+) -> cp_model.CpSolver:
+    """The solver for a floor, where only the proven bound counts: the default worker, one
+    presolve pass (which leaves the floor its seconds) and, with ``tree``, a best-bound tree
+    search, which raises the bound where the LP's optimum is fractional (``humane``'s
+    floors). Without it the other workers search for solutions, which end the solve as soon
+    as one reaches the LP's bound (``fair``'s floor of 0, where the bands can all hold).
+    Why and figures: ``docs/solver.md``, step 4."""
     solver = relaxation_solver(time_limit_s, workers, seed)
     solver.parameters.max_presolve_iterations = 1
     if workers >= 2:  # any further workers search neighbourhoods
-        solver.parameters.subsolvers.extend(["default_lp", "lb_tree_search"])
-        solver.parameters.num_full_subsolvers = 2
+        full = ["default_lp", "lb_tree_search"] if tree else ["default_lp"]
+        solver.parameters.subsolvers.extend(full)
+        solver.parameters.num_full_subsolvers = len(full)
     return solver
 
 
