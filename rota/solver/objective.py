@@ -4,12 +4,12 @@ share, fewer off-hours.
 **Loads** and **fair shares** are :mod:`rota.solver.loads`.
 
 **Bands and ranges, not distances.** Hours use a band per member: a member is *fair* when their
-hours lie within half a typical shift ``s`` of the target, or on the whole shift either side of
-it where shifts are longer (:func:`~rota.solver.bands.band_steps`), so members with equal
-targets are at most one shift apart, which is the spread users look at. The penalty is the
-integer excess over the band, ``dev_m >= |L_m - p_m * T / D| - s / 2`` in steps of the member's
-shift length (:func:`~rota.solver.bands.band_excess`; ``T`` is a constant, so the band's ends
-are integers).
+hours lie within half a typical shift ``s`` of the target (to the whole shift beyond where such
+bands cannot add up to the team's hours, :func:`~rota.solver.bands.member_bands`), so members
+with equal targets are at most one shift apart, which is the spread users look at. The
+penalty is the integer excess over the band, ``dev_m >= |L_m - p_m * T / D| - s / 2`` in steps
+of the member's shift length (:func:`~rota.solver.bands.band_excess`; ``T`` is a constant, so
+the band's ends are integers).
 Weekends, holiday time and off-hours use a range per group of members with identical shares
 (:func:`~rota.solver.bands.range_excess`): the units by which ``max - min`` exceeds one weekend
 (one shift for holiday time and off-hours). Hours of small models have such a range too (beyond

@@ -46,11 +46,10 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from rota.solver.bands import add_spread, banded_members, hours_total, member_bands
+from rota.solver.bands import add_spread, banded_members, hours_bands, hours_total
 from rota.solver.groups import share_groups
 from rota.solver.loads import (
     hours_load,
@@ -58,7 +57,6 @@ from rota.solver.loads import (
     night_unit,
     peak_metrics,
     shares,
-    typical_shift_units,
 )
 from rota.solver.model import RotaModel
 from rota.solver.peaks import Peaks, weighed_peaks
@@ -142,7 +140,7 @@ def kind_model(
     loads = [hours_load(m, i, unit) for i in m.members]
     total = hours_total(m, loads, share, unit)
     banded = banded_members(m, loads, share)
-    bands = member_bands(m, loads, share, total, Fraction(typical_shift_units(m, unit), 2))
+    bands = hours_bands(m)
 
     cp = cp_model.CpModel()
     weekends: dict[int, cp_model.LinearExpr] = {}  # each member's weekends worked
