@@ -66,7 +66,7 @@ def member_bands(
     it (members whose load has no free terms have none); none when fewer than two members
     are banded (the objective then has no bands).
 
-    Where a step is wider than the band (shifts longer than half a typical shift either
+    Where a step is at least as wide as the band (6-hour shifts, a band of 3 hours either
     side), a band holds one step, and those steps need not add up to ``total``: then some
     member is out of band in every rota. So where the bands' lows add up to more than
     ``total``, every band reaches down to the step below its target, and where their highs
