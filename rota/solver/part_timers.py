@@ -15,6 +15,7 @@ share the largest, which the share excess then cannot see), then the share exces
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
@@ -56,13 +57,42 @@ def unload_part_timers(
     :func:`part_time_excess` found within ``time_limit_s``, then the least :func:`excess`,
     then the least ``humane``; ``solution`` itself when none is lower in that order.
 
+    Two reaches, each from the last one's rota: first only the groups whose part-timers
+    carry more than a full-timer (few members: presolved, the model is small enough for every
+    worker to prove its answer), then every group that carries an excess.
+
     ``released``: the constraints that lock ``humane`` (:attr:`Searched.locks
     <rota.solver.stages.Searched.locks>`), dropped here. ``lns_only`` (large models) gives
-    every worker to large-neighbourhood search: the step starts from ``solution``, and a
+    the second reach's workers to large-neighbourhood search: it starts from the rota, and a
     full-model worker spends its time propagating the variables of everyone held."""
+    deadline = time.monotonic() + time_limit_s
+    rule = [peak for peak in objective.peaks if part_time_excess([peak], solution)]
+    if rule:
+        half = time_limit_s / 2
+        solution = _unload(m, objective, solution, options, half, released, rule, presolve=True)
     over = [peak for peak in objective.peaks if any(_excesses([peak], solution))]
-    if not over:
-        return solution
+    if over:
+        left = deadline - time.monotonic()
+        solution = _unload(m, objective, solution, options, left, released, over, lns_only=lns_only)
+    return solution
+
+
+def _unload(
+    m: RotaModel,
+    objective: Objective,
+    solution: list[int],
+    options: SolveOptions,
+    time_limit_s: float,
+    released: Sequence[int],
+    over: Sequence[Peak],
+    *,
+    presolve: bool = False,
+    lns_only: bool = False,
+) -> list[int]:
+    """One reach of :func:`unload_part_timers`: the members of the ``over`` peaks searched,
+    everyone else held. ``presolve``: for a reach of few members (presolving one of most of
+    a large team costs more than its search from the hint: 150 members, 5 s before a first
+    step)."""
     free = {i for peak in over for i in peak.members}
     peaks = [peak for peak in objective.peaks if free.intersection(peak.members)]
     cp = m.cp.clone()
@@ -106,9 +136,7 @@ def unload_part_timers(
     cp.minimize(first * rule_exact + second * excess_exact + third * humane_exact)
     hint(cp, hinted)  # complete: CP-SAT starts from it rather than searching for a rota
     solver = new_solver(options, max(0.1, time_limit_s), lns_only=lns_only)
-    # Presolving the whole model costs more than the search from the hint (150 members: 11 s
-    # before a first step), and most of it is fixed anyway
-    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_presolve = presolve
     if solver.solve(cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solution
     candidate = objective.complete(list(solver.response_proto.solution)[: len(solution)])

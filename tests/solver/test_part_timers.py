@@ -12,7 +12,7 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 
 from rota.metrics import member_loads
-from rota.solver.loads import load_unit, night_load, night_unit
+from rota.solver.loads import load_unit, night_load, night_unit, off_hours_load
 from rota.solver.model import RotaModel
 from rota.solver.objective import build_objective, prepare
 from rota.solver.part_timers import excess, part_time_excess, unload_part_timers
@@ -127,3 +127,42 @@ def test_held_exact_a_peaks_most_is_its_most_loaded_full_timer(tmp_path: Path) -
         assert solver.solve(m.cp) == cp_model.OPTIMAL
         assert solver.value(peak.most) == start[peak.most.index]
         assert start[peak.most.index] < max(peak.most.proto.domain)
+
+
+def test_the_rule_and_the_share_excess_are_both_taken_off(tmp_path: Path) -> None:
+    # Two groups carry an excess in the rota to start from: Warsaw's half-timer d holds its
+    # nights (the rule), and in Los Angeles e, away two of the seven days, holds more
+    # off-hours than c (the share excess). The step reaches the first group alone, then
+    # both, each from the last one's rota: neither excess is left and no stage rises.
+    doc = two_zones(["a", "b", "d"], ["c", "e"])
+    for member in doc["members"]:
+        if member["id"] == "d":
+            member["fte"] = 0.5
+        if member["id"] == "e":
+            member["unavailable"] = [{"start": "2027-01-04", "end": "2027-01-05"}]
+    m = model_of(Case(tmp_path, doc))
+    prepare(m)
+    objective = build_objective(m)
+    index = {m.member_id(i): i for i in m.members}
+    small = night_unit(m, load_unit(m))
+    worst = m.cp.clone()
+    worst.maximize(
+        night_load(m, index["d"], small).expr() + off_hours_load(m, index["e"], load_unit(m)).expr()
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(worst) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = objective.complete(list(solver.response_proto.solution))
+    assert part_time_excess(objective.peaks, start) > 0
+    assert excess(objective.peaks, start) > part_time_excess(objective.peaks, start)
+    stages = [stage.value(start) for stage in objective.stages]
+    locks = {stage.name: stage.lock(m.cp, start) for stage in objective.stages}
+
+    unloaded = unload_part_timers(m, objective, start, FAST, 5.0, released=locks["humane"])
+
+    assert part_time_excess(objective.peaks, unloaded) == excess(objective.peaks, unloaded) == 0
+    assert all(
+        stage.value(unloaded) <= value
+        for stage, value in zip(objective.stages, stages, strict=True)
+    )
