@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, lexicographic_weights
 from rota.solver.peaks import Peak
+from rota.solver.reach import held_copy
 from rota.solver.search import SolveOptions, hint, new_solver
 
 
@@ -95,15 +96,9 @@ def _unload(
     step)."""
     free = {i for peak in over for i in peak.members}
     peaks = [peak for peak in objective.peaks if free.intersection(peak.members)]
-    cp = m.cp.clone()
+    cp = held_copy(m, solution, lambda i, _: i in free)
     for index in released:
         cp.proto.constraints[index].clear_linear()
-    variables = cp.proto.variables
-    for (i, _, _), var in m.x.items():
-        if i not in free:
-            domain = variables[var.index].domain
-            domain.clear()
-            domain.extend([solution[var.index]] * 2)
     hinted = list(solution) if objective.exact_peaks else _relaxed(cp, solution, peaks)
     above: dict[int, cp_model.IntVar] = {}  # by the index of the stage's relaxed excess
     weights: dict[int, int] = {}  # the same way

@@ -13,7 +13,8 @@ why each exists; every threshold and share is a field of
    (:mod:`rota.solver.member_plan`), or on very large ones the kinds split
    (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
    start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
-   whole model, which checks every rule (:mod:`rota.solver.starts`);
+   whole model, which checks every rule (:mod:`rota.solver.starts`); after rolling windows
+   ``fair`` is lowered span by span of two windows first (:mod:`rota.solver.spans`);
 4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
    on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
    a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
@@ -62,6 +63,7 @@ from rota.solver.search import (
     Reporter,
     SolveOptions,
 )
+from rota.solver.spans import settle_in_spans
 from rota.solver.stability import (
     Baseline,
     add_change_count,
@@ -270,6 +272,11 @@ def solve(
     # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
     # what the windows reached (see the module docstring)
     capped = named.get("humane") if used_windows and "fair" in named else None
+    if capped is not None:
+        reporter.phase("spans")
+        fair_s = remaining() * strategy.fair_share_after_windows
+        floor = floor_of(named["fair"], None)
+        solution = settle_in_spans(m, objective, solution, windows, options, fair_s, floor=floor)
     fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
     # Kept for after the stages: ``humane``'s floor when stages searched together lock
     # ``fair`` above its own, and the part-timers' step (whole horizons only)

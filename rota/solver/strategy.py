@@ -25,6 +25,9 @@ class Strategy:
     """From this size a fresh solve starts from rolling windows (and the kinds split)."""
     window_assignments: int = 12_000
     """About this many assignment variables per rolling window."""
+    span_windows: int = 2
+    """Windows per span of ``fair``'s search after rolling windows (:mod:`rota.solver.spans`):
+    two, so that every span holds a join of two windows."""
     part_max_members: int = 40
     """The kinds split joins kinds that one holiday group spans while they have at most this
     many members together (their group's range is then exact)."""
@@ -69,7 +72,9 @@ class Strategy:
     fair_share: float = 0.7
     """For the ``fair`` stage when more stages follow."""
     fair_share_after_windows: float = 0.95
-    """The same after rolling windows (they have already weighed off-hours shift by shift)."""
+    """The same after rolling windows (they have already weighed off-hours shift by shift):
+    for the spans (:mod:`rota.solver.spans`), which end at ``fair``'s floor, and again of
+    the time then left for the stage's search."""
     after_share: float = 0.05
     """Of the limit, kept for the steps after the stages: ``humane``'s floor at the value
     ``fair`` was locked at (stages searched together), and moving load off part-timers

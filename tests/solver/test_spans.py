@@ -1,0 +1,69 @@
+"""``fair`` after rolling windows, lowered span by span (rota.solver.spans).
+
+The team: a, b and c in Warsaw, daily 24-hour shifts over four weeks, cut into weekly
+windows. Each member's fair share is 28 / 3 = 9 1/3 shifts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from rota.metrics import member_loads
+from rota.solver.loads import hours_load, load_unit
+from rota.solver.objective import build_objective, prepare
+from rota.solver.spans import settle_in_spans
+from rota.solver.windows import plan_windows
+from tests.solver.teams import FAST, Case, daily_team, people
+from tests.solver.test_plan import model_of
+from tests.solver.test_windows import SMALL_WINDOWS
+
+
+def test_spans_of_two_weeks_bring_every_member_into_their_band(tmp_path: Path) -> None:
+    # The rota to start from gives a as many shifts as the rules allow: more than 10 of the
+    # 28. Each span frees two weeks of everyone's shifts, holds the rest, and is searched
+    # for the least `fair`: the sweep ends at 0 (everyone within half a shift of 9 1/3, so
+    # 9 or 10 shifts), with the `humane` stage no higher than it was, and the rota keeps
+    # every rule.
+    case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 4}))
+    m = model_of(case)
+    prepare(m)
+    objective = build_objective(m, even_hours=True)
+    fair, humane = objective.stages
+    a = next(i for i in m.members if m.member_id(i) == "a")
+    most = m.cp.clone()
+    most.maximize(hours_load(m, a, load_unit(m)).expr())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(most) == cp_model.OPTIMAL
+    start = objective.complete(list(solver.response_proto.solution))
+    before = m.schedule(case.grid, lambda var: start[var.index])
+    assert member_loads(case.team, before)["a"].hours / 24 > 10
+    assert fair.value(start) > 0
+    windows = plan_windows(case.team, case.grid, len(m.x), SMALL_WINDOWS)
+    assert len(windows) == 4
+
+    settled = settle_in_spans(m, objective, start, windows, FAST, 10.0, floor=0)
+
+    assert fair.value(settled) == 0
+    assert humane.value(settled) <= humane.value(start)
+    schedule = m.schedule(case.grid, lambda var: settled[var.index])
+    shifts = {who: load.hours / 24 for who, load in member_loads(case.team, schedule).items()}
+    assert sorted(shifts.values()) == [9, 9, 10]
+    assert case.violations(schedule) == []
+
+
+def test_a_rota_at_the_floor_is_left_as_it_is(tmp_path: Path) -> None:
+    case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 4}))
+    m = model_of(case)
+    prepare(m)
+    objective = build_objective(m, even_hours=True)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = objective.complete(list(solver.response_proto.solution))
+    floor = objective.stages[0].value(start)
+    windows = plan_windows(case.team, case.grid, len(m.x), SMALL_WINDOWS)
+
+    assert settle_in_spans(m, objective, start, windows, FAST, 10.0, floor=floor) is start
