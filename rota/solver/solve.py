@@ -272,11 +272,6 @@ def solve(
     # After rolling windows ``fair`` is searched alone, and it may not raise ``humane`` above
     # what the windows reached (see the module docstring)
     capped = named.get("humane") if used_windows and "fair" in named else None
-    if capped is not None:
-        reporter.phase("spans")
-        fair_s = remaining() * strategy.fair_share_after_windows
-        floor = floor_of(named["fair"], None)
-        solution = settle_in_spans(m, objective, solution, windows, options, fair_s, floor=floor)
     fair_share = strategy.fair_share_after_windows if used_windows else strategy.fair_share
     # Kept for after the stages: ``humane``'s floor when stages searched together lock
     # ``fair`` above its own, and the part-timers' step (whole horizons only)
@@ -286,6 +281,11 @@ def solve(
     after_s = 0.0
     if lookback is None and (route.together or part_timers):
         after_s = options.time_limit_s * strategy.after_share
+    if used_windows and "fair" in named:
+        reporter.phase("spans")
+        spans_s = (remaining() - after_s) * fair_share
+        floor = floor_of(named["fair"], None)
+        solution = settle_in_spans(m, objective, solution, windows, options, spans_s, floor=floor)
     searched = search_stages(
         m,
         objective,

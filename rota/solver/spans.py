@@ -4,10 +4,11 @@ A rolling window can bring its members' hours only as close to their bands as it
 allow (a member gets a shift every few windows on a large team), so the windows' rota leaves
 some members a step outside their whole-horizon bands. Fixing that means moving shifts
 between weeks of different windows, which large-neighbourhood search over the whole model
-finds slowly (150 members: minutes). A span of two consecutive windows, every member free
-in it and everything else held (:func:`~rota.solver.reach.held_copy`), is a model of window
-size once presolved, and CP-SAT searches it exactly. :func:`settle_in_spans` sweeps the
-spans from the first, each from the last one's rota, until ``fair`` reaches its floor.
+finds slowly (150 members: up to 80 s, and in half the runs not down to the floor). A span
+of two consecutive windows, every member free in it and everything else held
+(:func:`~rota.solver.reach.held_copy`), is a model of window size once presolved, and
+CP-SAT searches it exactly. :func:`settle_in_spans` sweeps the spans from the first, each
+from the last one's rota, until ``fair`` reaches its floor.
 """
 
 from __future__ import annotations
@@ -37,24 +38,26 @@ def settle_in_spans(
     floor: int,
 ) -> list[int]:
     """``solution`` (complete) with ``fair`` lowered span by span within ``time_limit_s``,
-    ``humane`` held at no more than its value there, as after rolling windows the ``fair``
-    stage holds it; it stops once ``fair`` is at ``floor``. Each span is
+    ``humane`` (if any) held at no more than its value there, as after rolling windows the
+    ``fair`` stage holds it; it stops once ``fair`` is at ``floor``. Each span is
     :attr:`~rota.solver.strategy.Strategy.span_windows` consecutive windows, the next one a
     window later, and gets an equal part of the time left."""
     stages = {stage.name: stage for stage in objective.stages}
-    fair, capped = stages["fair"], stages["humane"]
+    fair, capped = stages["fair"], stages.get("humane")
     width = options.strategy.span_windows
     starts = range(max(1, len(windows) - width + 1))
     deadline = time.monotonic() + time_limit_s
-    objective.hold_exact_peaks(m.cp)  # the cap counts the true excesses, as the stage's does
-    cap = capped.value(solution)
+    if capped is not None:  # the cap counts the true excesses, as the stage's does
+        objective.hold_exact_peaks(m.cp)
+        cap = capped.value(solution)
     slots = m.timeline.slots
     for number, first in enumerate(starts):
         if fair.value(solution) <= floor:
             break
         last = windows[min(first + width, len(windows)) - 1]
         cp = held_copy(m, solution, _within(slots, windows[first].grid.start, last.grid.end))
-        cp.add(capped.expr() <= cap)
+        if capped is not None:
+            cp.add(capped.expr() <= cap)
         cp.minimize(fair.expr())
         hint(cp, solution)
         left = deadline - time.monotonic()
