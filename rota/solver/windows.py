@@ -111,6 +111,10 @@ def solve_windows(
 ) -> tuple[Schedule, int]:
     """The horizon solved window by window, and how many windows that took.
 
+    Each window gets an equal part of ``budget_s`` at most: time a window leaves unused goes
+    to the whole horizon after the windows (:mod:`rota.solver.spans`), not to the last
+    window (on 150 members the last one took 80 s that way, and left the spans 2 s each).
+
     When a window finds no rota (within its time, with the weekend pace or without), the
     windows before it are kept and the rest of the horizon is left open (the schedule holds
     their shifts only; 0 windows: none at all). The caller completes it on the whole horizon,
@@ -127,7 +131,7 @@ def solve_windows(
         solved = None
         for window_pace in (pace, None) if pace is not None else (None,):
             left = deadline - time.monotonic()
-            per_window = left / (len(windows) - number + 1)
+            per_window = min(budget_s / len(windows), left / (len(windows) - number + 1))
             window_options = SolveOptions(
                 time_limit_s=max(1.0, per_window),
                 workers=options.workers,
