@@ -127,7 +127,8 @@ def bound_worker(route: Route, *, alone: bool) -> str:
     there the proof is what is missing, and its best-bound tree closes the LP's root gap
     (it shares its LP solutions too). Figures: ``docs/solver.md``, step 4.
     """
-    guided = not route.large or (route.together and not route.member_plan and not alone)
+    first = route.together and not (route.member_plan or route.windowed)
+    guided = not route.large or (first and not alone)
     return "max_lp" if guided else "lb_tree_search"
 
 

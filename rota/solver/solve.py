@@ -14,7 +14,9 @@ why each exists; every threshold and share is a field of
    (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
    start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
    whole model, which checks every rule (:mod:`rota.solver.starts`); after rolling windows
-   ``fair`` is lowered span by span of two windows first (:mod:`rota.solver.spans`);
+   ``fair`` and then ``humane`` are lowered span by span of two windows first
+   (:mod:`rota.solver.spans`), and where ``fair`` stalls above its floor the stages are
+   searched together;
 4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
    on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
    a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
@@ -75,7 +77,7 @@ from rota.solver.stability import (
 )
 from rota.solver.stages import search_stages
 from rota.solver.starts import PartsRun, Start, member_planned, no_worse, start_in_parts
-from rota.solver.strategy import Strategy
+from rota.solver.strategy import Route, Strategy
 from rota.solver.windows import (
     add_weekend_pace,
     paced_weekends,
@@ -238,13 +240,19 @@ def solve(
             run, hard, m, objective, solution, windows, split=fair_and_humane and grouped
         )
     solution, used_windows = start.solution, start.windows
-    # of the model solved, after the kinds split (which leaves the stages the whole model)
-    route = strategy.route(
-        len(m.x) - m.withheld,
-        windowed=len(windows) > 1 and not start.split,
-        whole=lookback is None,
-        grouped=grouped,
-    )
+
+    def route_of(stalled: bool) -> Route:
+        """The model solved's, after the kinds split (which leaves the stages the whole
+        model)."""
+        return strategy.route(
+            len(m.x) - m.withheld,
+            windowed=len(windows) > 1 and not start.split,
+            whole=lookback is None,
+            grouped=grouped,
+            stalled=stalled,
+        )
+
+    route = route_of(stalled=False)
     stages = objective.stages
     if not stages:
         reporter.report(0.0, 0.0)
@@ -278,14 +286,27 @@ def solve(
     part_timers = lookback is None and any(
         peak.excess or peak.part_time for peak in objective.peaks
     )
+    spans = bool(used_windows) and bool(stages)
     after_s = 0.0
-    if lookback is None and (route.together or part_timers):
+    if lookback is None and (route.together or part_timers or spans):
         after_s = options.time_limit_s * strategy.after_share
-    if used_windows and "fair" in named:
+    if spans:
         reporter.phase("spans")
-        spans_s = (remaining() - after_s) * fair_share
-        floor = floor_of(named["fair"], None)
-        solution = settle_in_spans(m, objective, solution, windows, options, spans_s, floor=floor)
+        for stage in stages:  # ``fair``, then ``humane`` at the ``fair`` value reached
+            fair_value = named["fair"].value(solution) if "fair" in named else None
+            share = fair_share if stage.name == "fair" else strategy.humane_spans_share
+            solution = settle_in_spans(
+                m,
+                objective,
+                solution,
+                windows,
+                options,
+                (remaining() - after_s) * share,
+                stage=stage,
+                floor=floor_of(stage, fair_value, compute=False),
+            )
+        if "fair" in named:
+            route = route_of(stalled=named["fair"].value(solution) > floor_of(named["fair"], None))
     searched = search_stages(
         m,
         objective,

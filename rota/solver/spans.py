@@ -1,4 +1,4 @@
-"""``fair`` after rolling windows, settled span by span.
+"""The stages after rolling windows, lowered span by span.
 
 A rolling window can bring its members' hours only as close to their bands as its own weeks
 allow (a member gets a shift every few windows on a large team), so the windows' rota leaves
@@ -7,12 +7,22 @@ between weeks of different windows, which large-neighbourhood search over the wh
 finds slowly (150 members: up to 80 s, and in half the runs not down to the floor). A span
 of two consecutive windows, every member free in it and everything else held
 (:func:`~rota.solver.reach.held_copy`), is a model of window size once presolved, and
-CP-SAT searches it exactly. :func:`settle_in_spans` sweeps the spans from the first, each
-from the last one's rota, until ``fair`` reaches its floor.
+CP-SAT searches it fast. :func:`settle_in_spans` sweeps the spans from the first, each
+from the last one's rota, for ``fair`` and then for ``humane`` with ``fair`` held: the
+whole model's search, with its neighbourhoods of its own choosing, lowers ``humane`` less
+in the same time, and its memory grows as it goes.
+
+On a large team a span's search rarely proves its optimum (its LP bound on ``fair`` stays
+0), so each one runs its whole time. A sweep stops at the stage's floor, or once as many
+spans in a row have run out of time without lowering the stage as it took to reach its
+last drop: a team stuck above the floor (150 members, one seed: ``fair`` 98, 56, 48, then
+48 in each of the 14 spans left) then leaves the rest of the time to what follows. A span
+proven optimal is no sign of a stall (the next one holds other weeks).
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -21,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from rota.solver.facts import Slot
 from rota.solver.model import RotaModel
-from rota.solver.objective import Objective
+from rota.solver.objective import Objective, Stage
 from rota.solver.reach import held_copy
 from rota.solver.search import SolveOptions, hint, new_solver
 from rota.solver.windows import Window
@@ -35,37 +45,44 @@ def settle_in_spans(
     options: SolveOptions,
     time_limit_s: float,
     *,
+    stage: Stage,
     floor: int,
 ) -> list[int]:
-    """``solution`` (complete) with ``fair`` lowered span by span within ``time_limit_s``,
-    ``humane`` (if any) held at no more than its value there, as after rolling windows the
-    ``fair`` stage holds it; it stops once ``fair`` is at ``floor``. Each span is
+    """``solution`` (complete) with ``stage`` lowered span by span within ``time_limit_s``,
+    every other stage held at no more than its value there (``humane`` by its true
+    excesses, as the ``fair`` stage's search after rolling windows holds it); it stops at
+    ``floor`` or when the sweep stalls (see the module docstring). Each span is
     :attr:`~rota.solver.strategy.Strategy.span_windows` consecutive windows, the next one a
     window later, and gets an equal part of the time left."""
-    stages = {stage.name: stage for stage in objective.stages}
-    fair, capped = stages["fair"], stages.get("humane")
+    held = [
+        (other, other.value(solution)) for other in objective.stages if other.name != stage.name
+    ]
+    if any(other.name == "humane" for other, _ in held):
+        objective.hold_exact_peaks(m.cp)
     width = options.strategy.span_windows
     starts = range(max(1, len(windows) - width + 1))
     deadline = time.monotonic() + time_limit_s
-    if capped is not None:  # the cap counts the true excesses, as the stage's does
-        objective.hold_exact_peaks(m.cp)
-        cap = capped.value(solution)
     slots = m.timeline.slots
+    reached = stalled = 0  # spans up to the stage's last drop; spans since
     for number, first in enumerate(starts):
-        if fair.value(solution) <= floor:
+        if stage.value(solution) <= floor or stalled >= max(1, reached):
             break
         last = windows[min(first + width, len(windows)) - 1]
         cp = held_copy(m, solution, _within(slots, windows[first].grid.start, last.grid.end))
-        if capped is not None:
-            cp.add(capped.expr() <= cap)
-        cp.minimize(fair.expr())
+        for other, value in held:
+            cp.add(other.expr() <= value)
+        cp.minimize(stage.expr())
         hint(cp, solution)
         left = deadline - time.monotonic()
         solver = new_solver(options, left / (len(starts) - number))
-        if solver.solve(cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = solver.solve(cp)
+        stalled += status != cp_model.OPTIMAL  # a span proven can be no better: go on
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = objective.complete(list(solver.response_proto.solution))
-            if fair.value(candidate) < fair.value(solution):
-                solution = candidate
+            if stage.value(candidate) < stage.value(solution):
+                solution, reached, stalled = candidate, number + 1, 0
+        del cp, solver
+        gc.collect()  # a dropped CpModel is cyclic (it holds bound methods of itself)
     return solution
 
 

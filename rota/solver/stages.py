@@ -74,7 +74,7 @@ def search_stages(
     (irregular teams settle ``fair`` in seconds). Otherwise all stages are searched at once
     as one weighted sum, from the rota before the trial (whose search ignored the later
     stages): reaching a positive floor takes the sum's search, which also builds the later
-    stages' bound.
+    stages' bound. After rolling windows the spans were that trial, so there is none.
 
     ``floor_of``: each stage's proven floor (the search stops there); ``capped``: a stage the
     earlier steps may not raise (after rolling windows); ``fair_share``: the share of the
@@ -83,7 +83,8 @@ def search_stages(
     search = _StageSearch(m, objective, floor_of, capped, route, options, reporter, solution)
     pending = list(stages)
     settle_share = options.strategy.settle_share
-    if route.together and len(stages) > 1 and settle_share > 0 and search.worth_alone(stages[0]):
+    alone_first = route.together and not route.windowed and len(stages) > 1 and settle_share > 0
+    if alone_first and search.worth_alone(stages[0]):
         trial = _trial(search, stages[0], lambda: remaining() * settle_share)
         if trial is not None:
             search.settle((pending.pop(0),), trial)

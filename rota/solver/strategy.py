@@ -73,8 +73,12 @@ class Strategy:
     """For the ``fair`` stage when more stages follow."""
     fair_share_after_windows: float = 0.95
     """The same after rolling windows (they have already weighed off-hours shift by shift):
-    for the spans (:mod:`rota.solver.spans`), which end at ``fair``'s floor, and again of
-    the time then left for the stage's search."""
+    for ``fair``'s spans (:mod:`rota.solver.spans`), which end at its floor or when they
+    stall, and again of the time then left for the stage's search."""
+    humane_spans_share: float = 0.75
+    """After rolling windows, of the time left once ``fair``'s spans end, for ``humane``'s
+    spans (:mod:`rota.solver.spans`), which lower it faster than the whole model's search;
+    the rest goes to that search, whose bound comes in its first tens of seconds."""
     after_share: float = 0.05
     """Of the limit, kept for the steps after the stages: ``humane``'s floor at the value
     ``fair`` was locked at (stages searched together), and moving load off part-timers
@@ -109,13 +113,29 @@ class Strategy:
         phases (:attr:`min_members_per_kind`)."""
         return kinds > 1 and members >= self.min_members_per_kind * kinds
 
-    def route(self, assignments: int, *, windowed: bool, whole: bool, grouped: bool) -> Route:
+    def route(
+        self,
+        assignments: int,
+        *,
+        windowed: bool,
+        whole: bool,
+        grouped: bool,
+        stalled: bool = False,
+    ) -> Route:
         """The phases of a model with ``assignments`` assignment variables. ``windowed``: the
         horizon is solved in rolling windows first; ``whole``: a fresh solve of the whole
-        horizon (not itself a window); ``grouped``: kinds group the team (:meth:`grouped`)."""
+        horizon (not itself a window); ``grouped``: kinds group the team (:meth:`grouped`);
+        ``stalled``: after rolling windows, the spans left ``fair`` above its floor
+        (:mod:`rota.solver.spans`), so the stages are searched together, with no trial of
+        ``fair`` alone (the spans were that)."""
         large = assignments > self.lp_proof_max_assignments
-        together = large and not windowed and whole
-        return Route(large=large, together=together, member_plan=together and grouped)
+        together = large and whole and (not windowed or stalled)
+        return Route(
+            large=large,
+            together=together,
+            member_plan=together and grouped and not windowed,
+            windowed=windowed,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +151,9 @@ class Route:
     member_plan: bool
     """The stages start from a plan's rota: the member plan's
     (:mod:`rota.solver.member_plan`), or the kinds split's where it ran."""
+    windowed: bool
+    """The stages start from rolling windows' rota, whose spans have searched ``fair``
+    alone (so stages searched together skip the rounds of :attr:`Strategy.settle_share`)."""
 
 
 DEFAULT = Strategy()

@@ -161,14 +161,17 @@ def test_kinds_group_a_team_with_several_members_each() -> None:
     small = strategy.route(500, windowed=False, whole=True, grouped=True)
     assert (small.together, small.member_plan) == (False, False)
     windowed = strategy.route(20_000, windowed=True, whole=True, grouped=False)
+    assert not windowed.together
+    # after rolling windows whose spans left fair above its floor: together, no plan
+    stalled = strategy.route(20_000, windowed=True, whole=True, grouped=True, stalled=True)
+    assert (stalled.together, stalled.member_plan) == (True, False)
     # humane's bound worker: LP search where the stages start from the first valid rota
     # together, or the model is small; a best-bound tree from a plan's or the windows' rota,
     # and where humane is searched alone on a large model (fair settled before it)
-    routes = (large, lumpy, small, windowed)
-    workers = [bound_worker(route, alone=False) for route in routes]
-    assert workers == ["lb_tree_search", "max_lp", "max_lp", "lb_tree_search"]
-    alone = [bound_worker(route, alone=True) for route in routes]
-    assert alone == ["lb_tree_search", "lb_tree_search", "max_lp", "lb_tree_search"]
+    routes = (large, lumpy, small, windowed, stalled)
+    tree, lp = "lb_tree_search", "max_lp"
+    assert [bound_worker(route, alone=False) for route in routes] == [tree, lp, lp, tree, tree]
+    assert [bound_worker(route, alone=True) for route in routes] == [tree, tree, lp, tree, tree]
 
 
 def test_a_team_its_kinds_do_not_group_is_solved_without_the_split(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def test_the_last_step_measures_humane_against_its_floor_at_fairs_value(
     # is 30 %, where without it nothing bounds humane and the gap reads 100 %.
     m, objective, solution = any_rota(Case(tmp_path, two_zones(["a", "b"], ["c"])))
     floors = Floors()
-    route = Route(large=True, together=True, member_plan=False)
+    route = Route(large=True, together=True, member_plan=False, windowed=False)
     search = stages_module._StageSearch(
         m, objective, floors, None, route, FAST, Reporter(None, 0.0), solution
     )
@@ -59,7 +59,7 @@ def test_a_step_capped_by_humane_counts_its_true_excesses(tmp_path: Path) -> Non
     # unseen. A step without a cap leaves them as they are.
     m, objective, solution = any_rota(half_timer_with_nights(tmp_path))
     fair, humane = objective.stages
-    route = Route(large=False, together=False, member_plan=False)
+    route = Route(large=False, together=False, member_plan=False, windowed=False)
 
     def no_floor(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:
         return 0
