@@ -19,7 +19,7 @@ from rota.solver.search import SolveOptions, new_solver
 from rota.solver.spans import settle_in_spans
 from rota.solver.windows import plan_windows
 from tests.solver.teams import FAST, Case, daily_team, people
-from tests.solver.test_plan import model_of, two_zones
+from tests.solver.test_plan import any_rota, model_of, two_zones
 from tests.solver.test_windows import SMALL_WINDOWS
 
 
@@ -65,13 +65,7 @@ def test_spans_of_two_weeks_bring_every_member_into_their_band(
 
 def test_a_rota_at_the_floor_is_left_as_it_is(tmp_path: Path) -> None:
     case = Case(tmp_path, daily_team(people("a", "b", "c"), horizon={"weeks": 4}))
-    m = model_of(case)
-    prepare(m)
-    objective = build_objective(m, even_hours=True)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    start = objective.complete(list(solver.response_proto.solution))
+    m, objective, start = any_rota(case)
     fair = objective.stages[0]
     floor = fair.value(start)
     windows = plan_windows(case.team, case.grid, len(m.x), SMALL_WINDOWS)
