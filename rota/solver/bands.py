@@ -122,8 +122,9 @@ def band_excess(
     total: int,
     half_width: Fraction,
     helpers: list[Helper],
-) -> list[tuple[cp_model.IntVar, int]]:
-    """Per member, steps of load outside ``[t - half_width, t + half_width]``, and the step.
+) -> list[tuple[int, cp_model.IntVar, int]]:
+    """Per member: the member, steps of load outside ``[t - half_width, t + half_width]``,
+    and the step.
 
     ``t = p / D * total`` is a constant (the data fixes ``total``), so the band's ends are
     integers computed here and ``dev >= lo - L``, ``dev >= L - hi`` is tight in the LP. Loads
@@ -134,7 +135,7 @@ def band_excess(
         return []
     # Redundant (coverage implies it) but linear, so the LP relaxation knows the total.
     m.cp.add(sum(loads[i].expr() for i in members) == total)
-    devs: list[tuple[cp_model.IntVar, int]] = []
+    devs: list[tuple[int, cp_model.IntVar, int]] = []
     for i, (step, _, lo, hi) in member_bands(m, loads, share, total, half_width).items():
         lits = [(c, v) for c, v in loads[i].terms if not isinstance(v, bool)]
         steps = sum(c // step for c, _ in lits)
@@ -143,7 +144,7 @@ def band_excess(
         m.cp.add(dev >= lo - load)
         m.cp.add(dev >= load - hi)
         helpers.append((dev, _band_value([(c // step, v) for c, v in lits], lo, hi)))
-        devs.append((dev, step))
+        devs.append((i, dev, step))
     return devs
 
 

@@ -50,7 +50,7 @@ most in-hours capacity.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -65,7 +65,7 @@ from rota.solver.groups import (
     off_hours_peak_groups,
     share_groups,
 )
-from rota.solver.helpers import Helper
+from rota.solver.helpers import Helper, terms_value
 from rota.solver.loads import (
     Load,
     holiday_load,
@@ -187,6 +187,9 @@ class Objective:
     """The ``humane`` stage's peaks per share (:mod:`rota.solver.peaks`)."""
     exact_peaks: bool = False
     """Each peak's ``most`` is held at the largest load (:meth:`hold_exact_peaks`)."""
+    blame: dict[int, Callable[[Sequence[int]], tuple[int, ...]]] = field(default_factory=dict)
+    """Per ``fair`` term (by variable index), the members who carry its excess on a solution:
+    the member out of band, or a group's most and least loaded (:mod:`rota.solver.repair`)."""
 
     def hold_exact_peaks(self, cp: cp_model.CpModel) -> None:
         """Hold each peak's ``most`` at exactly its largest share's most-loaded member, so
@@ -258,26 +261,31 @@ def build_objective(
 
     helpers: list[Helper] = []
     fair: list[tuple[cp_model.IntVar, int]] = []
+    blame: dict[int, Callable[[Sequence[int]], tuple[int, ...]]] = {}
     same_share = share_groups(everyone, share)
     if w_hours > 0:
         loads = [hours_load(m, i, unit) for i in everyone]
         fixed = hours_total(m, loads, share, unit)
-        devs = band_excess(m, "hours", loads, share, fixed, half, helpers)
-        fair.extend((d, w_hours * step) for d, step in devs)
+        for i, d, step in band_excess(m, "hours", loads, share, fixed, half, helpers):
+            fair.append((d, w_hours * step))
+            blame[d.index] = _alone(i)
         if even_hours:
             for group in same_share:
                 spread = range_excess(m, "hours", loads, group, shift, helpers)
                 fair.extend((d, w_hours) for d in spread)
+                blame.update((d.index, _extremes(loads, group)) for d in spread)
     if w_weekends > 0:
         loads = [weekend_load(m, i) for i in everyone]
         for group in same_share:
             spread = range_excess(m, "weekends", loads, group, 1, helpers)
             fair.extend((d, w_weekends * shift) for d in spread)
+            blame.update((d.index, _extremes(loads, group)) for d in spread)
     if w_holidays > 0:
         loads = [holiday_load(m, i, unit) for i in everyone]
         for group in holiday_groups(m, share):
             spread = range_excess(m, "holidays", loads, group, shift, helpers)
             fair.extend((d, w_holidays) for d in spread)
+            blame.update((d.index, _extremes(loads, group)) for d in spread)
 
     # The humane stage: off-hours (``avoid``) and night hours (``night: avoid``, counted in
     # their own, finer unit), each as the team's total plus the ranges per share, weighed
@@ -327,6 +335,7 @@ def build_objective(
         weekend_weight=max(w_weekends, 0) * shift,
         holiday_weight=max(w_holidays, 0),
         peaks=tuple(peaks) if avoid else (),
+        blame=blame,
     )
     stable: list[tuple[cp_model.IntVar, int]] = []
     if changes is not None:
@@ -346,6 +355,24 @@ def build_objective(
         name = "humane" if avoid else "night"
         objective.stages.append(Stage(name, tuple(humane), small * weight / resolution))
     return objective
+
+
+def _alone(i: int) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    return lambda _: (i,)
+
+
+def _extremes(
+    loads: Sequence[Load], group: Sequence[int]
+) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    """The members of ``group`` at its most and at its least load on a solution."""
+    values = {i: terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in group}
+
+    def extremes(solution: Sequence[int]) -> tuple[int, ...]:
+        load = {i: value(solution) for i, value in values.items()}
+        ends = (max(load.values()), min(load.values()))
+        return tuple(i for i in group if load[i] in ends)
+
+    return extremes
 
 
 def _merged_terms(

@@ -15,7 +15,8 @@ why each exists; every threshold and share is a field of
    start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
    whole model, which checks every rule (:mod:`rota.solver.starts`); after rolling windows
    ``fair`` and then ``humane`` are lowered span by span of two windows first
-   (:mod:`rota.solver.spans`), and where ``fair`` stalls above its floor the stages are
+   (:mod:`rota.solver.spans`), ``fair`` repaired by its members where the spans stall
+   above its floor (:mod:`rota.solver.repair`), and where it is still above, the stages are
    searched together;
 4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
    on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
@@ -60,6 +61,7 @@ from rota.solver.objective import (
 )
 from rota.solver.part_timers import unload_part_timers
 from rota.solver.plan import member_kinds
+from rota.solver.repair import repair_in_members
 from rota.solver.search import (
     DEFAULT_OPTIONS,
     Reporter,
@@ -295,16 +297,22 @@ def solve(
         for stage in stages:  # ``fair``, then ``humane`` at the ``fair`` value reached
             fair_value = named["fair"].value(solution) if "fair" in named else None
             share = fair_share if stage.name == "fair" else strategy.humane_spans_share
+            ends = time.monotonic() + (remaining() - after_s) * share
+            floor = floor_of(stage, fair_value, compute=False)
             solution = settle_in_spans(
                 m,
                 objective,
                 solution,
                 windows,
                 options,
-                (remaining() - after_s) * share,
+                ends - time.monotonic(),
                 stage=stage,
-                floor=floor_of(stage, fair_value, compute=False),
+                floor=floor,
             )
+            if stage.name == "fair" and stage.value(solution) > floor:
+                reporter.phase("repair")
+                left = ends - time.monotonic()
+                solution = repair_in_members(m, objective, solution, options, left, floor=floor)
         if "fair" in named:
             route = route_of(stalled=named["fair"].value(solution) > floor_of(named["fair"], None))
     searched = search_stages(

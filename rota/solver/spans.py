@@ -47,13 +47,15 @@ def settle_in_spans(
     *,
     stage: Stage,
     floor: int,
+    span_solver: Callable[[SolveOptions, float], cp_model.CpSolver] = new_solver,
 ) -> list[int]:
     """``solution`` (complete) with ``stage`` lowered span by span within ``time_limit_s``,
     every other stage held at no more than its value there (``humane`` by its true
     excesses, as the ``fair`` stage's search after rolling windows holds it); it stops at
     ``floor`` or when the sweep stalls (see the module docstring). Each span is
     :attr:`~rota.solver.strategy.Strategy.span_windows` consecutive windows, the next one a
-    window later, and gets an equal part of the time left."""
+    window later, and gets an equal part of the time left. ``span_solver(options, seconds)``
+    makes each span's solver."""
     held = [
         (other, other.value(solution)) for other in objective.stages if other.name != stage.name
     ]
@@ -74,7 +76,7 @@ def settle_in_spans(
         cp.minimize(stage.expr())
         hint(cp, solution)
         left = deadline - time.monotonic()
-        solver = new_solver(options, left / (len(starts) - number))
+        solver = span_solver(options, left / (len(starts) - number))
         status = solver.solve(cp)
         stalled += status != cp_model.OPTIMAL  # a span proven can be no better: go on
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

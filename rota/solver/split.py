@@ -61,11 +61,6 @@ from rota.solver.split_parts import (
 )
 from rota.solver.strategy import DEFAULT, Strategy
 
-PASSES = 2
-"""Each kind is solved at most twice: a second time when a group spanning kinds needs a band
-placed where the first pass left its members (holiday time), or when the plan's weekends did
-not fit a kind's members (they are then placed where the first pass left them)."""
-
 
 @dataclass(frozen=True, slots=True)
 class SplitPlan:
@@ -158,7 +153,7 @@ def split_rota(
     spanning = [group for group in holidays if not any(set(group) <= p.members for p in parts)]
     works: Works = {}
     holiday_bands: dict[int, int] = {}
-    for done in range(PASSES):
+    for done in range(strategy.split_passes):
         realised = PartRota({}, {}, {})
         ends = begun + time_limit_s * (strategy.first_pass_share if done == 0 else 1.0)
         for j, part in enumerate(parts):

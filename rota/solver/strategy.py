@@ -28,6 +28,11 @@ class Strategy:
     span_windows: int = 2
     """Windows per span of ``fair``'s search after rolling windows (:mod:`rota.solver.spans`):
     two, so that every span holds a join of two windows."""
+    split_passes: int = 2
+    """Each kind of the kinds split is solved at most this often: a second time when a group
+    spanning kinds needs a band placed where the first pass left its members (holiday time),
+    or when the plan's weekends did not fit a kind's members (they are then placed where the
+    first pass left them)."""
     part_max_members: int = 40
     """The kinds split joins kinds that one holiday group spans while they have at most this
     many members together (their group's range is then exact)."""

@@ -12,7 +12,6 @@ import pytest
 from ortools.sat.python import cp_model
 
 from rota.metrics import member_loads
-from rota.solver import spans
 from rota.solver.loads import hours_load, load_unit
 from rota.solver.objective import build_objective, prepare
 from rota.solver.search import SolveOptions, new_solver
@@ -75,9 +74,7 @@ def test_a_rota_at_the_floor_is_left_as_it_is(tmp_path: Path) -> None:
     assert settled is start
 
 
-def test_a_sweep_whose_spans_run_out_of_time_stops_after_one_span(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_sweep_whose_spans_run_out_of_time_stops_after_one_span(tmp_path: Path) -> None:
     # A rota at fair's optimum over six weekly windows, with a floor one below it (a floor
     # the sweep cannot reach, as where the relaxation's floor is loose), and every span's
     # search out of time at once (as on a large team, where none is proven): of the five
@@ -103,10 +100,11 @@ def test_a_sweep_whose_spans_run_out_of_time_stops_after_one_span(
         searched.append(1)
         return solver
 
-    monkeypatch.setattr(spans, "new_solver", out_of_time)
     floor = fair.value(start) - 1
 
-    settled = settle_in_spans(m, objective, start, windows, FAST, 10.0, stage=fair, floor=floor)
+    settled = settle_in_spans(
+        m, objective, start, windows, FAST, 10.0, stage=fair, floor=floor, span_solver=out_of_time
+    )
 
     assert settled is start
     assert len(searched) == 1

@@ -1,0 +1,105 @@
+"""``fair`` repaired by its members where spans leave it above its floor.
+
+After rolling windows :mod:`rota.solver.spans` lowers ``fair`` two windows at a time, with
+``humane`` held at no more than it was. What can be left is a member a shift above their
+band, or a group's hours a shift too far apart, whose repair needs a shift moved across the
+whole horizon to someone with room for it, and often more off-hours for someone: no span
+holds both ends of such a move, and the cap on ``humane`` forbids it.
+
+:func:`repair_in_members` frees every assignment of the members who carry the excess
+(:attr:`~rota.solver.objective.Objective.blame`) and of as many others drawn at random, holds
+everyone else, and searches all stages as one lexicographic sum: ``fair`` first, then
+``humane`` as little raised as ``fair`` allows. A try that finds nothing better is tried again
+with twice the members drawn.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from rota.solver.model import RotaModel
+from rota.solver.objective import Objective, lexicographic_weights
+from rota.solver.reach import held_copy
+from rota.solver.search import SolveOptions, hint, new_solver
+
+
+def repair_in_members(
+    m: RotaModel,
+    objective: Objective,
+    solution: list[int],
+    options: SolveOptions,
+    time_limit_s: float,
+    *,
+    floor: int,
+    solver_of: Callable[[SolveOptions, float], cp_model.CpSolver] = new_solver,
+) -> list[int]:
+    """``solution`` (complete) with ``fair`` (the first stage) lowered towards ``floor``
+    within ``time_limit_s`` (see the module docstring); each stage after it may rise only
+    where ``fair`` falls. ``solver_of(options, seconds)`` makes each try's solver."""
+    stages = objective.stages
+    fair = stages[0]
+    weights = lexicographic_weights([stage.upper() for stage in stages])
+    objective.hold_exact_peaks(m.cp)  # ``humane`` counts its true excesses
+    draw = random.Random(options.seed)  # noqa: S311 (draws for a search, not a secret)
+    deadline = time.monotonic() + time_limit_s
+    drawn = 0
+    while fair.value(solution) > floor and (left := deadline - time.monotonic()) > 0:
+        blamed = _blamed(objective, solution)
+        if not blamed:  # an excess no member carries (a re-solve's changes)
+            break
+        others = [i for i in m.members if i not in blamed]
+        drawn = min(len(others), max(drawn, len(blamed)))
+        free = blamed | set(draw.sample(others, drawn))
+        cp = held_copy(m, solution, _of_members(free))
+        cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, stages, strict=True)))
+        hint(cp, solution)
+        widest = drawn == len(others)
+        solver = solver_of(options, left if widest else left / 2)
+        before = [stage.value(solution) for stage in stages]
+        status = solver.solve(cp, _StopAt(weights[0] * before[0]))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = objective.complete(list(solver.response_proto.solution))
+            if [stage.value(candidate) for stage in stages] < before:
+                solution = candidate
+        if [stage.value(solution) for stage in stages] == before:
+            if widest:
+                break
+            drawn *= 2
+        del cp, solver
+        gc.collect()  # a dropped CpModel is cyclic (it holds bound methods of itself)
+    return solution
+
+
+def _of_members(members: set[int]) -> Callable[[int, int], bool]:
+    """Whether an assignment (member ``i``, slot ``k``) belongs to one of ``members``."""
+    return lambda i, _: i in members
+
+
+def _blamed(objective: Objective, solution: list[int]) -> set[int]:
+    """The members who carry an excess of the ``fair`` stage on ``solution``."""
+    fair = objective.stages[0]
+    return {
+        i
+        for var, _ in fair.terms
+        if solution[var.index] > 0 and var.index in objective.blame
+        for i in objective.blame[var.index](solution)
+    }
+
+
+class _StopAt(cp_model.CpSolverSolutionCallback):
+    """Stops the search at the first solution whose objective is below ``value``: ``fair``
+    lowered, so the next try frees the members who carry what is left of it (``humane`` is
+    searched better by what follows than by this neighbourhood)."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__()
+        self._value = value
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value < self._value:
+            self.stop_search()
