@@ -12,13 +12,13 @@ import pytest
 from ortools.sat.python import cp_model
 
 from rota.metrics import member_loads
-from rota.solver.loads import hours_load, load_unit
 from rota.solver.objective import build_objective, prepare
 from rota.solver.search import SolveOptions, new_solver
 from rota.solver.spans import settle_in_spans
 from rota.solver.windows import plan_windows
 from tests.solver.teams import FAST, Case, daily_team, people
 from tests.solver.test_plan import any_rota, model_of, two_zones
+from tests.solver.test_repair import most_for_a
 from tests.solver.test_windows import SMALL_WINDOWS
 
 
@@ -34,18 +34,9 @@ def test_spans_of_two_weeks_bring_every_member_into_their_band(
     # lowered all the same.
     doc = daily_team(people("a", "b", "c"), horizon={"weeks": 4}, rotation=rotation)
     case = Case(tmp_path, doc)
-    m = model_of(case)
-    prepare(m)
-    objective = build_objective(m, even_hours=True)
+    m, objective, start = most_for_a(case)
     fair, *humane = objective.stages
     assert len(humane) == (0 if rotation else 1)
-    a = next(i for i in m.members if m.member_id(i) == "a")
-    most = m.cp.clone()
-    most.maximize(hours_load(m, a, load_unit(m)).expr())
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    assert solver.solve(most) == cp_model.OPTIMAL
-    start = objective.complete(list(solver.response_proto.solution))
     before = m.schedule(case.grid, lambda var: start[var.index])
     assert member_loads(case.team, before)["a"].hours / 24 > 10
     assert fair.value(start) > 0
