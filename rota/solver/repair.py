@@ -1,4 +1,5 @@
-"""``fair`` repaired by its members where spans leave it above its floor.
+"""The stages lowered by groups of members after rolling windows: ``fair`` repaired by
+the members who carry its excess, ``humane`` by members drawn at random.
 
 After rolling windows :mod:`rota.solver.spans` lowers ``fair`` two windows at a time, with
 ``humane`` held at no more than it was. What can be left is a member a shift above their
@@ -11,6 +12,10 @@ holds both ends of such a move, and the cap on ``humane`` forbids it.
 everyone else, and searches all stages as one lexicographic sum: ``fair`` first, then
 ``humane`` as little raised as ``fair`` allows. A try that finds nothing better is tried again
 with twice the members drawn.
+
+:func:`lower_in_members` lowers ``humane`` the same way, ``fair`` held: off-hours fall when
+a shift moves to someone whose day it is, anywhere in the horizon, and a group of a few
+members holds both ends of many such moves (``docs/solver.md`` has the figures).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
-from rota.solver.objective import Objective, lexicographic_weights
+from rota.solver.objective import Objective, Stage, lexicographic_weights
 from rota.solver.reach import held_copy
 from rota.solver.search import SolveOptions, hint, new_solver
 
@@ -103,3 +108,53 @@ class _StopAt(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.objective_value < self._value:
             self.stop_search()
+
+
+def lower_in_members(
+    m: RotaModel,
+    objective: Objective,
+    solution: list[int],
+    options: SolveOptions,
+    time_limit_s: float,
+    *,
+    stage: Stage,
+    floor: int,
+    solver_of: Callable[[SolveOptions, float], cp_model.CpSolver] = new_solver,
+) -> list[int]:
+    """``solution`` (complete) with ``stage`` lowered towards ``floor`` within
+    ``time_limit_s`` by groups of members drawn at random: each group's assignments over the
+    whole horizon free, everyone else held, every other stage no higher than it was. Each
+    group gets an equal part of the time left to the groups of its deal; a group proven
+    optimal doubles the size of the next, one out of time halves it (from two members). It
+    stops at ``floor``, or once as many members as the team has were freed without lowering
+    the stage."""
+    held = [(other, other.value(solution)) for other in objective.stages if other is not stage]
+    objective.hold_exact_peaks(m.cp)
+    draw = random.Random(options.seed)  # noqa: S311 (draws for a search, not a secret)
+    deadline = time.monotonic() + time_limit_s
+    members = list(m.members)
+    size = 2
+    deal: list[int] = []
+    stale = 0  # members freed since the stage last fell
+    while stage.value(solution) > floor and (left := deadline - time.monotonic()) > 0:
+        if stale >= len(members):  # a whole deal found nothing lower
+            break
+        if len(deal) < size:
+            deal = draw.sample(members, len(members))
+        free, deal = set(deal[:size]), deal[size:]
+        cp = held_copy(m, solution, _of_members(free))
+        for other, value in held:
+            cp.add(other.expr() <= value)
+        cp.minimize(stage.expr())
+        hint(cp, solution)
+        solver = solver_of(options, left * size / (len(deal) + size))
+        status = solver.solve(cp)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = objective.complete(list(solver.response_proto.solution))
+            if stage.value(candidate) < stage.value(solution):
+                solution, stale = candidate, -len(free)
+        stale += len(free)
+        size = min(len(members), size * 2) if status == cp_model.OPTIMAL else max(2, size // 2)
+        del cp, solver
+        gc.collect()
+    return solution

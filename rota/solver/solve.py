@@ -14,10 +14,10 @@ why each exists; every threshold and share is a field of
    (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
    start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
    whole model, which checks every rule (:mod:`rota.solver.starts`); after rolling windows
-   ``fair`` and then ``humane`` are lowered span by span of two windows first
-   (:mod:`rota.solver.spans`), ``fair`` repaired by its members where the spans stall
-   above its floor (:mod:`rota.solver.repair`), and where it is still above, the stages are
-   searched together;
+   ``fair`` is lowered span by span of two windows first (:mod:`rota.solver.spans`) and
+   repaired by its members where the spans stall above its floor, then ``humane`` is
+   lowered by groups of members (:mod:`rota.solver.repair`); where ``fair`` is still above
+   its floor, the stages are searched together;
 4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
    on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
    a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
@@ -61,7 +61,7 @@ from rota.solver.objective import (
 )
 from rota.solver.part_timers import unload_part_timers
 from rota.solver.plan import member_kinds
-from rota.solver.repair import repair_in_members
+from rota.solver.repair import lower_in_members, repair_in_members
 from rota.solver.search import (
     DEFAULT_OPTIONS,
     Reporter,
@@ -296,9 +296,20 @@ def solve(
         reporter.phase("spans")
         for stage in stages:  # ``fair``, then ``humane`` at the ``fair`` value reached
             fair_value = named["fair"].value(solution) if "fair" in named else None
-            share = fair_share if stage.name == "fair" else strategy.humane_spans_share
+            share = fair_share if stage.name == "fair" else strategy.humane_groups_share
             ends = time.monotonic() + (remaining() - after_s) * share
             floor = floor_of(stage, fair_value, compute=False)
+            if stage.name == "humane":
+                solution = lower_in_members(
+                    m,
+                    objective,
+                    solution,
+                    options,
+                    ends - time.monotonic(),
+                    stage=stage,
+                    floor=floor,
+                )
+                continue
             solution = settle_in_spans(
                 m,
                 objective,

@@ -8,8 +8,9 @@ finds slowly (150 members: up to 80 s, and in half the runs not down to the floo
 of two consecutive windows, every member free in it and everything else held
 (:func:`~rota.solver.reach.held_copy`), is a model of window size once presolved, and
 CP-SAT searches it fast. :func:`settle_in_spans` sweeps the spans from the first, each
-from the last one's rota, for ``fair`` and then for ``humane`` with ``fair`` held: the
-whole model's search, with its neighbourhoods of its own choosing, lowers ``humane`` less
+from the last one's rota, for ``fair`` with ``humane`` held (``humane`` itself is lowered
+by groups of members, :mod:`rota.solver.repair`): the whole model's search, with its
+neighbourhoods of its own choosing, lowers ``fair`` less
 in the same time, and its memory grows as it goes.
 
 On a large team a span's search rarely proves its optimum (its LP bound on ``fair`` stays

@@ -80,10 +80,11 @@ class Strategy:
     """The same after rolling windows (they have already weighed off-hours shift by shift):
     for ``fair``'s spans (:mod:`rota.solver.spans`), which end at its floor or when they
     stall, and again of the time then left for the stage's search."""
-    humane_spans_share: float = 0.75
-    """After rolling windows, of the time left once ``fair``'s spans end, for ``humane``'s
-    spans (:mod:`rota.solver.spans`), which lower it faster than the whole model's search;
-    the rest goes to that search, whose bound comes in its first tens of seconds."""
+    humane_groups_share: float = 0.75
+    """After rolling windows, of the time left once ``fair``'s spans and repair end, for
+    ``humane`` lowered by groups of members (:func:`~rota.solver.repair.lower_in_members`),
+    which lower it faster than the whole model's search; the rest goes to that search,
+    whose bound comes in its first tens of seconds."""
     after_share: float = 0.05
     """Of the limit, kept for the steps after the stages: ``humane``'s floor at the value
     ``fair`` was locked at (stages searched together), and moving load off part-timers

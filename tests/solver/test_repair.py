@@ -14,10 +14,10 @@ from rota.metrics import member_loads
 from rota.solver.loads import hours_load, load_unit
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, build_objective, prepare
-from rota.solver.repair import repair_in_members
+from rota.solver.repair import lower_in_members, repair_in_members
 from rota.solver.search import SolveOptions, new_solver
 from tests.solver.teams import FAST, Case, daily_team, people
-from tests.solver.test_plan import model_of
+from tests.solver.test_plan import model_of, two_zones
 
 
 def most_for_a(case: Case) -> tuple[RotaModel, Objective, list[int]]:
@@ -90,3 +90,33 @@ def test_a_repair_whose_tries_find_nothing_gives_up(tmp_path: Path) -> None:
     assert repaired is start
     assert 1 <= len(tries) <= 2
     assert tries[-1] > 5.0  # the widest try has all the time left
+
+
+def test_groups_of_members_lower_humane_with_fair_held(tmp_path: Path) -> None:
+    # Warsaw a, b (07-19, so 06-18 UTC) and Los Angeles c, d (10-22, so 18-06 UTC) over
+    # four weeks of 6-hour shifts (UTC 00, 06, 12, 18): each zone's pair
+    # can hold its own two shifts a day, so a rota with no off-hours exists. The start
+    # keeps every hours band (fair 0) but puts as many shifts as it can outside their
+    # holder's working hours. Groups of members (two, then four: everyone) take off nearly
+    # all of it, fair stays 0.
+    doc = two_zones(["a", "b"], ["c", "d"], horizon={"weeks": 4})
+    case = Case(tmp_path, doc)
+    m = model_of(case)
+    prepare(m)
+    objective = build_objective(m, even_hours=True)
+    fair, humane = objective.stages
+    worst = m.cp.clone()
+    worst.add(fair.expr() == 0)
+    worst.maximize(humane.expr())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 5.0
+    assert solver.solve(worst) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = objective.complete(list(solver.response_proto.solution))
+
+    settled = lower_in_members(m, objective, start, FAST, 10.0, stage=humane, floor=0)
+
+    assert fair.value(settled) == 0
+    assert humane.value(settled) < humane.value(start) / 10
+    schedule = m.schedule(case.grid, lambda var: settled[var.index])
+    assert case.violations(schedule) == []

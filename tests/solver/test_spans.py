@@ -17,7 +17,7 @@ from rota.solver.search import SolveOptions, new_solver
 from rota.solver.spans import settle_in_spans
 from rota.solver.windows import plan_windows
 from tests.solver.teams import FAST, Case, daily_team, people
-from tests.solver.test_plan import any_rota, model_of, two_zones
+from tests.solver.test_plan import any_rota, model_of
 from tests.solver.test_repair import most_for_a
 from tests.solver.test_windows import SMALL_WINDOWS
 
@@ -99,35 +99,3 @@ def test_a_sweep_whose_spans_run_out_of_time_stops_after_one_span(tmp_path: Path
 
     assert settled is start
     assert len(searched) == 1
-
-
-def test_spans_lower_humane_with_fair_held(tmp_path: Path) -> None:
-    # Warsaw a, b (07-19, so 06-18 UTC) and Los Angeles c, d (10-22, so 18-06 UTC) over
-    # four weeks of 6-hour shifts (UTC 00, 06, 12, 18), weekly windows: each zone's pair
-    # can hold its own two shifts a day, so a rota with no off-hours exists. The start
-    # keeps every hours band (fair 0) but puts as many shifts as it can outside their
-    # holder's working hours. One sweep takes off nearly all of it (what may be left needs
-    # a move across more than two weeks), fair stays 0.
-    doc = two_zones(["a", "b"], ["c", "d"], horizon={"weeks": 4})
-    case = Case(tmp_path, doc)
-    m = model_of(case)
-    prepare(m)
-    objective = build_objective(m, even_hours=True)
-    fair, humane = objective.stages
-    worst = m.cp.clone()
-    worst.add(fair.expr() == 0)
-    worst.maximize(humane.expr())
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    solver.parameters.max_time_in_seconds = 5.0
-    assert solver.solve(worst) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    start = objective.complete(list(solver.response_proto.solution))
-    windows = plan_windows(case.team, case.grid, len(m.x), SMALL_WINDOWS)
-    assert len(windows) == 4
-
-    settled = settle_in_spans(m, objective, start, windows, FAST, 10.0, stage=humane, floor=0)
-
-    assert fair.value(settled) == 0
-    assert humane.value(settled) < humane.value(start) / 10
-    schedule = m.schedule(case.grid, lambda var: settled[var.index])
-    assert case.violations(schedule) == []
