@@ -6,11 +6,15 @@ fraction of the whole one's size (:mod:`rota.solver.spans`, :mod:`rota.solver.pa
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
+from rota.solver.objective import Objective, Stage
+from rota.solver.search import hint
 
 
 def held_copy(
@@ -26,3 +30,30 @@ def held_copy(
             domain.clear()
             domain.extend([solution[var.index]] * 2)
     return cp
+
+
+def search_reach(
+    m: RotaModel,
+    objective: Objective,
+    solution: list[int],
+    free: Callable[[int, int], bool],
+    goal: cp_model.LinearExpr,
+    held: Sequence[tuple[Stage, int]],
+    solver: cp_model.CpSolver,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> tuple[Any, list[int] | None]:
+    """``goal`` minimised over the reach of ``solution`` that ``free`` leaves open (a
+    :func:`held_copy`, hinted with ``solution``), each stage of ``held`` no higher than its
+    value: the solver's status and the rota it found (complete), or None."""
+    cp = held_copy(m, solution, free)
+    for stage, value in held:
+        cp.add(stage.expr() <= value)
+    cp.minimize(goal)
+    hint(cp, solution)
+    status = solver.solve(cp, callback)
+    found = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = objective.complete(list(solver.response_proto.solution))
+    del cp
+    gc.collect()  # a dropped CpModel is cyclic (it holds bound methods of itself)
+    return status, found

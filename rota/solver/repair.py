@@ -20,7 +20,6 @@ members holds both ends of many such moves (``docs/solver.md`` has the figures).
 
 from __future__ import annotations
 
-import gc
 import random
 import time
 from collections.abc import Callable
@@ -29,8 +28,8 @@ from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, Stage, lexicographic_weights
-from rota.solver.reach import held_copy
-from rota.solver.search import SolveOptions, hint, new_solver
+from rota.solver.reach import search_reach
+from rota.solver.search import SolveOptions, new_solver
 
 
 def repair_in_members(
@@ -49,6 +48,7 @@ def repair_in_members(
     stages = objective.stages
     fair = stages[0]
     weights = lexicographic_weights([stage.upper() for stage in stages])
+    lexicographic = cp_model.LinearExpr.weighted_sum([stage.expr() for stage in stages], weights)
     objective.hold_exact_peaks(m.cp)  # ``humane`` counts its true excesses
     draw = random.Random(options.seed)  # noqa: S311 (draws for a search, not a secret)
     deadline = time.monotonic() + time_limit_s
@@ -60,23 +60,25 @@ def repair_in_members(
         others = [i for i in m.members if i not in blamed]
         drawn = min(len(others), max(drawn, len(blamed)))
         free = blamed | set(draw.sample(others, drawn))
-        cp = held_copy(m, solution, _of_members(free))
-        cp.minimize(sum(w * stage.expr() for w, stage in zip(weights, stages, strict=True)))
-        hint(cp, solution)
         widest = drawn == len(others)
         solver = solver_of(options, left if widest else left / 2)
         before = [stage.value(solution) for stage in stages]
-        status = solver.solve(cp, _StopAt(weights[0] * before[0]))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            candidate = objective.complete(list(solver.response_proto.solution))
-            if [stage.value(candidate) for stage in stages] < before:
-                solution = candidate
-        if [stage.value(solution) for stage in stages] == before:
-            if widest:
-                break
+        _, found = search_reach(
+            m,
+            objective,
+            solution,
+            _of_members(free),
+            lexicographic,
+            [],
+            solver,
+            _StopAt(weights[0] * before[0]),
+        )
+        if found is not None and [stage.value(found) for stage in stages] < before:
+            solution = found
+        elif widest:
+            break
+        else:
             drawn *= 2
-        del cp, solver
-        gc.collect()  # a dropped CpModel is cyclic (it holds bound methods of itself)
     return solution
 
 
@@ -142,19 +144,12 @@ def lower_in_members(
         if len(deal) < size:
             deal = draw.sample(members, len(members))
         free, deal = set(deal[:size]), deal[size:]
-        cp = held_copy(m, solution, _of_members(free))
-        for other, value in held:
-            cp.add(other.expr() <= value)
-        cp.minimize(stage.expr())
-        hint(cp, solution)
         solver = solver_of(options, left * size / (len(deal) + size))
-        status = solver.solve(cp)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            candidate = objective.complete(list(solver.response_proto.solution))
-            if stage.value(candidate) < stage.value(solution):
-                solution, stale = candidate, -len(free)
+        status, found = search_reach(
+            m, objective, solution, _of_members(free), stage.expr(), held, solver
+        )
+        if found is not None and stage.value(found) < stage.value(solution):
+            solution, stale = found, -len(free)
         stale += len(free)
         size = min(len(members), size * 2) if status == cp_model.OPTIMAL else max(2, size // 2)
-        del cp, solver
-        gc.collect()
     return solution

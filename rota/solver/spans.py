@@ -23,7 +23,6 @@ proven optimal is no sign of a stall (the next one holds other weeks).
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -33,8 +32,8 @@ from ortools.sat.python import cp_model
 from rota.solver.facts import Slot
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, Stage
-from rota.solver.reach import held_copy
-from rota.solver.search import SolveOptions, hint, new_solver
+from rota.solver.reach import search_reach
+from rota.solver.search import SolveOptions, new_solver
 from rota.solver.windows import Window
 
 
@@ -71,21 +70,12 @@ def settle_in_spans(
         if stage.value(solution) <= floor or stalled >= max(1, reached):
             break
         last = windows[min(first + width, len(windows)) - 1]
-        cp = held_copy(m, solution, _within(slots, windows[first].grid.start, last.grid.end))
-        for other, value in held:
-            cp.add(other.expr() <= value)
-        cp.minimize(stage.expr())
-        hint(cp, solution)
-        left = deadline - time.monotonic()
-        solver = span_solver(options, left / (len(starts) - number))
-        status = solver.solve(cp)
+        within = _within(slots, windows[first].grid.start, last.grid.end)
+        solver = span_solver(options, (deadline - time.monotonic()) / (len(starts) - number))
+        status, found = search_reach(m, objective, solution, within, stage.expr(), held, solver)
         stalled += status != cp_model.OPTIMAL  # a span proven can be no better: go on
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            candidate = objective.complete(list(solver.response_proto.solution))
-            if stage.value(candidate) < stage.value(solution):
-                solution, reached, stalled = candidate, number + 1, 0
-        del cp, solver
-        gc.collect()  # a dropped CpModel is cyclic (it holds bound methods of itself)
+        if found is not None and stage.value(found) < stage.value(solution):
+            solution, reached, stalled = found, number + 1, 0
     return solution
 
 
