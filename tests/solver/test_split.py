@@ -32,7 +32,6 @@ from tests.solver.teams import Case, unavailable_for
 from tests.solver.test_member_plan import lexicographic_optimum
 from tests.solver.test_plan import LA_SHIFTS, model_of, two_zones
 
-solve_module = importlib.import_module("rota.solver.solve")
 starts_module = importlib.import_module("rota.solver.starts")
 split_module = importlib.import_module("rota.solver.split")
 

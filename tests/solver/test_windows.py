@@ -28,6 +28,7 @@ from tests.solver.teams import Case, daily_team, day_sun_team, people
 
 solve_module = importlib.import_module("rota.solver.solve")  # the package exports solve()
 starts_module = importlib.import_module("rota.solver.starts")
+run_module = importlib.import_module("rota.solver.run")
 
 
 SMALL_WINDOWS = Strategy(kinds_split=False, window_min_assignments=1, window_assignments=20)
@@ -101,9 +102,8 @@ def test_windowed_solve_keeps_every_rule_across_the_joins(
 def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    solve_module = importlib.import_module("rota.solver.solve")
     first: list[bool] = []  # per solve (the whole horizon, then each window): presolve on?
-    real_first_rota = solve_module.first_rota
+    real_first_rota = run_module.first_rota
 
     def recording(*args: Any, unpresolved: bool) -> Any:
         first.append(not unpresolved)
@@ -111,7 +111,7 @@ def test_only_a_solve_going_on_to_windows_seeks_its_first_rota_without_presolve(
         assert solver.parameters.cp_model_presolve == (not unpresolved)  # a rota on the 1st try
         return solver, status
 
-    monkeypatch.setattr(solve_module, "first_rota", recording)
+    monkeypatch.setattr(run_module, "first_rota", recording)
     case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 2}))
     case.solve()
     assert first == [True]
@@ -255,9 +255,15 @@ def test_after_the_windows_fairness_comes_first_as_in_a_whole_solve(
     # by members (rota.solver.repair) searches fairness first, as the whole solve does, and
     # ends where it ended: the same hours, and no more off-hours than they cost there.
     monkeypatch.setattr(starts_module, "solve_windows", lambda *args: (start, 2))
-    result = case.solve(options=SolveOptions(time_limit_s=10, strategy=SMALL_WINDOWS))
+    phases: list[str] = []
+    options = SolveOptions(
+        time_limit_s=10, strategy=SMALL_WINDOWS, on_progress=lambda p: phases.append(p.stage)
+    )
+    result = case.solve(options=options)
     assert result.windows == 2
     assert case.violations(result.schedule) == []
+    after_windows = ("spans", "repair", "groups")  # fair's spans stall, then humane's groups
+    assert [phase for phase in dict.fromkeys(phases) if phase in after_windows] == [*after_windows]
 
     def hours(schedule: Schedule) -> list[float]:
         return sorted(load.hours for load in member_loads(case.team, schedule).values())
@@ -276,13 +282,13 @@ def test_the_whole_horizon_of_windows_evens_hours_out(
     # Large models leave the hours range out of ``fair``, except the whole horizon that the
     # windows hand over (the windows themselves keep the bands alone).
     calls: list[tuple[int, bool]] = []  # (grid shifts, even_hours)
-    build = solve_module.build_objective
+    build = run_module.build_objective
 
     def spy(m: RotaModel, changes: object = None, *, even_hours: bool = True) -> object:
         calls.append((len(m.timeline.grid_slots), even_hours))
         return build(m, changes, even_hours=even_hours)
 
-    monkeypatch.setattr(solve_module, "build_objective", spy)
+    monkeypatch.setattr(run_module, "build_objective", spy)
     case = Case(tmp_path, daily_team(people("a", "b", "c", "d"), horizon={"weeks": 3}))
     every_model_large = replace(SMALL_WINDOWS, lp_proof_max_assignments=1)
     result = case.solve(options=SolveOptions(time_limit_s=10, strategy=every_model_large))
