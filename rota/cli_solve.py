@@ -73,7 +73,7 @@ def solve(
     from rota.config import load_team_file
     from rota.metrics import member_loads, spreads
     from rota.night import deltas_json, night_text
-    from rota.present import floors_line, load_totals, loads_table, solve_summary
+    from rota.present import floors_line, load_totals, loads_table, more_time_hint, solve_summary
     from rota.progress import SolveProgress
     from rota.solving import STRATEGIES, SolveRequest, solve_and_store
 
@@ -146,6 +146,8 @@ def solve(
     out.print(solve_summary(team, stored, meta, zone))
     if "floors" in meta:
         out.print(floors_line(load_totals(loads), meta["floors"]), markup=False)
+    if (hint := more_time_hint(meta, time_limit)) is not None:
+        out.print(hint, markup=False)
     out.print(f"night: {night_text(nights)}", markup=False)
     if baseline is not None and previous is not None:
         out.print(

@@ -153,6 +153,30 @@ def floors_line(totals: dict[str, float], floors: dict[str, float]) -> str:
     return "; ".join(parts)
 
 
+MORE_TIME_GAP = 0.1
+"""A rota this far above its bound, or further, when the time ran out: the user is told that
+more time may find a better one (the benchmarks' teams end their limits below it, see
+``docs/benchmarks.md``)."""
+
+
+def more_time_hint(meta: dict[str, Any], time_limit_s: float) -> str | None:
+    """What to do when the search stopped at ``time_limit_s`` far from its bound (None when
+    the rota is optimal or close to its bound).
+
+    >>> more_time_hint({"status": "feasible", "gap": 0.43}, 60)
+    'time ran out 43% above the bound: --time-limit 120 may find a better rota'
+    >>> more_time_hint({"status": "feasible", "gap": 1.0}, 30)
+    'time ran out before a bound was proven: --time-limit 60 may find a better rota'
+    >>> more_time_hint({"status": "feasible", "gap": 0.02}, 60) is None
+    True
+    """
+    gap = meta.get("gap", 0.0)
+    if meta.get("status") != "feasible" or gap < MORE_TIME_GAP:
+        return None
+    where = "before a bound was proven" if gap >= 1.0 else f"{gap:.0%} above the bound"
+    return f"time ran out {where}: --time-limit {2 * time_limit_s:g} may find a better rota"
+
+
 def _hours(value: float) -> str:
     """``1,729.5 h``, ``452 h`` (to the tenth, no trailing zero)."""
     return f"{value:,.1f}".removesuffix(".0") + " h"
