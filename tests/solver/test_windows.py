@@ -262,8 +262,8 @@ def test_after_the_windows_fairness_comes_first_as_in_a_whole_solve(
     result = case.solve(options=options)
     assert result.windows == 2
     assert case.violations(result.schedule) == []
-    after_windows = ("spans", "repair", "groups")  # fair's spans stall, then humane's groups
-    assert [phase for phase in dict.fromkeys(phases) if phase in after_windows] == [*after_windows]
+    after_windows = ["spans", "repair", "groups"]  # fair's spans stall, then humane's groups
+    assert [phase for phase in dict.fromkeys(phases) if phase in after_windows] == after_windows
 
     def hours(schedule: Schedule) -> list[float]:
         return sorted(load.hours for load in member_loads(case.team, schedule).values())
