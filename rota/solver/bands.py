@@ -167,7 +167,7 @@ def range_excess(
     top, bottom, dev = add_spread(
         m.cp, [loads[i].expr() for i in members], upper, allowed, name=name
     )
-    values = [terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in members]
+    values = [loads[i].value() for i in members]
     helpers.append((top, lambda sol: max(f(sol) for f in values)))
     helpers.append((bottom, lambda sol: min(f(sol) for f in values)))
     helpers.append((dev, lambda sol: max(0, sol[top.index] - sol[bottom.index] - allowed)))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rota.solver.facts import MemberShiftFacts, barred
+from rota.solver.helpers import terms_value
 from rota.solver.model import RotaModel, Value
 
 SHARE_RESOLUTION = 100
@@ -60,6 +61,10 @@ class Load:
         lits = [(c, v) for c, v in self.terms if not isinstance(v, bool)]
         weighted = cp_model.LinearExpr.weighted_sum([v for _, v in lits], [c for c, _ in lits])
         return weighted + fixed
+
+    def value(self) -> Callable[[Sequence[int]], int]:
+        """The load's value on a solution (constant included)."""
+        return terms_value([*self.terms, (self.constant, True)])
 
 
 def shares(m: RotaModel) -> list[int]:

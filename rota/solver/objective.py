@@ -65,7 +65,7 @@ from rota.solver.groups import (
     off_hours_peak_groups,
     share_groups,
 )
-from rota.solver.helpers import Helper, terms_value
+from rota.solver.helpers import Helper
 from rota.solver.loads import (
     Load,
     holiday_load,
@@ -365,7 +365,7 @@ def _extremes(
     loads: Sequence[Load], group: Sequence[int]
 ) -> Callable[[Sequence[int]], tuple[int, ...]]:
     """The members of ``group`` at its most and at its least load on a solution."""
-    values = {i: terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in group}
+    values = {i: loads[i].value() for i in group}
 
     def extremes(solution: Sequence[int]) -> tuple[int, ...]:
         load = {i: value(solution) for i, value in values.items()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rota.solver.helpers import Helper, terms_value
+from rota.solver.helpers import Helper
 from rota.solver.loads import SHARE_RESOLUTION, Load
 from rota.solver.model import RotaModel
 
@@ -91,7 +91,7 @@ def share_peak(
     upper = peak_upper(members, share, {i: loads[i].upper for i in members})
     exprs = {i: loads[i].expr() for i in members}
     top = add_peak(m.cp, members, share, exprs, upper, f"peak[{metric},{m.member_id(members[0])}]")
-    value = {i: terms_value([*loads[i].terms, (loads[i].constant, True)]) for i in members}
+    value = {i: loads[i].value() for i in members}
     helpers.append(
         (top, lambda sol: max(-(-SHARE_RESOLUTION * value[i](sol) // share[i]) for i in members))
     )
