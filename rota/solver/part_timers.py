@@ -68,9 +68,9 @@ def unload_part_timers(
     <rota.solver.stages.Searched.locks>`), dropped here. ``lns_only`` (large models) gives
     the second reach's workers to large-neighbourhood search: it starts from the rota, and a
     full-model worker spends its time propagating the variables of everyone held."""
-    deadline = time.monotonic() + time_limit_s
     if time_limit_s <= 0:  # a reach costs seconds of copying and presolve before its search
         return solution
+    deadline = time.monotonic() + time_limit_s
     rule = [peak for peak in objective.peaks if part_time_excess([peak], solution)]
     if rule:
         half = time_limit_s / 2

@@ -32,6 +32,16 @@ def held_copy(
     return cp
 
 
+def held_others(
+    m: RotaModel, objective: Objective, solution: Sequence[int], stage: Stage
+) -> list[tuple[Stage, int]]:
+    """Every stage but ``stage`` with its value on ``solution`` (complete), for a reach to
+    hold no higher; the peaks are held exact first, so ``humane`` counts its true excesses
+    (:meth:`~rota.solver.objective.Objective.hold_exact_peaks`)."""
+    objective.hold_exact_peaks(m.cp)
+    return [(other, other.value(solution)) for other in objective.stages if other is not stage]
+
+
 def search_reach(
     m: RotaModel,
     objective: Objective,

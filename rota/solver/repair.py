@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, Stage, lexicographic_weights
-from rota.solver.reach import search_reach
+from rota.solver.reach import held_others, search_reach
 from rota.solver.search import SolveOptions, new_solver
 
 
@@ -130,8 +130,7 @@ def lower_in_members(
     optimal doubles the size of the next, one out of time halves it (from two members). It
     stops at ``floor``, or once as many members as the team has were freed without lowering
     the stage."""
-    held = [(other, other.value(solution)) for other in objective.stages if other is not stage]
-    objective.hold_exact_peaks(m.cp)
+    held = held_others(m, objective, solution, stage)
     draw = random.Random(options.seed)  # noqa: S311 (draws for a search, not a secret)
     deadline = time.monotonic() + time_limit_s
     members = list(m.members)

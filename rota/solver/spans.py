@@ -10,8 +10,8 @@ of two consecutive windows, every member free in it and everything else held
 CP-SAT searches it fast. :func:`settle_in_spans` sweeps the spans from the first, each
 from the last one's rota, for ``fair`` with ``humane`` held (``humane`` itself is lowered
 by groups of members, :mod:`rota.solver.repair`): the whole model's search, with its
-neighbourhoods of its own choosing, lowers ``fair`` less
-in the same time, and its memory grows as it goes.
+neighbourhoods of its own choosing, lowers ``fair`` less in the same time, and its memory
+grows as it goes.
 
 On a large team a span's search rarely proves its optimum (its LP bound on ``fair`` stays
 0), so each one runs its whole time. A sweep stops at the stage's floor, or once as many
@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 from rota.solver.facts import Slot
 from rota.solver.model import RotaModel
 from rota.solver.objective import Objective, Stage
-from rota.solver.reach import search_reach
+from rota.solver.reach import held_others, search_reach
 from rota.solver.search import SolveOptions, new_solver
 from rota.solver.windows import Window
 
@@ -56,11 +56,7 @@ def settle_in_spans(
     :attr:`~rota.solver.strategy.Strategy.span_windows` consecutive windows, the next one a
     window later, and gets an equal part of the time left. ``span_solver(options, seconds)``
     makes each span's solver."""
-    held = [
-        (other, other.value(solution)) for other in objective.stages if other.name != stage.name
-    ]
-    if any(other.name == "humane" for other, _ in held):
-        objective.hold_exact_peaks(m.cp)
+    held = held_others(m, objective, solution, stage)
     width = options.strategy.span_windows
     starts = range(max(1, len(windows) - width + 1))
     deadline = time.monotonic() + time_limit_s
