@@ -24,6 +24,7 @@ The relaxation is built once per model and each floor solves a copy of it.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -33,19 +34,27 @@ from ortools.sat.python import cp_model
 from rota.solver.model import RotaModel
 from rota.solver.peaks import Peaks
 from rota.solver.plan import KindModel, add_peaks, kind_model, relaxation_solver
+from rota.solver.strategy import DEFAULT
 
 if TYPE_CHECKING:
     from rota.solver.member_plan import MemberPlan
 
 
 def fair_floor(
-    relaxed: KindModel, hours_weight: int, *, time_limit_s: float, workers: int, seed: int
+    relaxed: KindModel,
+    hours_weight: int,
+    *,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    flat_share: float = DEFAULT.floor_flat_share,
 ) -> int:
     """A proven lower bound on the ``fair`` stage of the model ``relaxed`` was built from (0
-    when nothing is proven within ``time_limit_s``). ``relaxed`` is left as it was."""
+    when nothing is proven within ``time_limit_s``; ``flat_share``: :class:`BoundWatch`).
+    ``relaxed`` is left as it was."""
     cp = relaxed.cp.clone()
     cp.minimize(relaxed.excess)
-    return hours_weight * _least(cp, time_limit_s, workers, seed, tree=False)
+    return hours_weight * _least(cp, time_limit_s, workers, seed, flat_share, tree=False)
 
 
 def humane_floor(
@@ -58,15 +67,15 @@ def humane_floor(
     time_limit_s: float,
     workers: int,
     seed: int,
+    flat_share: float = DEFAULT.floor_flat_share,
 ) -> int:
     """A proven lower bound on the ``humane`` stage among rotas whose ``fair`` stage is at most
     ``fair_value`` (0 as for :func:`fair_floor`), in the stage's points: ``weights`` are its
     coefficients of a unit of off-hours and of night hours, ``peaks`` the stage's peaks per
     share (:attr:`~rota.solver.objective.Objective.peaks`, :func:`~rota.solver.plan.add_peaks`).
     ``relaxed`` is left as it was."""
-    return _humane_floors(
-        relaxed, hours_weight, fair_value, weights, peaks, time_limit_s, workers, seed
-    )[1]
+    search = (time_limit_s, workers, seed, flat_share)
+    return _humane_floors(relaxed, hours_weight, fair_value, weights, peaks, *search)[1]
 
 
 def _humane_floors(
@@ -78,6 +87,7 @@ def _humane_floors(
     time_limit_s: float,
     workers: int,
     seed: int,
+    flat_share: float,
 ) -> tuple[int, int]:
     """:func:`humane_floor` of the totals alone, and of the whole stage.
 
@@ -90,27 +100,73 @@ def _humane_floors(
     off, night = weights
     totals = off * relaxed.off_hours + night * relaxed.night_hours
     cp.minimize(totals)
-    least = _least(cp, time_limit_s / 2 if peaks else time_limit_s, workers, seed)
+    least = _least(cp, time_limit_s / 2 if peaks else time_limit_s, workers, seed, flat_share)
     if not peaks:
         return least, least
     cp.add(totals >= least)
     cp.minimize(totals + add_peaks(cp, relaxed, peaks))
     left = time_limit_s - (time.monotonic() - begun)
-    return least, max(least, _least(cp, max(0.05, left), workers, seed))
+    return least, max(least, _least(cp, max(0.05, left), workers, seed, flat_share))
 
 
 def _least(
-    cp: cp_model.CpModel, time_limit_s: float, workers: int, seed: int, *, tree: bool = True
+    cp: cp_model.CpModel,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    flat_share: float,
+    *,
+    tree: bool = True,
 ) -> int:
     """The objective's proven bound (0 when the search proves nothing in time). CP-SAT's bound
     holds whether or not a solution was found in time (a large relaxation may prove a bound
     before it finds one); an infeasible relaxation proves nothing here. ``tree``: see
     :func:`floor_solver`."""
     solver = floor_solver(time_limit_s, workers, seed, tree=tree)
-    status = solver.solve(cp)
+    with BoundWatch(solver, time_limit_s * flat_share):
+        status = solver.solve(cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
         return 0
     return max(0, integral_bound(solver.best_objective_bound))
+
+
+class BoundWatch:
+    """Stops ``solver``'s search once its proven bound has stayed flat for as long as the
+    search took to reach it, and at least ``least_flat_s`` (a floor's ``flat_share`` of its
+    time, :attr:`~rota.solver.strategy.Strategy.floor_flat_share`): a floor's bound comes in
+    a few steps and then rests however long the search goes on, so the time left goes to
+    what follows. While no bound above 0 is proven the search runs to its limit."""
+
+    POLL_S = 0.05
+
+    def __init__(self, solver: cp_model.CpSolver, least_flat_s: float) -> None:
+        self._solver = solver
+        self._least_flat_s = least_flat_s
+        self._done = threading.Event()
+        self._rose_s = 0.0  # seconds into the search when the bound last rose above 0
+        solver.best_bound_callback = self._rose
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+
+    def _rose(self, bound: float) -> None:
+        if bound > 0:
+            self._rose_s = time.monotonic() - self._started
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.POLL_S):
+            rose = self._rose_s
+            flat = time.monotonic() - self._started - rose
+            if rose > 0 and flat >= max(rose, self._least_flat_s):
+                self._solver.stop_search()
+                return
+
+    def __enter__(self) -> BoundWatch:
+        self._started = time.monotonic()
+        self._watcher.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._watcher.join()
 
 
 def floor_solver(
@@ -145,7 +201,8 @@ class Floors:
     """The floors of one model's stages, each computed once, when first asked for, on one
     relaxation built for them all (none when the team is one kind or hours weigh nothing).
     ``humane_weights`` and ``peaks``: the ``humane`` stage's coefficients of a unit of
-    off-hours and of night hours, and its peaks per share (:func:`humane_floor`).
+    off-hours and of night hours, and its peaks per share (:func:`humane_floor`);
+    ``flat_share``: :class:`BoundWatch`.
 
     Where a ``humane`` floor's peaks proved nothing beyond its totals (a relaxation too large
     for its half of the time: 150 lumpy members), the later ones leave the peaks out and
@@ -160,6 +217,7 @@ class Floors:
         peaks: Peaks = (),
         workers: int,
         seed: int,
+        flat_share: float = DEFAULT.floor_flat_share,
     ) -> None:
         self._m = m
         self._weight = hours_weight
@@ -167,6 +225,7 @@ class Floors:
         self._peaks = peaks
         self._workers = workers
         self._seed = seed
+        self._flat_share = flat_share
         self._fair: int | None = None
         # By the units of hours excess allowed: computed on the kinds' relaxation, and from
         # member plans (off-hours only, so they never stand in for a computed floor)
@@ -194,6 +253,7 @@ class Floors:
                     time_limit_s=time_limit_s,
                     workers=self._workers,
                     seed=self._seed,
+                    flat_share=self._flat_share,
                 )
         return self._fair
 
@@ -229,6 +289,7 @@ class Floors:
                     time_limit_s,
                     self._workers,
                     self._seed,
+                    self._flat_share,
                 )
                 self._counts_peaks = self._counts_peaks and floor > totals
                 self._humane[allowed] = floor

@@ -185,6 +185,7 @@ def _floors(run: Run, first: First) -> tuple[Floors, Callable[..., int]]:
         peaks=objective.peaks,
         workers=run.options.workers,
         seed=run.options.seed,
+        flat_share=run.strategy.floor_flat_share,
     )
 
     def floor_of(stage: Stage, fair_value: int | None, *, compute: bool = True) -> int:

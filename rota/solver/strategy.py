@@ -52,6 +52,9 @@ class Strategy:
     relaxation needs more of it, and a longer limit buys a tighter floor."""
     stage_floor_left_share: float = 0.5
     """Of the time left, at most, for one stage floor."""
+    floor_flat_share: float = 0.1
+    """Of a stage floor's time, at least, that its bound stays flat before the floor stops
+    early (:class:`~rota.solver.bounds.BoundWatch`)."""
     member_plan_share: float = 0.45
     """For the member plan (:mod:`rota.solver.member_plan`)."""
     member_search_share: float = 0.6

@@ -7,12 +7,14 @@ so the load unit is 6 hours and one shift counts 1.
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rota.solver.bounds import Floors, fair_floor, humane_floor
+from rota.solver.bounds import BoundWatch, Floors, fair_floor, humane_floor
 from rota.solver.objective import build_objective, prepare
 from rota.solver.plan import KindModel, kind_model
 from rota.solver.strategy import Strategy
@@ -149,3 +151,36 @@ def test_a_proven_floor_gets_a_share_of_the_limit_at_most_its_cap_and_a_quarter_
     assert strategy.floor_s(60.0, 58.0) == 1.2
     assert strategy.floor_s(300.0, 290.0) == 3.0  # capped
     assert strategy.floor_s(300.0, 4.0) == 1.0  # late in the solve: a quarter of what is left
+
+
+class FakeSolver:
+    """What :class:`BoundWatch` uses of a CP-SAT solver: the bound callback and a stop."""
+
+    def __init__(self) -> None:
+        self.best_bound_callback: Any = None
+        self.stopped = threading.Event()
+
+    def stop_search(self) -> None:
+        self.stopped.set()
+
+
+def test_a_floor_search_stops_once_its_bound_stays_flat_as_long_as_it_took_to_come() -> None:
+    solver = FakeSolver()
+    with BoundWatch(solver, 0.0):  # type: ignore[arg-type]
+        started = time.monotonic()
+        solver.best_bound_callback(0.0)  # no bound yet: the search goes on
+        assert not solver.stopped.wait(0.3)
+        solver.best_bound_callback(7.0)
+        rose = time.monotonic() - started
+        assert solver.stopped.wait(10.0)
+        assert time.monotonic() - started >= 2 * rose - BoundWatch.POLL_S
+
+
+def test_a_floor_search_whose_bound_keeps_rising_is_not_stopped() -> None:
+    solver = FakeSolver()
+    with BoundWatch(solver, 0.3):  # type: ignore[arg-type]
+        for bound in range(1, 6):  # each rise within 0.3 s of the one before
+            solver.best_bound_callback(float(bound))
+            time.sleep(0.1)
+        assert not solver.stopped.is_set()
+        assert solver.stopped.wait(10.0)  # then flat: stopped
