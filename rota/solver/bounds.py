@@ -74,8 +74,17 @@ def humane_floor(
     coefficients of a unit of off-hours and of night hours, ``peaks`` the stage's peaks per
     share (:attr:`~rota.solver.objective.Objective.peaks`, :func:`~rota.solver.plan.add_peaks`).
     ``relaxed`` is left as it was."""
-    search = (time_limit_s, workers, seed, flat_share)
-    return _humane_floors(relaxed, hours_weight, fair_value, weights, peaks, *search)[1]
+    return _humane_floors(
+        relaxed,
+        hours_weight,
+        fair_value,
+        weights,
+        peaks,
+        time_limit_s,
+        workers,
+        seed,
+        flat_share,
+    )[1]
 
 
 def _humane_floors(
