@@ -93,7 +93,8 @@ def new_solver(
     Symmetry detection and probing made up most of the presolve on large models and bought
     nothing this model uses, so both are off. With two workers CP-SAT keeps one full-model
     worker (``default_lp``, linearization level 1) whose bound on total off-hours stays 0, so
-    a stage that needs a bound gets a level-2 LP worker instead (:func:`bound_worker`).
+    a stage gets a level-2 LP worker instead (:func:`bound_worker`); ``linearization_level``
+    itself would only reach a single worker.
     """
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -116,8 +117,11 @@ def new_solver(
 
 
 def bound_worker(route: Route, *, alone: bool) -> str:
-    """The CP-SAT worker that proves the ``humane`` stage's bound (a level-2 LP in both);
-    ``alone``: ``humane`` is searched without ``fair`` (settled before it).
+    """The CP-SAT worker that proves a step's bound (a level-2 LP in both); ``alone``: one
+    stage searched by itself (``humane`` after ``fair`` was settled, or ``fair`` alone).
+    The default full-model worker's LP (level 1) may hold too little of the model to bound
+    a stage at all: ``fair`` on a weekly rotation across a DST change (weeks of 167 to 169
+    hours) kept a bound of 0 at 48 units, which ``max_lp`` proves at once.
 
     ``max_lp`` (LP search) on small models, and where a large model's stages are searched
     together as one sum from the first valid rota: it hands its LP solutions soonest to the

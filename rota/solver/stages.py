@@ -190,9 +190,7 @@ class _StageSearch:
         solver = new_solver(
             self.options,
             max(0.1, time_limit_s),
-            bound_worker=bound_worker(self.route, alone=len(step) == 1)
-            if "humane" in names
-            else None,
+            bound_worker=bound_worker(self.route, alone=len(step) == 1),
             lns_only=self.route.large and not last,
             lexicographic=len(step) > 1,
         )
