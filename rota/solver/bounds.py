@@ -54,7 +54,7 @@ def fair_floor(
     ``relaxed`` is left as it was."""
     cp = relaxed.cp.clone()
     cp.minimize(relaxed.excess)
-    return hours_weight * _least(cp, time_limit_s, workers, seed, flat_share, tree=False)
+    return hours_weight * least_bound(cp, time_limit_s, workers, seed, flat_share, tree=False)
 
 
 def humane_floor(
@@ -109,16 +109,16 @@ def _humane_floors(
     off, night = weights
     totals = off * relaxed.off_hours + night * relaxed.night_hours
     cp.minimize(totals)
-    least = _least(cp, time_limit_s / 2 if peaks else time_limit_s, workers, seed, flat_share)
+    least = least_bound(cp, time_limit_s / 2 if peaks else time_limit_s, workers, seed, flat_share)
     if not peaks:
         return least, least
     cp.add(totals >= least)
     cp.minimize(totals + add_peaks(cp, relaxed, peaks))
     left = time_limit_s - (time.monotonic() - begun)
-    return least, max(least, _least(cp, max(0.05, left), workers, seed, flat_share))
+    return least, max(least, least_bound(cp, max(0.05, left), workers, seed, flat_share))
 
 
-def _least(
+def least_bound(
     cp: cp_model.CpModel,
     time_limit_s: float,
     workers: int,

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rota.coverage import least_paid
-from rota.solver.bounds import integral_bound
+from rota.solver.bounds import least_bound
 from rota.solver.facts import MemberShiftFacts
 from rota.solver.model import RotaModel
+from rota.solver.strategy import DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +53,22 @@ def night_cost(facts: MemberShiftFacts) -> int:
 
 
 def unavoidable(
-    hard: cp_model.CpModel, m: RotaModel, *, time_limit_s: float, workers: int, seed: int
+    hard: cp_model.CpModel,
+    m: RotaModel,
+    *,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    flat_share: float = DEFAULT.floor_flat_share,
 ) -> Unavoidable:
     """The floors of ``m``'s rotas; ``hard`` holds its hard rules alone (left as it was).
-    Each floor's search gets at most ``time_limit_s``."""
-    return Unavoidable(
-        off_minutes=cost_floor(hard, m, off_cost, time_limit_s, workers, seed),
-        night_minutes=cost_floor(hard, m, night_cost, time_limit_s, workers, seed),
-    )
+    Each floor's search gets at most ``time_limit_s`` (stopped early as the stage floors
+    are, :class:`~rota.solver.bounds.BoundWatch`)."""
+    floors = [
+        cost_floor(hard, m, cost, time_limit_s, workers, seed, flat_share)
+        for cost in (off_cost, night_cost)
+    ]
+    return Unavoidable(off_minutes=floors[0], night_minutes=floors[1])
 
 
 def cost_floor(
@@ -69,6 +78,7 @@ def cost_floor(
     time_limit_s: float,
     workers: int,
     seed: int,
+    flat_share: float = DEFAULT.floor_flat_share,
 ) -> int:
     """The larger of the counting floor and the hard rules' proven bound on ``cost``."""
     counted = counting_floor(m, cost)
@@ -81,18 +91,7 @@ def cost_floor(
     objective = model.proto.objective
     objective.vars.extend(v for v, _ in terms)
     objective.coeffs.extend(c for _, c in terms)
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = time_limit_s
-    params.num_workers = workers
-    params.random_seed = seed
-    params.linearization_level = 2  # the LP bound is what this search is for
-    status = solver.solve(model)
-    if status == cp_model.OPTIMAL:
-        return max(counted, round(solver.objective_value))
-    if status != cp_model.FEASIBLE:
-        return counted
-    return max(counted, integral_bound(solver.best_objective_bound))
+    return max(counted, least_bound(model, time_limit_s, workers, seed, flat_share))
 
 
 def _terms(m: RotaModel, cost: Cost) -> list[tuple[int, int]]:

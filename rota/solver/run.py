@@ -224,4 +224,5 @@ def proven_floors(run: Run, first: First) -> Unavoidable:
         time_limit_s=floor_s,
         workers=run.options.workers,
         seed=run.options.seed,
+        flat_share=run.strategy.floor_flat_share,
     )

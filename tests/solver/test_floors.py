@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
 
 from rota.capacity import check_capacity
 from rota.errors import InfeasibleRotaError
@@ -20,6 +22,8 @@ from rota.horizon import build_grid
 from rota.metrics import member_loads
 from rota.present import load_totals
 from rota.solver import SolveOptions, solve
+from rota.solver.floors import counting_floor, off_cost, unavoidable
+from rota.solver.run import Run, first_valid
 from tests.capacity.test_soundness import load, teams
 from tests.solver.teams import FAST, Case, day_sun_team, people
 from tests.test_cli import run
@@ -82,3 +86,26 @@ def test_rota_solve_prints_the_floors_beside_the_totals(
     data = json.loads(out)
     assert data["floors"] == {"off_hours": 84.0, "night_hours": 63.0}
     assert data["totals"] == {"off_hours": 84.0, "night_hours": 63.0}
+
+
+def test_the_hard_rules_floor_is_the_least_a_rota_can_carry_where_its_lp_closes(
+    tmp_path: Path,
+) -> None:
+    # The 18-member weekly team across a DST change (tests/data/dst_weekly_lumpy.yaml): the
+    # floor's search, a best-bound tree on a level-2 LP, proves the least off-hours of any
+    # valid rota within its second: a rota of the hard rules at the floor exists.
+    doc = yaml.safe_load((Path(__file__).parents[1] / "data/dst_weekly_lumpy.yaml").read_text())
+    case = Case(tmp_path, doc)
+    run, m = Run.begin(case.team, case.grid, None, FAST, None, None, None)
+    first = first_valid(run, m)
+
+    floors = unavoidable(first.hard, first.m, time_limit_s=1.0, workers=2, seed=0)
+
+    assert floors.off_minutes > counting_floor(first.m, off_cost)  # counting alone is short
+    model = first.hard.clone()
+    facts, start = first.m.timeline.facts, first.m.timeline.first_grid
+    costs = [(v, facts[i][k].off_minutes) for (i, k, _), v in first.m.x.items() if k >= start]
+    model.add(sum(minutes * v for v, minutes in costs) <= floors.off_minutes)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 60.0
+    assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
