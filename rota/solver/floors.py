@@ -78,7 +78,7 @@ def cost_floor(
     time_limit_s: float,
     workers: int,
     seed: int,
-    flat_share: float = DEFAULT.floor_flat_share,
+    flat_share: float,
 ) -> int:
     """The larger of the counting floor and the hard rules' proven bound on ``cost``."""
     counted = counting_floor(m, cost)
