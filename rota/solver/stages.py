@@ -105,7 +105,7 @@ def _trial(search: _StageSearch, stage: Stage, budget: Callable[[], float]) -> _
 
     The lowest rota is the better start for the stages searched together: with ``stage``
     first in their sum it is the best rota known, and from the rota before the trial that
-    sum's search often ended with ``stage`` still above its floor."""
+    sum's search could end with ``stage`` still above its floor."""
     searched = search.searched
     best = stage.value(searched.solution)
     while True:
