@@ -161,18 +161,10 @@ class _StageSearch:
         search for a rota at no cost (large-neighbourhood search answers those fast)."""
         return self.floor_of(stage, self.fair_value) == 0
 
-    def step(
-        self,
-        step: tuple[Stage, ...],
-        time_limit_s: float,
-        *,
-        last: bool,
-        start: list[int] | None = None,
-    ) -> _StepResult:
-        """``sum(weights * step)`` searched for ``time_limit_s`` from ``start`` (a complete
-        rota; by default the rota so far)."""
+    def step(self, step: tuple[Stage, ...], time_limit_s: float, *, last: bool) -> _StepResult:
+        """``sum(weights * step)`` searched for ``time_limit_s`` from the rota so far."""
         m, searched = self.m, self.searched
-        solution = searched.solution if start is None else start
+        solution = searched.solution
         weights = lexicographic_weights([stage.upper() for stage in step])
         names = [stage.name for stage in step]
         capped = self.capped if self.capped is not None and self.capped.name not in names else None

@@ -77,7 +77,7 @@ def test_a_step_capped_by_humane_counts_its_true_excesses(tmp_path: Path) -> Non
 class ScriptedSearch:
     """A stage search whose steps end at scripted ``fair`` values, none proven above its
     floor of 0 (the rota of a step is ``[value]``); it records the rota each step starts
-    from (by default the rota so far, as :class:`~rota.solver.stages._StageSearch`)."""
+    from (the rota so far, as :class:`~rota.solver.stages._StageSearch`)."""
 
     def __init__(self, first: int, ends: list[int]) -> None:
         self.searched = stages_module.Searched([first])
@@ -85,15 +85,8 @@ class ScriptedSearch:
         self.ends = ends
         self.starts: list[list[int]] = []
 
-    def step(
-        self,
-        step: tuple[Stage, ...],
-        time_limit_s: float,
-        *,
-        last: bool,
-        start: list[int] | None = None,
-    ) -> Any:
-        self.starts.append(self.searched.solution if start is None else start)
+    def step(self, step: tuple[Stage, ...], time_limit_s: float, *, last: bool) -> Any:
+        self.starts.append(self.searched.solution)
         value = self.ends.pop(0)
         return stages_module._StepResult([value], [value], [0], optimal=False)
 
