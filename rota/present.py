@@ -109,8 +109,8 @@ def solve_summary(team: Team, schedule: Schedule, meta: dict[str, Any], zone: Zo
 
 def search_figures(meta: dict[str, Any]) -> str:
     """The search's figures after its status. A gap of 100 % means a stage (``fair``,
-    ``humane``) has no lower bound above 0 yet, which the line says rather than leave it to
-    read as "the worst possible rota".
+    ``humane``) has no lower bound above 0 yet, which the line says, naming the stage and
+    how close the others came, rather than leave it to read as "the worst possible rota".
 
     >>> search_figures({"objective": 5210, "bound": 4980, "gap": 0.0441, "wall_s": 59.8})
     ', objective 5,210, bound 4,980, gap 4.41%, wall time 59.8 s'
@@ -124,11 +124,32 @@ def search_figures(meta: dict[str, Any]) -> str:
             f"gap {meta['gap']:.2%}"
         )
         if meta["gap"] >= 1.0:
-            text += " (a stage has no lower bound proven within the time limit)"
+            text += f" ({_unproven(meta.get('stage_gaps', {}))})"
     text += f", wall time {meta.get('wall_s', 0):.1f} s"
     if meta.get("first_solution_s") is not None:
         text += f" (first solution after {meta['first_solution_s']:.1f} s)"
     return text
+
+
+def _unproven(stage_gaps: dict[str, float]) -> str:
+    """Which stages have no lower bound yet, and how far the others are from theirs (a later
+    stage's bound holds at the earlier stages' values).
+
+    >>> _unproven({"fair": 1.0, "humane": 0.0135})
+    'no lower bound proven for fair within the time limit; humane 1.35% above its bound'
+    >>> _unproven({"fair": 0.0, "humane": 1.0})
+    'no lower bound proven for humane within the time limit; fair proven'
+    """
+    unbounded = [name for name, gap in stage_gaps.items() if gap >= 1.0]
+    if not unbounded:
+        return "a stage has no lower bound proven within the time limit"
+    parts = [f"no lower bound proven for {' and '.join(unbounded)} within the time limit"]
+    parts += [
+        f"{name} {gap:.2%} above its bound" if gap > 0 else f"{name} proven"
+        for name, gap in stage_gaps.items()
+        if gap < 1.0
+    ]
+    return "; ".join(parts)
 
 
 def load_totals(loads: dict[str, MemberLoad]) -> dict[str, float]:

@@ -211,6 +211,7 @@ def _run_solver(
         "objective": result.objective,
         "bound": result.bound,
         "gap": result.gap,
+        "stage_gaps": dict(result.stage_gaps),
         "wall_s": result.wall_s,
         "first_solution_s": result.first_solution_s,
         "variables": result.num_variables,

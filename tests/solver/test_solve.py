@@ -27,6 +27,7 @@ def test_result_reports_status_objective_and_size(tmp_path: Path) -> None:
     result = case.solve(options=SolveOptions(time_limit_s=5, on_progress=seen.append))
     assert result.status == "optimal"
     assert result.gap == 0.0
+    assert result.stage_gaps == {"fair": 0.0, "humane": 0.0}
     assert result.bound == result.objective
     assert result.num_variables >= 21
     assert result.num_constraints > 0
@@ -53,6 +54,23 @@ def test_follow_the_sun_solution_keeps_every_rule(tmp_path: Path) -> None:
     case = Case(tmp_path, doc)
     result = case.solve(options=SolveOptions(time_limit_s=8))
     assert case.violations(result.schedule) == []
+
+
+def test_the_gap_is_the_largest_stage_gap(tmp_path: Path) -> None:
+    # 36 members over 4 weeks in 1 s: usually some stage is left above its bound
+    members = [
+        *people(*(f"syd{k}" for k in range(12)), zone="Australia/Sydney"),
+        *people(*(f"war{k}" for k in range(12)), zone="Europe/Warsaw"),
+        *people(*(f"la{k}" for k in range(12)), zone="America/Los_Angeles"),
+    ]
+    doc = sun_team(members, rotation={"roles": ["primary", "secondary"]}, horizon={"weeks": 4})
+    result = Case(tmp_path, doc).solve(options=SolveOptions(time_limit_s=1))
+    assert list(result.stage_gaps) == ["fair", "humane"]
+    assert all(0.0 <= gap <= 1.0 for gap in result.stage_gaps.values())
+    if result.status == "optimal":
+        assert set(result.stage_gaps.values()) == {0.0}
+    else:
+        assert max(result.stage_gaps.values()) == pytest.approx(result.gap)
 
 
 @pytest.mark.parametrize(
