@@ -185,9 +185,7 @@ def floor_solver(
     presolve pass (which leaves the floor its seconds) and, with ``tree``, a best-bound tree
     search, which raises the bound where the LP's optimum is fractional (``humane``'s
     floors). Without it the other workers search for solutions, which end the solve as soon
-    as one reaches the LP's bound (``fair``'s floor of 0, where the bands can all hold).
-    On 60 lumpy members, 3 s per floor, the tree raised ``humane``'s floors over seeds 0-2
-    to 2,960 / 2,574 / 3,513 from the default worker's 2,958 / 1,612 / 1,650."""
+    as one reaches the LP's bound (``fair``'s floor of 0, where the bands can all hold)."""
     solver = relaxation_solver(time_limit_s, workers, seed)
     solver.parameters.max_presolve_iterations = 1
     if workers >= 2:  # any further workers search neighbourhoods

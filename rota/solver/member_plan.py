@@ -85,8 +85,7 @@ def member_plan(
     ``least_excess``: a proven floor of the hours band excess in load units (the kinds'
     own, :func:`~rota.solver.bounds.fair_floor`). Step 1 first looks for a plan with no more,
     and with every group's weekends within one: finding one is far quicker than minimising
-    (30 members: a plan with excess 0 in under a second, where minimising had reached 238
-    units after 2.6 s). ``weights``: the ``fair`` stage's coefficients of a unit of hours
+    to it. ``weights``: the ``fair`` stage's coefficients of a unit of hours
     excess and of a weekend of range excess, for when there is no such plan; ``humane`` and
     ``peaks``: the ``humane`` stage's coefficients of a unit of off-hours and of night hours,
     and its peaks per share (:attr:`~rota.solver.objective.Objective.peaks`).

@@ -16,9 +16,8 @@ grows as it goes.
 On a large team a span's search rarely proves its optimum (its LP bound on ``fair`` stays
 0), so each one runs its whole time. A sweep stops at the stage's floor, or once as many
 spans in a row have run out of time without lowering the stage as it took to reach its
-last drop: a team stuck above the floor (150 members, one seed: ``fair`` 98, 56, 48, then
-48 in each of the 14 spans left) then leaves the rest of the time to what follows. A span
-proven optimal is no sign of a stall (the next one holds other weeks).
+last drop: a team stuck above the floor then leaves the rest of the time to what follows. A
+span proven optimal is no sign of a stall (the next one holds other weeks).
 """
 
 from __future__ import annotations
