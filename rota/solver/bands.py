@@ -66,12 +66,10 @@ def member_bands(
     it (members whose load has no free terms have none); none when fewer than two members
     are banded (the objective then has no bands).
 
-    Where a step is at least as wide as the band (6-hour shifts, a band of 3 hours either
-    side), a band holds one step, and those steps need not add up to ``total``: then some
-    member is out of band in every rota. So where the bands' lows add up to more than
-    ``total``, every band reaches down to the step below its target, and where their highs
-    add up to less, up to the step above (the lumpy teams of ``bench/irregular.py`` with
-    6-hour shifts: lows 84-324 units above the total)."""
+    Where a step is at least as wide as the band, a band holds one step, and those steps need
+    not add up to ``total``: then some member is out of band in every rota. So where the bands'
+    lows add up to more than ``total``, every band reaches down to the step below its target,
+    and where their highs add up to less, up to the step above (docs/solver.md, The model)."""
     members = banded_members(m, loads, share)
     if len(members) < 2:
         return {}
@@ -128,7 +126,7 @@ def band_excess(
 
     ``t = p / D * total`` is a constant (the data fixes ``total``), so the band's ends are
     integers computed here and ``dev >= lo - L``, ``dev >= L - hi`` is tight in the LP. Loads
-    are counted in steps (the gcd of the member's coefficients) so integrality shows in the LP.
+    are counted in steps (:func:`band_steps`) so integrality shows in the LP.
     """
     members = banded_members(m, loads, share)
     if len(members) < 2:

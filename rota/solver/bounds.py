@@ -1,24 +1,14 @@
 """Proven lower bounds for the stages, from the plan's relaxation over kinds of member.
 
-CP-SAT's own bound on a large rota stays near 0, so a rota whose ``fair`` stage is at its
-optimum would report a 100 % gap and the stage would search on until its time is
-up. The counts model of :func:`rota.solver.plan.kind_model` is a relaxation of the rota: every
-valid rota gives a solution of it with the same off-hours and at most the rota's hours band
-excess (summed over the members of a kind, the excess over the kind's summed band can only
-shrink). It has a few thousand variables, and CP-SAT solves it to optimality in seconds.
-So:
-
-* ``fair`` is at least ``hours_weight x`` the relaxation's least excess (the stage's other terms,
-  weekend and holiday ranges, are at least 0);
-* ``humane`` (total off-hours and night hours and their peaks per share, weighed as the
-  stage weighs them, plus excesses that are at least 0), once ``fair`` is locked at a value
-  ``v``, is at least the relaxation's least such sum among its solutions with at most
-  ``v // hours_weight`` units of excess; the peaks are read from a split of each kind's load
-  among its members.
-
-:mod:`rota.solver.solve` makes a stage's floor the lower end of its objective's domain, so
-CP-SAT reports the floor as the bound and stops a stage as soon as it reaches it.
-The relaxation is built once per model and each floor solves a copy of it.
+CP-SAT's own bound on a large rota stays near 0, so a stage at its optimum would report a 100 %
+gap and search on until its time is up. The counts model of :func:`rota.solver.plan.kind_model`
+is a relaxation: every valid rota gives a solution with the same off-hours and at most the
+rota's hours band excess. So ``fair`` is at least ``hours_weight x`` its least excess, and
+``humane``, once ``fair`` is locked at ``v``, at least its least totals and peaks per share
+(weighed as the stage weighs them) among solutions with at most ``v // hours_weight`` units of
+excess (the stages' other terms are at least 0). :mod:`rota.solver.solve` makes a stage's floor
+the lower end of its objective's domain, so CP-SAT reports it as the bound and stops the stage
+once it is reached. Why: docs/solver.md, How the search works and Why it is built this way.
 """
 
 from __future__ import annotations
@@ -212,8 +202,8 @@ class Floors:
     ``flat_share``: :class:`BoundWatch`.
 
     Where a ``humane`` floor's peaks proved nothing beyond its totals (a relaxation too large
-    for its half of the time: 150 lumpy members), the later ones leave the peaks out and
-    give the totals all their time, which they need there to prove anything."""
+    for its half of the time), the later ones leave the peaks out and give the totals all their
+    time, which they need there to prove anything."""
 
     def __init__(
         self,

@@ -1,29 +1,27 @@
 """The hard rules of docs/rules.md, one ``add_<rule>()`` each, on the timeline of :mod:`.facts`.
 
-Every rule reads the same words as docs/rules.md. Slots are indexed on the timeline (history shifts
-first, constants; then the grid); two slots *touch* when one ends where the other starts, a
-*block* is a maximal run of touching slots a member works. Constraints whose slots are all
-history are skipped (the past cannot be repaired); the others fold history in as constants, which
-is how rules 5 and 6 look back across the horizon start.
+Rules use the words of docs/rules.md, over timeline slots (history shifts first, as constants,
+then the grid). Constraints whose slots are all history are skipped (the past cannot be
+repaired); the others fold history in as constants, so rules 5 and 6 look back across the
+horizon start.
 
 Encodings (``w`` = member works the slot, ``x`` = member holds a role in it):
 
-* coverage: ``exactly_one(x[*, s, r])`` for every grid shift ``s`` and role ``r``.
+* coverage: ``exactly_one(x[*, s, r])`` per grid shift ``s`` and role ``r``.
 * one role per shift: ``sum_r x[m, s, r] == w[m, s]`` (``w`` is 0/1).
 * unavailability, ``off_hours: forbid``, eligibility: no variable exists (asserted).
-* ``night: forbid``: no variable exists (asserted); in a model built to explain or relax,
-  ``not w[m, s]`` for every shift overlapping the member's night.
+* ``night: forbid``: the same; in a model built to explain or relax, ``not w[m, s]`` per shift
+  overlapping the member's night.
 * the weekend rules: :mod:`rota.solver.weekend_rules`.
-* rest gap: ``not (w[a] and w[b])`` for every pair not touching with a gap below ``min_hours``.
-* block length: ``not all(w[a..e])`` for each shortest run of touching shifts that is too long
-  (longer than ``max_block_hours``, a single shift included; with no cap, two shifts); a run
-  is cut where the Saturday and Sunday shifts of a ``whole`` weekend join, and each piece is
-  checked on its own.
-* after night: for every possible block ``b..e`` (``not w[b-1]``, ``w[b..e]``, ``not w[e+1]``)
+* rest gap: ``not (w[a] and w[b])`` per pair not touching with a gap below ``min_hours``.
+* block length: ``not all(w[a..e])`` per shortest run of touching shifts longer than
+  ``max_block_hours`` (a single shift included; with no cap, two shifts), the run cut where a
+  ``whole`` weekend's Saturday and Sunday shifts join and each piece checked on its own.
+* after night: per possible block ``b..e`` (``not w[b-1]``, ``w[b..e]``, ``not w[e+1]``)
   overlapping the member's night, no shift starting at or after its end on the member-local date
   of the end instant, unless it is the Sunday partner of a Saturday shift the member holds.
-* max hours per week: minutes in each 7-day block from the horizon start, a shift spanning two
-  blocks counted in each by its minutes there, at most ``max_hours_per_week * 60``.
+* max hours per week: per 7-day block from the horizon start, the minutes in it (a shift across
+  two blocks counts in each with its part) at most ``max_hours_per_week * 60``.
 """
 
 from __future__ import annotations
@@ -275,10 +273,7 @@ def _block_checker(m: RotaModel, join: list[bool]) -> Callable[[int, int], bool]
 
 
 def add_max_hours_per_week(m: RotaModel) -> None:
-    """Rule 7: at most ``max_hours_per_week`` in every 7-day block from the horizon start.
-
-    A shift spanning two blocks counts in each block with the minutes that fall in it.
-    """
+    """Rule 7: at most ``max_hours_per_week`` in every 7-day block from the horizon start."""
     cap = m.team.config.limits.max_hours_per_week
     if cap is None:
         return

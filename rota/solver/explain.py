@@ -1,19 +1,14 @@
 """Why no rota exists, in the team's terms: a cheap pre-check, then a minimal core of rules.
 
-The pre-check runs before any solving and catches the common cases with exact, sound counting:
-
-* a shift whose roles cannot each get a different available, eligible member (a bipartite
-  matching per shift), naming who is missing and why;
-* a 7-day block whose coverage exceeds what ``max_hours_per_week`` lets the available members do;
-* a weekend shift that every possible holder counts as a weekend shift, needed ``len(roles)``
-  times on each of ``per_weeks`` consecutive weekends by members who may each work ``max`` of
-  them.
-
+:func:`precheck` runs before any solving and catches the common cases by exact, sound counting:
+a shift whose roles cannot each get a different available, eligible member (a bipartite
+matching), a 7-day block needing more hours than ``max_hours_per_week`` lets the available
+members give, and a weekend shift (one for all its possible holders) needing more
+member-weekends than ``max`` in ``per_weeks`` lets them work.
 When the model is infeasible all the same, :func:`explain_infeasible` guards each rule family
-with an assumption literal, asks CP-SAT for sufficient assumptions, and shrinks them by deletion
-(drop one literal, still infeasible -> it was not needed) to a minimal set of rule families; then
-refines the kept families per member and per member-week the same way. Coverage, eligibility and
-availability are never relaxed.
+with an assumption literal, takes CP-SAT's sufficient assumptions and shrinks them by deletion
+to a minimal set of families, then refines those per member and per member-week the same way.
+Coverage, eligibility and availability are never relaxed.
 """
 
 from __future__ import annotations

@@ -1,14 +1,10 @@
 """Precomputed facts the CP-SAT model needs, in integer minutes: the solver never sees a datetime.
 
-The *timeline* is the grid's shifts, preceded (with ``fairness.history``) by the shifts of the
-team's previously published schedule that end at or before the horizon start. History shifts are
-constants: rules 5 and 6 look back into them, fairness counts their load.
-
-For every (member, timeline shift) :class:`MemberShiftFacts` holds what the rules and the
-objective ask of that pair, computed once with :mod:`rota.localtime` in the member's own zone:
-availability (and why not), minutes outside the working window, minutes of night, minutes on the
-member's public holidays, the member-local start date, the local date of the end instant and the
-weekend (named by its local Saturday) the shift belongs to.
+The *timeline* is the grid's shifts, preceded (with ``fairness.history``) by the previously
+published shifts that end at or before the horizon start: constants that rules 5 and 6
+(docs/rules.md) look back into and whose load fairness counts. For every (member, timeline
+shift), :class:`MemberShiftFacts` holds what the rules and the objective ask of that pair,
+computed once with :mod:`rota.localtime` in the member's own zone.
 """
 
 from __future__ import annotations
@@ -68,7 +64,9 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class MemberShiftFacts:
-    """What one member's holding one timeline shift means, in integer minutes."""
+    """What one member's holding one timeline shift means, in integer minutes: the shift's
+    minutes outside their working window (``off``), in their night and on their public holidays,
+    and its dates in their zone."""
 
     unavailable: str | None  # reason, or None when available
     off_minutes: int
@@ -213,8 +211,8 @@ def member_facts(
     """The member's facts for each of ``slots``.
 
     All but availability follow from the member's zone, working window, night window and
-    holidays, which members often share (100 members in 5 zones: 5 sets). ``shared`` keeps
-    those sets across calls for the same ``slots`` and ``weekly``, keyed by those inputs.
+    holidays, which members often share. ``shared`` keeps those sets across calls for the same
+    ``slots`` and ``weekly``, keyed by those inputs.
     """
     if not slots:
         return ()

@@ -1,18 +1,10 @@
 """Off-hours and night hours that every valid rota of the model must carry (proven floors).
 
-Two sound lower bounds, of which the larger is reported:
-
-* *counting*, shift by shift (:func:`rota.coverage.least_paid`): the roles that members at no
-  cost cannot all take go to distinct members who pay for it, at least the cheapest such
-  costs. The same floor ``rota check`` reports (:mod:`rota.capacity.floors`).
-* *the hard rules*: the model of the hard rules alone (every rule, every member at once),
-  minimising that one quantity for a short time; CP-SAT's proven bound (its LP relaxation and
-  search) is a floor, and the exact least value when the search ends optimal. It sees what
-  counting cannot: rest, blocks and weekends that stop the cheap members from taking every
-  shift they could take one at a time.
-
-Both count minutes as :mod:`rota.metrics` reads a rota (hours outside the member's working
-window, hours inside their night), over the grid's shifts.
+A floor is the larger of two sound lower bounds: *counting* shift by shift
+(:func:`rota.coverage.least_paid`, the floor ``rota check`` reports, :mod:`rota.capacity.floors`),
+and CP-SAT's proven bound on the model of the hard rules alone minimising that one quantity,
+which sees the rest, block and weekend rules that counting cannot. Both count minutes as
+:mod:`rota.metrics` reads a rota, over the grid's shifts. Why: docs/solver.md, Proven floors.
 """
 
 from __future__ import annotations
@@ -107,7 +99,8 @@ def _terms(m: RotaModel, cost: Cost) -> list[tuple[int, int]]:
 
 
 def counting_floor(m: RotaModel, cost: Cost) -> int:
-    """The counting floor (see the module docstring) over the model's own candidates."""
+    """The counting floor over the model's own candidates: per shift, the roles that members at
+    no cost cannot all take go to distinct paying members, at least the cheapest such costs."""
     candidates: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, k, role in m.x:
         if k >= m.timeline.first_grid:

@@ -32,8 +32,7 @@ def holiday_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
 
 
 def off_hours_groups(m: RotaModel, share: Sequence[int]) -> list[list[int]]:
-    """Members whose off-hours are compared: one zone, working window, roles and share
-    (people in different zones cannot trade off-hours without adding more of them)."""
+    """Members whose off-hours are compared: one zone, working window, roles and share."""
     members = m.timeline.members
     key: dict[int, Hashable] = {
         i: (members[i].timezone.key, members[i].working_hours, members[i].roles, share[i])

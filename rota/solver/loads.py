@@ -1,22 +1,16 @@
-"""A member's load in one metric, and their fair share of the team's
-(docs/rules.md#what-a-good-rota-is).
+"""A member's load in one metric, and their fair share (docs/rules.md, What a good rota is).
 
-**Loads.** For each member and metric, a linear expression over the model plus a constant from
-history (shifts of the previously published schedule within the look-back window), in integer
-*units* of :func:`load_unit` minutes (the largest divisor of every shift, off-hours and holiday
-amount, at least a quarter-hour; 60 on an hourly grid):
+**Loads** are a linear expression over the model plus a constant from history (the previously
+published shifts in the look-back window), in integer units of :func:`load_unit` minutes:
+``hours`` of the shifts a member holds, their ``off_hours`` (outside the working window),
+``night`` (inside the night window), ``holidays`` (public holidays of their ``country``, on
+their local dates) and ``weekends`` worked (``W`` variables, history weekends as constants).
 
-* ``hours``: time of the shifts they hold;
-* ``off_hours``: time of those shifts outside their working window;
-* ``night``: time of those shifts inside their night window;
-* ``weekends``: weekends worked (``W`` variables, history weekends as constants);
-* ``holidays``: time on public holidays of their ``country``, on their local dates.
-
-**Fair share.** A member's share ``p`` is proportional to ``fte`` times the minutes of the
-timeline (history window and horizon) in which they are available and eligible, rounded to a
-whole percent of the best-available member (identical members get identical shares). The
-hours target of member ``m`` is ``p_m / D * T`` with ``D`` the sum of the shares and ``T`` the
-team's total hours, history included: a constant, since every role of every shift is covered.
+**Fair share.** A member's share ``p`` is proportional to ``fte`` times the timeline's minutes
+(history window and horizon) in which they are available and eligible, rounded to a whole
+percent of the best-available member's, so identical members get identical shares. Member
+``m``'s hours target is ``p_m / D * T`` (``D`` the sum of the shares, ``T`` the team's hours,
+history included): a constant, since every role of every shift is covered.
 """
 
 from __future__ import annotations

@@ -1,34 +1,17 @@
 """The member plan: the off-hours plan with every member's hours band, whose counts then bind
 a first search of the whole rota.
 
-The off-hours plan of :mod:`rota.solver.plan` counts members per kind (one kind per zone and
-working window, in practice) and carries only the sum of a kind's hours bands. On 30 members
-x 12 weeks its least off-hours is 244 units where the rota's is 253: some kind's counts cannot
-be split among its members so that each stays within their own band. The member plan adds one
-literal per member and shift (``y``, which of the kind's members hold it: as many as the
-kind's count, a ``whole`` weekend's Saturday holder on its Sunday too) and each member's band
-excess counted in steps exactly as the ``fair`` stage counts it
-(:func:`~rota.solver.bands.band_excess`). It is still a relaxation of the rota (rest,
-blocks, days off after nights and weekends, weekend limits and roles per member are left out),
-so it bounds the stages from below, and it is solved in two steps:
-
-1. the least hours band excess, with every group's weekends within one of each other (the
-   ``fair`` stage's weekend range, :attr:`~rota.solver.plan.KindModel.weekend_excess`);
-2. at most that excess and weekend range, the least ``humane`` stage: off-hours and night
-   hours weighed as the stage weighs them, and its peaks per share (each member's load is
-   their ``y``); the counts of that answer are the plan.
-
-:mod:`rota.solver.solve` then searches the rota with each kind's count on every shift held
-(:func:`hold_counts`): the kinds no longer trade shifts, which is the part of the search that
-its neighbourhoods did poorly (off-hours spread over the whole team), and what is left is
-which member of a kind takes which shift, under every rule. When the rules that the plan
-leaves out allow it, that search reaches the plan's ``humane`` value with the bands held and
-the rota is proven optimal by the plan's own bound.
-
-Holding the counts helps where a kind has several members to choose among (tidy regions);
-where every member is nearly their own kind the counts fix almost every assignment and the
-search has little room, so :mod:`rota.solver.solve` uses the plan only where kinds group the
-team (:meth:`~rota.solver.strategy.Strategy.route`).
+The kinds' plan (:mod:`rota.solver.plan`) sums a kind's hours bands, and its counts may not
+split among the kind's members within their own bands. The member plan adds which members hold
+each shift (``y``; a ``whole`` weekend's Saturday holder holds its Sunday too) and each member's
+band excess as the ``fair`` stage counts it. Still a relaxation (rest, blocks, days off after
+nights and weekends, weekend limits and roles per member are left out), it is solved in two
+steps: (1) the least hours band excess with every group's weekends within one of each other;
+(2) holding both, the least ``humane`` stage, peaks per share included; its counts are the plan.
+:mod:`rota.solver.solve` then searches the rota with them held (:func:`hold_counts`); a rota
+that reaches the plan's ``humane`` value with the bands held is proven optimal by the plan's
+bound. Why, and for which teams (:meth:`~rota.solver.strategy.Strategy.route`): docs/solver.md,
+How the search works.
 """
 
 from __future__ import annotations

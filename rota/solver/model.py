@@ -1,15 +1,13 @@
 """The CP-SAT model of a rota: its variables and the helpers every rule uses.
 
-Variables exist only for eligible and available triples: ``x[member,shift,role]`` is 1 when the
-member holds the role in that grid shift. ``w[member,shift]`` (the sum of a member's ``x`` over
-the roles of a shift, a variable of its own only when a member could hold several roles there)
-says the member works the shift. ``W[member,saturday]`` says the member works a weekend. History
-shifts are constants: :meth:`RotaModel.work` answers ``True``/``False`` for them.
-
-A *guard* turns every hard-rule constraint into an assumption-guarded one when the model is built
-to explain infeasibility: each constraint is tagged with its rule family, its member and the
-date it is about, and enforced only if that group's assumption literal holds
-(:mod:`rota.solver.explain`). In a normal solve the guard is empty and costs nothing.
+Variables exist only for eligible, available triples: ``x[member,shift,role]`` is 1 when the
+member holds the role in that grid shift; ``w[member,shift]`` says they work it (their ``x`` of
+the shift summed, a variable of its own only where they could hold several roles there);
+``W[member,saturday]`` says they work a weekend. History shifts are constants:
+:meth:`RotaModel.work` answers ``True``/``False`` for them. When the model is built to explain
+infeasibility (:mod:`rota.solver.explain`), a *guard* enforces each hard-rule constraint only
+if the assumption literal of its group (rule family, member, week) holds; in a normal solve the
+guard is empty and costs nothing.
 """
 
 from __future__ import annotations

@@ -1,51 +1,18 @@
-"""The objective (docs/rules.md#what-a-good-rota-is): every member's load close to their fair
-share, fewer off-hours.
+"""The objective (docs/rules.md, What a good rota is): penalties in lexicographic stages.
 
-**Loads** and **fair shares** are :mod:`rota.solver.loads`.
+Hours use a band per member (:func:`~rota.solver.bands.band_excess`). Weekends, holiday time,
+off-hours and night hours use a range per group of comparable members of one share
+(:mod:`rota.solver.groups`, :func:`~rota.solver.bands.range_excess`); across shares, off-hours
+and night hours use a peak per share (:mod:`rota.solver.peaks`), not a range, which would reward
+load on whoever has the least at the cost of the total and keep the search from a proof.
+``fair`` weighs hours, weekends (one weekend as one typical shift), holidays, and off-hours when
+the team does not ``avoid`` them; ``humane`` (``night`` when only night hours are avoided)
+weighs the off-hours and night totals, ranges and peaks, each by its ``fairness.weights``.
+:mod:`rota.solver.stages` searches the stages (:class:`Stage`) in order, or as one sum weighted
+by :func:`lexicographic_weights`. Fairness comes first: minimising off-hours first would push
+every shift into the zone with the most in-hours capacity.
 
-**Bands and ranges, not distances.** Hours use a band per member: a member is *fair* when their
-hours lie within half a typical shift ``s`` of the target (to the whole shift beyond where such
-bands cannot add up to the team's hours, :func:`~rota.solver.bands.member_bands`), so members
-with equal targets are at most one shift apart, which is the spread users look at. The
-penalty is the integer excess over the band, ``dev_m >= |L_m - p_m * T / D| - s / 2`` in steps
-of the member's shift length (:func:`~rota.solver.bands.band_excess`; ``T`` is a constant, so
-the band's ends are integers).
-Weekends, holiday time and off-hours use a range per group of members with identical shares
-(:func:`~rota.solver.bands.range_excess`): the units by which ``max - min`` exceeds one weekend
-(one shift for holiday time and off-hours). Hours of small models have such a range too (beyond
-one shift, see :func:`build_objective`); it is 0 while the bands hold and decides where the
-excess lands when they cannot all hold. Groups (:mod:`rota.solver.groups`): hours and weekends
-among all members of one share, holidays among members of one ``country``, off-hours among
-members who share a zone, a working window and roles, night hours among members who share a
-zone and a night window (people in different zones cannot trade off-hours without adding more
-of them). Where such a group holds several shares (part-timers, time away), the ``humane``
-stage also weighs its peak load per full share (:mod:`rota.solver.peaks`), so a half-time
-member carries about half a full-timer's off-hours and night hours, as with hours. Night hours,
-like off-hours, have a range per group of one share (beyond one shift) and a peak per share
-across shares, not a range across shares: that range also rewards load on whoever has the
-least, at the cost of the total, and keeps the search from a proof. A per-member weekend band
-with a variable total spread weekends and hours wider than the range does, so weekends keep the
-range.
-
-**Lexicographic stages** (:class:`Stage`, solved in order by :mod:`rota.solver.stages`, each
-hinted with the previous complete solution and then locked at its best value; large models
-search them at once, as a sum weighted by :func:`lexicographic_weights`):
-
-1. ``fair``: weighted band excess of hours, weekends (a weekend weighs as one typical shift)
-   and holidays (and off-hours when the team does not ``avoid`` them);
-2. ``humane`` (``off_hours: avoid``): the team's total off-hours plus the off-hours range
-   excess and peaks per share; with ``night: avoid`` also the total night hours and their peaks
-   per share, each part weighed by its ``fairness.weights`` (a stage named ``night`` when only
-   night hours are avoided: the off-hours floors of :mod:`rota.solver.bounds` are not its own).
-
-Why this formulation: a single weighted sum of scaled distances from the fair share leaves
-the LP bound near 0 (fractional loads balance perfectly) and its large coefficients drown the
-off-hours term. A band's excess is 0 whenever a fair rota exists, so ``fair`` is proven optimal
-as soon as one is found; counting hours in steps of the shift length plus a redundant "loads
-sum to the covered total" lets the LP see that N shifts cannot fit fewer band places. The
-``humane`` bound needs a level-2 LP (see :func:`~rota.solver.search.bound_worker`).
-Fairness comes first: minimising off-hours first would push every shift into the zone with the
-most in-hours capacity.
+Why bands, ranges and stages: docs/solver.md, The model and Why it is built this way.
 """
 
 from __future__ import annotations
@@ -192,10 +159,10 @@ class Objective:
     the member out of band, or a group's most and least loaded (:mod:`rota.solver.repair`)."""
 
     def hold_exact_peaks(self, cp: cp_model.CpModel) -> None:
-        """Hold each peak's ``most`` at exactly its largest share's most-loaded member, so
-        the excesses are exact: for ``humane`` capping the search of ``fair`` after rolling
-        windows, and searched after it. (Bounded from below only, the search may raise it and
-        read every excess as 0.)"""
+        """Hold each peak's ``most`` at exactly its largest share's most-loaded member, so the
+        excesses are exact (bounded from below only, the search may raise it and read every
+        excess as 0): for ``humane`` capping the search of ``fair`` after rolling windows, and
+        searched after it."""
         if not self.exact_peaks:
             for peak in self.peaks:
                 cp.add_max_equality(peak.most, peak.largest)
@@ -239,11 +206,10 @@ def build_objective(
     :data:`~rota.solver.stability.CHANGE_WEIGHT_SHIFTS` typical shifts of hours excess per
     change; fairness and changes are then locked separately.
 
-    ``even_hours`` adds the hours range of each group of identical shares (beyond one shift)
-    to the ``fair`` stage. Where the bands cannot all hold, they are indifferent to where the
-    excess lands and the range puts it evenly among comparable members. Once locked, though,
-    it ties every member's hours to shared max/min variables, which slows the ``humane``
-    search, so :mod:`rota.solver.solve` keeps it for small models and for the whole horizon
+    ``even_hours`` adds to ``fair`` the hours range of each share (beyond one shift): 0 while
+    the bands hold, it spreads the excess evenly among comparable members where they cannot.
+    Locked, it ties every member's hours to shared max/min variables and slows the ``humane``
+    search, so :mod:`rota.solver.solve` uses it for small models and for the whole horizon
     after rolling windows (where the bands often cannot all hold).
     """
     cfg = m.team.config

@@ -1,16 +1,13 @@
-"""Part-timers unloaded: after the stages, load moved off any part-timer who carries more of
-a peak's metric (off-hours, night hours) than the most-loaded full-timer of their group, and
-off any member of a smaller share (part-time or away) above the most-loaded member of the
-largest share (``docs/rules.md``, "What a good rota is").
+"""Part-timers unloaded (docs/rules.md, What a good rota is): after the stages, load moves off
+any part-timer above their group's most-loaded full-timer in a peak's metric (off-hours, night
+hours), and off any member of a smaller share above the most-loaded member of the largest share.
 
-The ``humane`` stage counts the share excess (:mod:`rota.solver.peaks`), but where it is
-searched with ``fair`` its ``most`` is bounded from below only, so the search may raise it
-and never sees the excess. Here both are exact, and only the members of the groups that
-carry an excess are searched (everyone else's assignments stay as they are), with ``fair``
-locked at its value: the part-timers' excess comes first (time away can make a part-timer's
-share the largest, which the share excess then cannot see), then the share excess, then
-``humane`` counted with the exact excesses. So the rule outranks the team's totals:
-``humane`` rises only where no rota as fair, changed within those groups, has less excess.
+Where ``humane`` is searched with ``fair``, a peak's ``most`` is bounded from below only
+(:mod:`rota.solver.peaks`), so the stages never see the excess. Here it is exact: only the
+groups carrying an excess are searched, everyone else held and ``fair`` locked, for the least
+part-timers' excess (time away can make a part-timer's share the largest, which the share
+excess cannot see), then share excess, then ``humane``, which rises only where no rota as fair,
+changed within those groups, has less excess. Why: docs/solver.md, How the search works (5).
 """
 
 from __future__ import annotations
@@ -57,8 +54,7 @@ def unload_part_timers(
     """``solution`` (complete, every stage of ``m.cp`` locked at its value) with the least
     :func:`part_time_excess` found within ``time_limit_s``, then the least :func:`excess`,
     then the least ``humane``; ``solution`` itself when none is lower in that order, or when
-    no time is left (earlier steps ran over): a reach then finds nothing after seconds of
-    copying and presolve (150 members: two reaches, 1.9 s each).
+    no time is left (earlier steps ran over; a reach costs seconds of copying and presolve).
 
     Two reaches, each from the last one's rota: first only the groups whose part-timers
     carry more than a full-timer (few members: presolved, the model is small enough for every
@@ -95,8 +91,7 @@ def _unload(
 ) -> list[int]:
     """One reach of :func:`unload_part_timers`: the members of the ``over`` peaks searched,
     everyone else held. ``presolve``: for a reach of few members (presolving one of most of
-    a large team costs more than its search from the hint: 150 members, 5 s before a first
-    step)."""
+    a large team costs more than its search from the hint)."""
     free = {i for peak in over for i in peak.members}
     peaks = [peak for peak in objective.peaks if free.intersection(peak.members)]
     cp = held_copy(m, solution, lambda i, _: i in free)

@@ -5,7 +5,8 @@ several shares (part-timers, time away), the group's peak load per full share ne
 total, so a half-time member carries about half a full-timer's off-hours and night hours. The
 relaxations that plan and bound the stage (:mod:`rota.solver.plan`,
 :mod:`rota.solver.member_plan`, :mod:`rota.solver.split`) weigh the same peaks over their own
-loads with :func:`weighed_peaks`.
+loads with :func:`weighed_peaks`. Why a peak and not a band per member: docs/solver.md, Why it
+is built this way.
 """
 
 from __future__ import annotations
@@ -83,10 +84,8 @@ def share_peak(
     largest load per full share, ``max(L * R / p)`` (``R`` the :data:`SHARE_RESOLUTION`), and
     per member of a smaller share the load above the most of the largest share's members.
 
-    Weighed next to the group's total, the peak moves load off whoever carries the most for
-    their share (a half-time member counts twice their load) without rewarding load on the
-    least loaded, as a range would. The excesses count, where the peak ties (loads come in
-    whole shifts), a part-timer above every full-timer.
+    Unlike a range, the peak does not reward load on the least loaded. The excesses count a
+    part-timer above every full-timer where the peak ties (loads come in whole shifts).
     """
     upper = peak_upper(members, share, {i: loads[i].upper for i in members})
     exprs = {i: loads[i].expr() for i in members}
@@ -105,9 +104,9 @@ def share_peak(
     helpers.append((most, lambda sol: max(value[i](sol) for i in full)))
     # ``most`` is bounded from below only, so the search may raise it and read the excesses as
     # 0: a rota's value counts them, a search does not push them down. It is held exact only
-    # after rolling windows (``Objective.hold_exact_peaks``): the 60-member irregular teams'
-    # stages searched together missed the ``fair`` floor they reach without.
-    # :mod:`rota.solver.part_timers` takes what is left off after the search.
+    # after rolling windows (``Objective.hold_exact_peaks``): held exact in the stages' weighted
+    # sum, it keeps the search from ``fair``'s floor. :mod:`rota.solver.part_timers` takes what
+    # is left off after the search.
     excess = []
     for i in members:
         if share[i] < largest:

@@ -1,42 +1,19 @@
 """The off-hours plan: how many members of each kind a shift needs, so off-hours go where they must.
 
-On a large follow-the-sun team the ``humane`` search has the whole team to choose from for
-every shift, and CP-SAT's neighbourhood search rarely finds the few rotas that keep almost
-everyone in their working window, even where the zones' windows cover every hour twice over.
+On a large team the ``humane`` search rarely finds, among all members, the few rotas that keep
+almost everyone in their working window. The plan answers at the level of *kinds*, members the
+objective cannot tell apart per shift (:func:`member_kinds`; in practice one per zone and
+working window): :func:`kind_model` counts, per shift, the members of each kind who hold it,
+under coverage, availability, the kinds' summed hours bands and the weekend rules. Every valid,
+fair rota gives such counts, so the model is a relaxation and its optima are floors
+(:mod:`rota.solver.bounds`). :func:`off_hours_skip` turns the places the least off-hours plan
+leaves empty outside a kind's working window into assignments to withhold
+(:meth:`~rota.solver.model.RotaModel.withhold`); the rules the plan leaves out (rest, blocks,
+days off, which member holds which shift) can make the restricted model infeasible, and the
+caller then falls back to the full model.
 
-The plan answers the question at the level where it is easy. Members are grouped into *kinds*
-that the objective cannot tell apart per shift: the same roles, the same off-hours and night
-minutes in every shift and the same local weekends (in practice: one kind per zone and
-working window).
-A small CP-SAT model chooses, for every shift, how many members of each kind hold it:
-
-* coverage: the counts of a shift add up to its roles, and every role has a kind that holds it;
-* availability: no more than the kind's members who have a variable there (for a ``whole``
-  weekend's Saturday shift, who also have one on its Sunday partner), and no fewer than those
-  a ``whole`` weekend begun in history holds there;
-* hours: each kind carries the sum of its members' hours bands
-  (:func:`~rota.solver.bands.band_steps`), the excess beyond those sums weighted above
-  everything else;
-* weekends: one literal per member and weekend says who works it, for each member's own limit
-  (at most ``max`` in any ``per_weeks`` weekends) and a rolling window's pace, history
-  included; a weekend's members number at least the kind's largest count on its shifts and at
-  most the count on those that are not a ``whole`` weekend's Saturday;
-* ``whole`` weekends: a kind's count on a Saturday shift is at most its count on the Sunday
-  partner;
-* the weekend range (``weekend_excess``, for :mod:`rota.solver.member_plan`): weekends by
-  which members of one share spread beyond one, as the ``fair`` stage counts them;
-
-and minimises the off-hours the counts imply. Every valid, fair rota gives such counts (the
-plan is a relaxation of the rota), and the plan's counts are one way to reach the least
-off-hours at the level of kinds. :func:`off_hours_skip` turns the places it leaves empty
-outside a kind's working window into ``(member, shift, role)`` triples that the window's model
-withholds (:meth:`~rota.solver.model.RotaModel.withhold`: fixed to 0, while the time still
-counts towards the member's fair share and weekend pace).
-The rules the plan leaves out (rest, blocks, the days off after nights and weekends, and which
-member holds which shift) can make the restricted model infeasible; the caller then falls back
-to the full model.
-
-Figures: docs/benchmarks.md; the design: docs/solver.md.
+Why: docs/solver.md, How the search works and Why it is built this way; figures:
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -67,9 +44,9 @@ Skip = frozenset[tuple[str, int, str]]
 
 
 def member_kinds(m: RotaModel) -> list[list[int]]:
-    """Members the objective cannot tell apart in any single shift, grouped (each list sorted).
-
-    Members without any variable are left out.
+    """Members the objective cannot tell apart in any single shift, grouped (each list sorted):
+    the same roles, and the same off-hours minutes, night minutes and local weekend in every
+    shift. Members without any variable are left out.
     """
     tl = m.timeline
     kinds: dict[Hashable, list[int]] = defaultdict(list)
@@ -87,7 +64,7 @@ def member_kinds(m: RotaModel) -> list[list[int]]:
 
 @dataclass(slots=True)
 class KindModel:
-    """The plan's CP-SAT model (see the module docstring): no objective yet.
+    """The counts model (:func:`kind_model`), with no objective yet.
 
     ``off_hours`` is the team's off-hours in load units, ``night_hours`` its night hours in
     night units (:func:`~rota.solver.loads.night_unit`), ``excess`` the hours the kinds carry
@@ -120,16 +97,21 @@ def kind_model(
 ) -> KindModel | None:
     """The counts model over the kinds of :func:`member_kinds` (None: fewer than two kinds).
 
-    Every valid rota of ``m`` gives a solution with the same off-hours and at most its band
-    excess of hours (summed over members), so its optimum bounds the rota's from below
-    (:mod:`rota.solver.bounds`). ``paced`` (a rolling window's weekend pace,
-    :func:`~rota.solver.windows.paced_weekends`): each member's least and most weekends,
-    history included, which the model then keeps. ``one_shift_weekends``: a kind's members
-    working a weekend number exactly its shifts then other than ``whole`` Saturdays (one each),
-    where otherwise they number at least its largest count; the kinds split
-    (:mod:`rota.solver.split`) plans so, because its kinds' rotas come close to it. It is no
-    longer a relaxation then (a member may hold two touching weekend shifts), so the floors
-    do not use it.
+    A kind's count on a slot is at most its members free there (on a ``whole`` weekend's
+    Saturday, also on the Sunday partner) and at least those a ``whole`` weekend begun in
+    history holds there; a slot's counts add up to its roles, each role held by some kind; each
+    kind carries the sum of its members' hours bands (:func:`~rota.solver.bands.band_steps`,
+    ``excess`` counts both ways); weekends are counted per member (``_add_weekends``). Every
+    valid rota gives a solution with the same off-hours and at most its hours band excess, so
+    the optimum is a floor (:mod:`rota.solver.bounds`).
+
+    ``paced`` (a rolling window's weekend pace, :func:`~rota.solver.windows.paced_weekends`):
+    each member's least and most weekends, history included, which the model then keeps.
+    ``one_shift_weekends``: a kind's members working a weekend number exactly its shifts other
+    than ``whole`` Saturdays (one each), not at least its largest count; the kinds split
+    (:mod:`rota.solver.split`) plans so, because its kinds' rotas come close to it. The model is
+    then no relaxation (a member may hold two touching weekend shifts), so the floors do not
+    use it.
     """
     tl = m.timeline
     kinds = member_kinds(m)
@@ -265,7 +247,7 @@ def relaxation_solver(
 
     ``lp`` adds a level-2 LP worker (``max_lp``), for the member plan, the kinds split's plan
     and its parts: it proves their optima where the default worker's level-1 LP leaves the
-    bound short (100 members: a kind's part in 1.5-3.5 s, not within 20 s without it)."""
+    bound short."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
     solver.parameters.num_workers = workers
@@ -282,8 +264,8 @@ def off_hours_skip(
     seed: int,
     paced: Mapping[int, tuple[int, int]] | None = None,
 ) -> Skip:
-    """Assignments outside working hours the off-hours plan has no place for (see the module
-    docstring); empty when the plan is not found within ``time_limit_s``.
+    """Assignments outside working hours the least off-hours plan (hours excess weighed above
+    all off-hours) has no place for; empty when no plan is found within ``time_limit_s``.
 
     ``paced``: as for :func:`kind_model`.
     """

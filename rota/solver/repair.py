@@ -1,21 +1,12 @@
 """The stages lowered by groups of members after rolling windows: ``fair`` repaired by
 the members who carry its excess, ``humane`` by members drawn at random.
 
-After rolling windows :mod:`rota.solver.spans` lowers ``fair`` two windows at a time, with
-``humane`` held at no more than it was. What can be left is a member a shift above their
+What the spans (:mod:`rota.solver.spans`) leave of ``fair`` is a member a shift above their
 band, or a group's hours a shift too far apart, whose repair needs a shift moved across the
-whole horizon to someone with room for it, and often more off-hours for someone: no span
-holds both ends of such a move, and the cap on ``humane`` forbids it.
-
-:func:`repair_in_members` frees every assignment of the members who carry the excess
-(:attr:`~rota.solver.objective.Objective.blame`) and of as many others drawn at random, holds
-everyone else, and searches all stages as one lexicographic sum: ``fair`` first, then
-``humane`` as little raised as ``fair`` allows. A try that finds nothing better is tried again
-with twice the members drawn.
-
-:func:`lower_in_members` lowers ``humane`` the same way, ``fair`` held: off-hours fall when
-a shift moves to someone whose day it is, anywhere in the horizon, and a group of a few
-members holds both ends of many such moves (``docs/solver.md`` has the figures).
+whole horizon to someone with room for it, often at some off-hours cost: no span holds both
+ends of such a move, and their cap on ``humane`` forbids it. Off-hours fall when a shift moves
+to someone whose day it is, anywhere in the horizon, and a group of a few members holds both
+ends of many such moves. Why: ``docs/solver.md``, "How the search works", step 3.
 """
 
 from __future__ import annotations
@@ -43,8 +34,12 @@ def repair_in_members(
     solver_of: Callable[[SolveOptions, float], cp_model.CpSolver] = new_solver,
 ) -> list[int]:
     """``solution`` (complete) with ``fair`` (the first stage) lowered towards ``floor``
-    within ``time_limit_s`` (see the module docstring); each stage after it may rise only
-    where ``fair`` falls. ``solver_of(options, seconds)`` makes each try's solver."""
+    within ``time_limit_s``. Each try frees every assignment of the members who carry the
+    excess (:attr:`~rota.solver.objective.Objective.blame`) and of as many others drawn at
+    random, holds everyone else, and searches all stages as one lexicographic sum, so each
+    stage after ``fair`` may rise only where ``fair`` falls; a try that finds nothing better
+    is followed by one with twice the members drawn. ``solver_of(options, seconds)`` makes
+    each try's solver."""
     stages = objective.stages
     fair = stages[0]
     weights = lexicographic_weights([stage.upper() for stage in stages])

@@ -1,24 +1,15 @@
 """The round-robin baseline: the fixed-order rotation incumbent paging tools generate.
 
-PagerDuty, Opsgenie, GoAlert and Grafana OnCall build a rota as one *layer* per role: the layer's
-users in a fixed order, handing over to the next user at every handoff. A user who is away is
-covered by the next one in the order (an override), and the rotation itself carries on as if
-nothing happened. This module reproduces that, so the CP-SAT rota has something to be measured
-against:
-
-- each role cycles over the members who have that role, in team-file order;
-- role number ``k`` (in ``rotation.roles`` order) starts ``k`` places into its cycle, so with the
-  same members in every role the primary and the secondary are different people;
-- every shift each role's position advances by exactly one member;
-- a member who is unavailable during the shift, or already holds another role of the shift, is
-  skipped and the next member of the cycle covers; the position does not jump (the rotation is
-  fixed, a skip is an override);
-- with ``off_hours: forbid`` a member whose working window does not cover the whole shift is
-  skipped too: the incumbents express that with time-restricted layers, so even the baseline keeps
-  a rule the user made hard; so is, with ``night: forbid``, a member whose night the shift
-  overlaps.
-
-Weekend, rest and weekly-hour rules are ignored on purpose: that is what the baseline lacks.
+PagerDuty, Opsgenie, GoAlert and Grafana OnCall build one *layer* per role, handing over to the
+next user at every handoff and covering an absent user with the next one. This module rebuilds
+that, so the CP-SAT rota has something to be measured against. Each role cycles over its
+members in team-file order; role number ``k`` (``rotation.roles`` order) starts ``k`` places into
+its cycle, so with the same members in every role the holders differ; the position advances by
+one member every shift. A member who is unavailable or already holds another role of the shift
+is skipped for the next one, and the position does not jump: a skip is an override. With
+``off_hours: forbid`` / ``night: forbid``, a member outside their working window or in their
+night is skipped too, as incumbents' time-restricted layers keep those hard rules. Weekend, rest
+and weekly-hour rules are ignored on purpose: that is what the baseline lacks.
 """
 
 from __future__ import annotations

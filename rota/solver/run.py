@@ -1,6 +1,6 @@
-"""One call of :func:`~rota.solver.solve.solve`: its inputs, the plans made from them before
-any model is searched, the clock, and its first two steps: the first valid rota and the
-proven floors of off-hours and night hours."""
+"""One call of :func:`~rota.solver.solve.solve` (:class:`Run`) and its first two steps: the
+first valid rota and the proven floors of off-hours and night hours (``docs/solver.md``, "How
+the search works", steps 1 and 2)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class Run:
         m = _build(team, grid, history, lookback, freeze)
         if baseline is None:
             # A timeline of the grid alone (no history counted) gives the very variables the
-            # pre-check counts on, so they are built once (100 members x 26 weeks: 3 s saved).
+            # pre-check counts on, so they are built once.
             precheck(team, grid, history, m if m.timeline.first_grid == 0 else None)
         if m.broken:
             explain_infeasible(team, grid, history, time_limit_s=options.time_limit_s)

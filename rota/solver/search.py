@@ -47,7 +47,7 @@ DEFAULT_OPTIONS = SolveOptions()
 
 def set_objective_floor(model: cp_model.CpModel, floor: int) -> None:
     """Restrict the objective to ``>= floor``: as its domain, which CP-SAT takes as the bound
-    from the start (a ``>=`` constraint over the same sum left the bound of LNS workers at 0)."""
+    from the start (a ``>=`` constraint over the same sum leaves the LNS workers' bound at 0)."""
     domain = model.proto.objective.domain
     domain.clear()
     domain.extend([floor, OBJECTIVE_MAX])
@@ -90,20 +90,20 @@ def new_solver(
     :attr:`~rota.solver.strategy.Strategy.lp_proof_max_assignments`), ``lexicographic``
     (stages searched at once, as one weighted sum) stops only at a proven optimum.
 
-    Symmetry detection and probing made up most of the presolve on large models and bought
-    nothing this model uses, so both are off. With two workers CP-SAT keeps one full-model
-    worker (``default_lp``, linearization level 1) whose bound on total off-hours stays 0, so
-    a stage gets a level-2 LP worker instead (:func:`bound_worker`); ``linearization_level``
-    itself would only reach a single worker.
+    Symmetry detection and probing are off: they take most of a large model's presolve and
+    buy nothing this model uses. With two workers CP-SAT's one full-model worker
+    (``default_lp``, a level-1 LP) may bound a stage at 0 for good, so a stage gets a level-2
+    LP worker instead (:func:`bound_worker`); ``linearization_level`` itself would only reach
+    a single worker.
     """
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(time_limit_s, 0.05)
     params.num_workers = options.workers
     params.random_seed = options.seed
-    # Stages searched at once weigh the earlier ones far above the later ones, so a gap of
-    # 0.1 % of the sum can hide all of the last stage's gap (100 members: ``humane`` 92 units
-    # against a bound of 74 stopped as optimal); there the floors stop the search instead.
+    # Stages searched at once weigh the earlier ones far above the later ones, so a small
+    # relative gap of the sum can hide all of the last stage's gap; there the floors stop the
+    # search instead.
     params.relative_gap_limit = 0.0 if lexicographic else options.strategy.relative_gap_limit
     params.symmetry_level = 0
     params.cp_model_probing_level = 0
@@ -119,17 +119,13 @@ def new_solver(
 def bound_worker(route: Route, *, alone: bool) -> str:
     """The CP-SAT worker that proves a step's bound (a level-2 LP in both); ``alone``: one
     stage searched by itself (``humane`` after ``fair`` was settled, or ``fair`` alone).
-    The default full-model worker's LP (level 1) may hold too little of the model to bound
-    a stage at all: ``fair`` on a weekly rotation across a DST change (weeks of 167 to 169
-    hours) kept a bound of 0 at 48 units, which ``max_lp`` proves at once.
 
     ``max_lp`` (LP search) on small models, and where a large model's stages are searched
     together as one sum from the first valid rota: it hands its LP solutions soonest to the
-    neighbourhoods that follow them, which make the large steps down in ``humane``.
-    ``lb_tree_search`` where the stages start from a searched rota (a plan's, the kinds
-    split's, rolling windows') and where ``humane`` is searched alone on a large model:
-    there the proof is what is missing, and its best-bound tree closes the LP's root gap
-    (it shares its LP solutions too). Figures: ``docs/solver.md``, step 4.
+    neighbourhoods that follow them. ``lb_tree_search`` where the stages start from a
+    searched rota (a plan's, the kinds split's, rolling windows') and where a stage is
+    searched alone on a large model: there the proof is what is missing, and its best-bound
+    tree closes the LP's root gap. Why: ``docs/solver.md``, "How the search works", step 4.
     """
     first = route.together and not (route.member_plan or route.windowed)
     guided = not route.large or (first and not alone)

@@ -1,33 +1,12 @@
 """Run CP-SAT on a team's grid and map the answer back to a :class:`~rota.model.Schedule`.
 
-:func:`solve` is a short sequence of steps sharing the time limit (``docs/solver.md`` says
-why each exists; every threshold and share is a field of
-:class:`~rota.solver.strategy.Strategy`):
-
-1. the first valid rota (:func:`~rota.solver.run.first_valid`), from the hard rules alone
-   (every penalty variable of the objective already exists, so it is a *complete* hint for
-   what follows);
-2. the proven floors of off-hours and night hours (:mod:`rota.solver.floors`);
-3. a better start on large models of teams that kinds group
-   (:meth:`~rota.solver.strategy.Strategy.grouped`): the member plan's rota
-   (:mod:`rota.solver.member_plan`), or on very large ones the kinds split
-   (:mod:`rota.solver.split`); very large models of other teams, or when the split fails,
-   start from rolling windows (:mod:`rota.solver.windows`); each start is fixed into the
-   whole model, which checks every rule (:mod:`rota.solver.starts`); after rolling windows
-   ``fair`` is lowered span by span of two windows first (:mod:`rota.solver.spans`) and
-   repaired by its members where the spans stall above its floor, then ``humane`` is
-   lowered by groups of members (:mod:`rota.solver.repair`); where ``fair`` is still above
-   its floor, the stages are searched together;
-4. the lexicographic stages (:func:`~rota.solver.stages.search_stages`), one at a time or,
-   on large models, as one weighted sum unless ``fair`` settles alone first; each stops at
-   a proven optimum, at its floor from the relaxation over kinds (:mod:`rota.solver.bounds`)
-   or when its share of the time is up, and is then locked;
-5. load moved off part-timers who carry more off-hours or night hours than the most-loaded
-   full-timer of their group (:mod:`rota.solver.part_timers`), every stage held.
-
-A re-solve (``baseline``, :mod:`rota.solver.stability`) fixes the holders of every shift
-before the freeze, leaves overriding members busy, hints the feasibility phase with the
-published holders and adds the number of changed assignments to the ``fair`` stage.
+:func:`solve` runs the steps of ``docs/solver.md``, "How the search works", sharing the time
+limit (every threshold and share is a field of :class:`~rota.solver.strategy.Strategy`): the
+first valid rota (:func:`~rota.solver.run.first_valid`), the proven floors
+(:mod:`rota.solver.floors`), a better start on large models (:mod:`rota.solver.starts`; after
+rolling windows :mod:`rota.solver.spans` and :mod:`rota.solver.repair`), the lexicographic
+stages (:func:`~rota.solver.stages.search_stages`) and the part-timers' step
+(:mod:`rota.solver.part_timers`). A re-solve (``baseline``) is :mod:`rota.solver.stability`'s.
 
 Each improving solution is reported through ``options.on_progress``. The result's objective and
 bound are the sums over the stages (weighted minutes); its gap is the largest stage gap; it is
@@ -78,9 +57,8 @@ class SolveResult:
     """Re-solve: grid shifts kept exactly as published (they start before the freeze)."""
     warnings: tuple[str, ...] = ()
     windows: int = 1
-    """Rolling windows the fair start was solved in (1: the whole horizon at once). Fewer than
-    planned when a window found no rota: the weeks after the last one solved were then filled
-    in on the whole horizon."""
+    """Rolling windows the fair start was solved in (1: the whole horizon at once); fewer than
+    planned when a window found no rota (the whole horizon then filled in the weeks after)."""
     unavoidable: Unavoidable | None = None
     """Proven floors of the off-hours and night hours of every valid rota
     (:mod:`rota.solver.floors`); None for a rolling window."""
@@ -148,7 +126,7 @@ def solve(
         solution,
         floor_of,
         # After rolling windows ``fair`` searched alone may not raise ``humane`` above what
-        # they reached (see the module docstring)
+        # they reached
         named.get("humane") if start.windows and "fair" in named else None,
         run.strategy.fair_share_after_windows if start.windows else run.strategy.fair_share,
         route,

@@ -1,23 +1,12 @@
 """The stages after rolling windows, lowered span by span.
 
-A rolling window can bring its members' hours only as close to their bands as its own weeks
-allow (a member gets a shift every few windows on a large team), so the windows' rota leaves
-some members a step outside their whole-horizon bands. Fixing that means moving shifts
-between weeks of different windows, which large-neighbourhood search over the whole model
-finds slowly (150 members: up to 80 s, and in half the runs not down to the floor). A span
-of two consecutive windows, every member free in it and everything else held
-(:func:`~rota.solver.reach.held_copy`), is a model of window size once presolved, and
-CP-SAT searches it fast. :func:`settle_in_spans` sweeps the spans from the first, each
-from the last one's rota, for ``fair`` with ``humane`` held (``humane`` itself is lowered
-by groups of members, :mod:`rota.solver.repair`): the whole model's search, with its
-neighbourhoods of its own choosing, lowers ``fair`` less in the same time, and its memory
-grows as it goes.
-
-On a large team a span's search rarely proves its optimum (its LP bound on ``fair`` stays
-0), so each one runs its whole time. A sweep stops at the stage's floor, or once as many
-spans in a row have run out of time without lowering the stage as it took to reach its
-last drop: a team stuck above the floor then leaves the rest of the time to what follows. A
-span proven optimal is no sign of a stall (the next one holds other weeks).
+The windows' rota leaves some members a step outside their whole-horizon bands, and moving
+those shifts means trading between weeks of different windows, which large-neighbourhood
+search over the whole model finds slowly. A span of consecutive windows, every member free in
+it and everything else held (:func:`~rota.solver.reach.held_copy`), is a model of window size
+once presolved, which CP-SAT searches fast. :func:`settle_in_spans` lowers ``fair`` this way,
+``humane`` held (``humane`` itself is lowered by groups of members, :mod:`rota.solver.repair`).
+Why: ``docs/solver.md``, "How the search works", step 3.
 """
 
 from __future__ import annotations
@@ -50,11 +39,16 @@ def settle_in_spans(
 ) -> list[int]:
     """``solution`` (complete) with ``stage`` lowered span by span within ``time_limit_s``,
     every other stage held at no more than its value there (``humane`` by its true
-    excesses, as the ``fair`` stage's search after rolling windows holds it); it stops at
-    ``floor`` or when the sweep stalls (see the module docstring). Each span is
+    excesses, as the ``fair`` stage's search after rolling windows holds it). Each span is
     :attr:`~rota.solver.strategy.Strategy.span_windows` consecutive windows, the next one a
     window later, and gets an equal part of the time left. ``span_solver(options, seconds)``
-    makes each span's solver."""
+    makes each span's solver.
+
+    The sweep stops at ``floor``, or once as many spans in a row have run out of time without
+    lowering the stage as it took to reach its last drop, leaving the rest of the time to what
+    follows. A span proven optimal is no stall (the next one holds other weeks); on a large
+    team a span rarely proves its optimum (its LP bound on ``fair`` stays 0), so most run
+    their whole time."""
     held = held_others(m, objective, solution, stage)
     width = options.strategy.span_windows
     starts = range(max(1, len(windows) - width + 1))

@@ -1,40 +1,16 @@
 """The kinds split: a large team solved one kind of member at a time, under a plan's counts.
 
-Once the off-hours plan (:mod:`rota.solver.plan`) has said how many members of each kind hold
-every shift, the rota falls apart into one problem per kind: every hard rule but coverage is
-about one member (docs/rules.md), coverage becomes "the kind's members hold the kind's count", and
-each kind's members can only trade shifts among themselves. Off-hours and night hours are then
-fixed by the counts (members of a kind have the same of both in every shift), so the plan
-weighs them, and the peaks per share its counts allow, as the ``humane`` stage does. What is
-left of the objective is about members of one kind (spreads and peaks per share, counted among
-a part's members), except three ranges that groups spanning kinds share:
-
-* weekends (members of one share): the plan gives every member a number of weekends, with
-  every group within one; each member's weekends are kept in their group's ``[level, level +
-  1]`` (a penalty per weekend outside, weighed as the ``fair`` stage weighs a weekend). When
-  a kind's members cannot keep them (the plan gave half-timers six weekends, which their
-  hours band had no room for), a second pass places each group's level where the first pass
-  left its members (:func:`best_level`);
-* holiday time (members of one ``country`` and share): kinds that one group spans are solved
-  as one *part* (up to :attr:`~rota.solver.strategy.Strategy.part_max_members` members),
-  so the group keeps its exact range;
-  a group spanning larger parts gets a band of one shift, placed where the first pass left
-  its members, and a second pass keeps it (with bands only, two kinds of one country can
-  end a day apart);
-* hours (the hours range of each share, when the bands cannot all hold): a second step out
-  of a member's band costs twice, so the excess spreads one step per member.
-
-Each part is solved on its own (:mod:`rota.solver.split_parts`), where the whole model's
-neighbourhood search did not even out hours and weekends on 100 members in 120 s. The plan's
-weekends are tight here (``one_shift_weekends``): a kind's members working a weekend number
-the kind's shifts that weekend other than ``whole`` Saturdays, one each. With the looser count
-of the floors' relaxation (at least the largest count), the plan can hand a kind fewer weekend
-shifts than its members' levels need.
-
-:mod:`rota.solver.solve` fixes the parts' rotas into the whole model, which checks every rule
-once more and gives the roles; the stages start from there and stop at once when the rota is
-at their floors. A part without a rota that keeps the counts in the first pass ends the
-split, and the solve goes on with rolling windows.
+Under each kind's count on every shift (:func:`split_plan`) the rota falls apart into one
+problem per kind: every hard rule but coverage is about one member (docs/rules.md), and the
+counts fix off-hours and night totals, so the plan weighs those as the ``humane`` stage does.
+Each *part* (a kind, or kinds one holiday group spans) is searched alone
+(:mod:`rota.solver.split_parts`, whose ``fair`` terms keep the ranges that span kinds), which
+evens out hours and weekends where the whole model's neighbourhood search does not. The plan
+counts weekends one shift per member (``one_shift_weekends``): the floors' looser count can
+hand a kind fewer weekend shifts than its members' levels need. :mod:`rota.solver.solve` fixes
+the parts' rotas into the whole model, which checks every rule and gives the roles; a part
+without a rota in the first pass ends the split, and the solve goes on with rolling windows.
+Why: docs/solver.md, How the search works.
 """
 
 from __future__ import annotations

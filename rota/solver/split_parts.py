@@ -1,8 +1,7 @@
 """One part of the kinds split (:mod:`rota.solver.split`): a model of its members alone under
 their kinds' counts, its share of the stages' objective, and its rota.
 
-Each part is small (100 members x 26 weeks: 20 members and about 6,000 assignment variables,
-40 for the ``US`` part) and CP-SAT with a level-2 LP worker proves it optimal in seconds.
+A part is small, and CP-SAT with a level-2 LP worker proves it optimal in seconds.
 """
 
 from __future__ import annotations
@@ -127,7 +126,16 @@ Terms = list[tuple[int, cp_model.IntVar]]
 
 
 def _fair_terms(sub: RotaModel, problem: PartProblem) -> Terms:
-    """The part's share of the ``fair`` stage (see the module docstring)."""
+    """The part's share of the ``fair`` stage, with the ranges that span kinds as bands:
+
+    * hours: a second step out of a member's band costs twice, so where the bands cannot all
+      hold the excess spreads one step per member;
+    * weekends: weekends outside ``[level, level + 1]``, the member's group's planned level
+      (:func:`~rota.solver.split.best_level` moves it in a second pass when a kind cannot keep it);
+    * holiday time: a group's exact range when the part holds it all, else (in a second pass)
+      a band of one shift placed where the first pass left its members; bands alone can leave
+      two kinds of one country a day apart, so the split joins the kinds a group spans.
+    """
     tl = sub.timeline
     team = problem.team
     weights = team.weights

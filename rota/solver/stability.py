@@ -1,36 +1,13 @@
-"""Re-solving a published rota: what stays (the freeze), what counts as a change, and history.
+"""Re-solving a published rota: the freeze, absences, overrides in force, changes and history.
 
-People already have the published rota in their calendars, so a re-solve (a vacation booked, a
-member joining or leaving) keeps what it can:
-
-* **Freeze.** Every grid shift that starts before ``frozen_until`` (*now + freeze*, the past
-  included) keeps the holders it was published with: their ``x`` is fixed to 1. Shifts are
-  matched by ``(start, end, role)``. A frozen holder who can no longer hold the shift
-  (unavailable now, or no longer eligible) is an error that names the shift and suggests an
-  override; it is never silently broken. A frozen shift held by someone who has left the team
-  is not frozen if it ends after *now*: it is planned again (nobody pages a former member) and
-  the solve warns who left which shift; one already over keeps its former holder as history.
-  A frozen shift the published schedule covers with other handoffs cannot be kept and is an
-  error.
-* **Absences** (``rota absence add``, :mod:`rota.replan`). ``replan`` narrows what may change to
-  the grid shifts overlapping one span; every other published shift keeps its holders as if
-  frozen. ``released`` names members whose published shifts overlapping a span are planned
-  again even before the freeze (forced changes), except those already over at *now*, which stay
-  as history.
-* **Overrides in force.** The overriding member is busy during the override: they get no
-  variable for another role in a non-frozen shift overlapping it.
-* **Changes.** A change is a previously published ``(shift, role)`` after the freeze whose holder
-  no longer holds it. ``changed = forced + sum(1 - x[previous holder])``, ``forced`` counting
-  holders who left, became unavailable or ineligible.
-* **Weighing stability against fairness.** ``changed`` joins the ``fair`` stage with a weight of
-  :data:`CHANGE_WEIGHT_SHIFTS` typical shifts of hours band excess: a change is made only when it
-  buys more fairness than half a shift of one member's hours imbalance (a joiner gets shifts
-  until their hours are within half a shift of their share, because each moved shift reduces
-  their excess by a whole shift). After that stage both its fairness part and ``changed`` are
-  locked separately, so the ``humane`` (off-hours) stage cannot buy off-hours with more changes.
-  A solution hint alone does not keep a rota stable (the prototype changed 931 of 1,008
-  assignments with the old schedule as a hint, 9 with the explicit term): stability has to be
-  in the objective.
+People already have the published rota in their calendars, so a re-solve keeps what it can.
+Grid shifts before the freeze (the past included) keep their published holders, matched by
+``(start, end, role)``; a frozen holder who can no longer keep one is an error naming it, never
+silently broken. Absences (:mod:`rota.replan`) plan a span again; overriding members are busy
+during their overrides. Every other published assignment that changes counts in ``changed``, a
+term of the ``fair`` stage (:data:`CHANGE_WEIGHT_SHIFTS`) locked on its own after that stage, so
+``humane`` cannot buy off-hours with changes. A hint alone does not keep a rota stable, so
+stability is in the objective. Why: docs/solver.md, Re-solving.
 """
 
 from __future__ import annotations
@@ -63,7 +40,8 @@ class Baseline:
         frozen_until: grid shifts starting before this instant keep their published holders.
         overrides: overrides in force; their members are busy while they apply.
         now: the current instant; frozen shifts of former members ending after it are planned
-            again. None keeps every frozen shift with its published holder.
+            again (nobody pages a former member). None keeps every frozen shift with its
+            published holder.
         replan: only grid shifts overlapping ``[start, end)`` may change; every other published
             shift keeps its holders as if frozen. None: every shift after the freeze may.
         released: ``(member, start, end)``: the member's published shifts overlapping the span
@@ -92,7 +70,8 @@ class Baseline:
 class Freeze:
     """A :class:`Baseline` read against the new grid and team.
 
-    Keys are ``(grid index, role)``.
+    Keys are ``(grid index, role)``. ``skip`` holds ``(member, grid index, role)`` that get no
+    variable: an overriding member's other roles in non-frozen shifts overlapping the override.
     """
 
     frozen_until: datetime
@@ -249,7 +228,7 @@ class ChangeCount:
 
 def kept_literals(m: RotaModel, freeze: Freeze) -> tuple[list[cp_model.IntVar], int]:
     """``x`` of every published holder after the freeze who may still hold their shift, and
-    the number who may not (forced changes)."""
+    the number who may not (forced changes: left the team, unavailable or ineligible)."""
     index = {member.id: i for i, member in enumerate(m.timeline.members)}
     first = m.timeline.first_grid
     lits: list[cp_model.IntVar] = []

@@ -68,13 +68,11 @@ def search_stages(
     ones cannot undo it.
 
     On a ``together`` route a first stage whose proven floor is 0 (``fair``: a rota where
-    every band holds may exist) is first searched alone, in rounds of
-    :attr:`~rota.solver.strategy.Strategy.settle_share` of the time left while each lowers
-    it (:func:`_trial`): proven there, it is locked and the rest are searched without it
-    (irregular teams settle ``fair`` in seconds). Otherwise all stages are searched at once
-    as one weighted sum, from the lowest rota the trial reached: reaching a positive floor
-    takes the sum's search, which also builds the later stages' bound. After rolling windows
-    the spans were that trial, so there is none.
+    every band holds may exist) is first searched alone (:func:`_trial`): proven there, it is
+    locked and the rest are searched without it. Otherwise all stages are searched at once as
+    one weighted sum, from the lowest rota the trial reached: reaching a positive floor takes
+    the sum's search, which also builds the later stages' bound. After rolling windows the
+    spans were that trial, so there is none.
 
     ``floor_of``: each stage's proven floor (the search stops there); ``capped``: a stage the
     earlier steps may not raise (after rolling windows); ``fair_share``: the share of the
@@ -98,14 +96,11 @@ def search_stages(
 
 
 def _trial(search: _StageSearch, stage: Stage, budget: Callable[[], float]) -> _StepResult | None:
-    """``stage`` searched alone in rounds of ``budget()`` seconds, each from the rota the
-    last one reached, while each round lowers it: the result once it is proven, else None,
-    with the lowest rota reached left as the rota so far. A round that lowers the stage
-    shows that its neighbourhoods are getting there; one that does not ends the trial.
-
-    The lowest rota is the better start for the stages searched together: with ``stage``
-    first in their sum it is the best rota known, and from the rota before the trial that
-    sum's search could end with ``stage`` still above its floor."""
+    """``stage`` searched alone in rounds of ``budget()`` seconds
+    (:attr:`~rota.solver.strategy.Strategy.settle_share` of the time left), each from the rota
+    the last one reached, while each round lowers it: the result once it is proven, else None,
+    with the lowest rota reached left as the rota so far (from the rota before the trial, the
+    stages' sum could end with ``stage`` still above its floor)."""
     searched = search.searched
     best = stage.value(searched.solution)
     while True:

@@ -2,7 +2,7 @@
 (:mod:`rota.solver.member_plan`), the kinds split's (:mod:`rota.solver.split`) and a
 schedule solved elsewhere (rolling windows, :mod:`rota.solver.windows`), each fixed into the
 whole model, which checks every rule; :func:`start_in_parts` chooses between the last two for a
-horizon planned in windows. ``docs/solver.md`` says when each is used.
+horizon planned in windows. When each is used: ``docs/solver.md``, "How the search works".
 """
 
 from __future__ import annotations
@@ -87,10 +87,9 @@ def kinds_split(
     of ``hard``; None when there is no plan or a kind has no rota under it within
     ``time_limit_s``, or the whole model cannot give its shifts roles.
 
-    Fixing the kinds' rotas into the whole model (about a second on 100 members) may use all
-    the solve's time left (``remaining()``): with two solves sharing the cores, the kinds once
-    used all but the least second of the split's time, and the fix, not done in it, threw a
-    valid rota away."""
+    Fixing the kinds' rotas into the whole model may use all the solve's time left
+    (``remaining()``), not only ``time_limit_s``: the kinds may use nearly all of the split's
+    time, and a fix cut short would throw a valid rota away."""
     begun = time.monotonic()
     strategy = options.strategy
     plan = split_plan(

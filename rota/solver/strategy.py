@@ -1,9 +1,9 @@
 """Every parameter of the search in one place: how the time limit is shared among the phases,
-and the model sizes at which a phase is used. ``docs/solver.md`` says why each phase exists.
+and the model sizes at which a phase is used (why each phase exists: ``docs/solver.md``).
 
-A :class:`Strategy` travels in :class:`~rota.solver.solve.SolveOptions`; tests and tools
-inject their own (``Strategy(window_min_assignments=1)``) instead of patching modules. The
-:class:`Route` is the choice made once per model from it: which phases this model goes through.
+A :class:`Strategy` travels in :class:`~rota.solver.search.SolveOptions`; tests and tools
+inject their own (``Strategy(window_min_assignments=1)``) instead of patching modules. A
+:class:`Route` is the choice made from it once per model: which phases the model goes through.
 """
 
 from __future__ import annotations
@@ -86,8 +86,8 @@ class Strategy:
     humane_groups_share: float = 0.75
     """After rolling windows, of the time left once ``fair``'s spans and repair end, for
     ``humane`` lowered by groups of members (:func:`~rota.solver.repair.lower_in_members`),
-    which lower it faster than the whole model's search; the rest goes to that search,
-    whose bound comes in its first tens of seconds."""
+    which lower it faster than the whole model's search; the rest goes to that search, which
+    brings the bound."""
     after_share: float = 0.05
     """Of the limit, kept for the steps after the stages: ``humane``'s floor at the value
     ``fair`` was locked at (stages searched together), and moving load off part-timers
@@ -99,9 +99,7 @@ class Strategy:
     min_members_per_kind: float = 4.0
     """The kinds' phases (member plan, kinds split) run when the team has at least this many
     members per kind (:func:`~rota.solver.plan.member_kinds`: same roles, off-hours, night and
-    weekends in every shift). Holding a kind's counts then leaves the search members to
-    choose among; where nearly every member is their own kind, the counts fix almost every
-    assignment and the held search does worse than the whole model's."""
+    weekends in every shift). Why: ``docs/solver.md``, "How the search works", step 3."""
 
     # -- switches
     kinds_split: bool = True

@@ -1,28 +1,13 @@
 """Rolling windows: a fair start for teams too large to balance in one model.
 
-On a large team CP-SAT finds a valid rota in seconds, but its neighbourhood search then
-needs minutes to move that rota's hours within a shift of everyone's fair share. The same
-search on a few weeks at a time is fast, and fairness composes across weeks when each window
-counts the earlier windows as history: their hours, weekends and holiday hours join the loads
-and the targets, so window *j* corrects what windows *1..j-1* left uneven, and rules 5 and 6
-(weekend limits, rest, after-night, after-weekend) look back into them exactly as they look
-back into a published schedule (docs/rules.md), so the windows join without a broken rule.
-
-:func:`plan_windows` cuts the grid into consecutive sub-grids of whole weeks; the solver
-(:func:`rota.solver.solve.solve`) solves them in order, then fixes the whole-horizon model to
-their union, which checks every rule once more on the full horizon and gives the final stages
-a complete, already fair hint. A window that fails (no rota within its time) ends the
-windows: the solver keeps the windows solved before it and fills in the rest of the horizon
-with its single-model search.
-
-Weekends get a pace: the first window's weekends worked per week (:func:`weekend_rate`) sets
-how many the later windows hand out, and :func:`add_weekend_pace` holds every member to their
-share of that total, so weekends stay even across the horizon instead of being left to the
-``fair`` stage's weekend range, which the time-starved windows did not bring down.
-
-Cuts are shift starts exactly at ``grid.start + 7 * k`` days when ``limits.max_hours_per_week``
-is set, because rule 7 counts 7-day blocks from the horizon start and a window counts them
-from its own start; without that limit any shift start nearest to the week mark will do.
+On a large team CP-SAT's neighbourhood search is slow to bring everyone's hours within a shift
+of their fair share; on a few weeks at a time it is fast. Each window counts the earlier ones
+as history: their hours, weekends and holiday hours join the loads and targets, so window *j*
+corrects what windows *1..j-1* left uneven, and rules 5 and 6 look back into them as into a
+published schedule (``docs/rules.md``), so the windows join without a broken rule. The solver
+fixes their union into the whole-horizon model, which checks every rule once more and gives
+the stages a complete, already fair hint. Weekends are held to a pace
+(:func:`add_weekend_pace`). Why: ``docs/solver.md``, "How the search works", step 3.
 """
 
 from __future__ import annotations
@@ -63,7 +48,10 @@ def plan_windows(
 ) -> list[Window]:
     """Consecutive windows of whole weeks covering ``grid`` (one window: no split needed).
 
-    ``assignments`` is the number of assignment variables of the whole-horizon model.
+    ``assignments`` is the number of assignment variables of the whole-horizon model. With
+    ``limits.max_hours_per_week`` set, cuts are shift starts exactly at ``grid.start + 7 * k``
+    days, because rule 7 counts 7-day blocks from the horizon start and a window counts them
+    from its own start; without it, the shift start nearest to the week mark.
     """
     weeks = max(1, round((grid.end - grid.start) / timedelta(days=7)))
     count = min(weeks, math.ceil(assignments / strategy.window_assignments))
@@ -112,8 +100,9 @@ def solve_windows(
     """The horizon solved window by window, and how many windows that took.
 
     Each window gets an equal part of ``budget_s`` at most: time a window leaves unused goes
-    to the whole horizon after the windows (:mod:`rota.solver.spans`), not to the last
-    window (on 150 members the last one took 80 s that way, and left the spans 2 s each).
+    to the whole horizon after the windows (:mod:`rota.solver.spans`), not to the last window.
+    The first window's weekends per week (:func:`weekend_rate`) set the later windows' pace;
+    a window that finds no rota at that pace is solved again without it.
 
     When a window finds no rota (within its time, with the weekend pace or without), the
     windows before it are kept and the rest of the horizon is left open (the schedule holds
@@ -198,9 +187,9 @@ def add_weekend_pace(m: RotaModel, paced: Mapping[int, tuple[int, int]]) -> None
     (:func:`paced_weekends`).
 
     The weekend range of the ``fair`` stage asks the same, but a range moves only when its
-    extreme members do, and a window's short search often does not get there. Hard
-    bounds, not penalties, so the search never trades them away; a window they make infeasible
-    is solved again without them (:func:`rota.solver.solve.solve`).
+    extreme members do, and a window's short search often does not get there. Hard bounds, not
+    penalties, so the search never trades them away; a window they make infeasible is solved
+    again without them (:func:`solve_windows`).
     """
     for i, (least, most) in paced.items():
         load = weekend_load(m, i)
