@@ -29,7 +29,7 @@ from rota.solver.part_timers import unload_part_timers
 from rota.solver.plan import member_kinds
 from rota.solver.repair import lower_in_members, repair_in_members
 from rota.solver.run import First, Run, first_valid, proven_floors
-from rota.solver.search import DEFAULT_OPTIONS, SolveOptions, relative_gap
+from rota.solver.search import DEFAULT_OPTIONS, SolveOptions
 from rota.solver.spans import settle_in_spans
 from rota.solver.stability import Baseline, changed_assignments
 from rota.solver.stages import Searched, search_stages
@@ -277,12 +277,13 @@ def _result(
         changed = changed_assignments(baseline.previous, schedule, after=baseline.frozen_until)
     optimal = searched.all_optimal
     freeze = run.freeze
+    stage_gaps = searched.gaps(first.objective.stages)
     return SolveResult(
         schedule=schedule,
         status="optimal" if optimal else "feasible",
         objective=searched.done,
         bound=searched.done if optimal else min(searched.bound_done, searched.done),
-        gap=0.0 if optimal else searched.worst_gap,
+        gap=0.0 if optimal else max(stage_gaps.values(), default=0.0),
         wall_s=time.monotonic() - run.started,
         first_solution_s=first.found_s,
         num_variables=len(first.m.cp.proto.variables),
@@ -292,11 +293,7 @@ def _result(
         warnings=freeze.warnings if freeze is not None else (),
         windows=max(1, windows),
         unavoidable=unavoidable,
-        stage_gaps={
-            stage.name: relative_gap(stage.value(solution), searched.bounds[stage.name])
-            for stage in first.objective.stages
-            if stage.name in searched.bounds
-        },
+        stage_gaps=stage_gaps,
     )
 
 

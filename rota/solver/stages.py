@@ -27,13 +27,12 @@ from rota.solver.strategy import Route
 @dataclass(slots=True)
 class Searched:
     """Where the stage search ended: the rota, the stages' weighted minutes and bound, and
-    whether each stage was proven optimal (else the largest stage gap)."""
+    whether each stage was proven optimal."""
 
     solution: list[int]
     done: float = 0.0
     bound_done: float = 0.0
     all_optimal: bool = True
-    worst_gap: float = 0.0
     locks: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Each settled stage's lock: the indices of its constraints in the model."""
     bounds: dict[str, int] = field(default_factory=dict)
@@ -45,10 +44,15 @@ class Searched:
         value = stage.value(solution)
         self.done += (value - stage.value(self.solution)) * stage.minutes
         self.solution = solution
-        bound = self.bounds[stage.name]
-        if value > bound:
-            self.all_optimal = False
-            self.worst_gap = max(self.worst_gap, relative_gap(value, bound))
+        self.all_optimal = self.all_optimal and value <= self.bounds[stage.name]
+
+    def gaps(self, stages: Sequence[Stage]) -> dict[str, float]:
+        """Each settled stage's gap on the rota, in order (0 where proven optimal)."""
+        return {
+            stage.name: relative_gap(stage.value(self.solution), self.bounds[stage.name])
+            for stage in stages
+            if stage.name in self.bounds
+        }
 
 
 def search_stages(
@@ -215,8 +219,6 @@ class _StageSearch:
             bound = max(result.bounds[j], min(known, value))
             optimal = result.proven(j) or value <= bound
             searched.all_optimal = searched.all_optimal and optimal
-            if not optimal:
-                searched.worst_gap = max(searched.worst_gap, relative_gap(value, bound))
             searched.done += value * stage.minutes
             searched.bounds[stage.name] = value if optimal else bound
             searched.bound_done += searched.bounds[stage.name] * stage.minutes

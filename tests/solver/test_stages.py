@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from ortools.sat.python import cp_model
 
 from rota.solver import SolveOptions
 from rota.solver.objective import Objective, Stage
@@ -34,13 +35,13 @@ class Floors:
         return 7 if compute and fair_value == 5 else 0
 
 
-@pytest.mark.parametrize(("compute", "gap"), [(True, 0.3), (False, 1.0)])
+@pytest.mark.parametrize(("compute", "bound"), [(True, 7), (False, 0)])
 def test_the_last_step_measures_humane_against_its_floor_at_fairs_value(
-    tmp_path: Path, compute: bool, gap: float
+    tmp_path: Path, compute: bool, bound: int
 ) -> None:
-    # Stages searched together end with fair 5 (floor 4: gap 20 %) and humane 10, neither
-    # proven. humane's floor was known only at fair's floor; at fair 5 it is 7, so the gap
-    # is 30 %, where without it nothing bounds humane and the gap reads 100 %.
+    # Stages searched together end with fair 5 (floor 4) and humane 10, neither proven.
+    # humane's floor was known only at fair's floor; at fair 5 it is 7, which bounds humane
+    # (a gap of 30 %), where without it nothing does (0: a gap of 100 %).
     m, objective, solution = any_rota(Case(tmp_path, two_zones(["a", "b"], ["c"])))
     floors = Floors()
     route = Route(large=True, together=True, member_plan=False, windowed=False)
@@ -51,7 +52,8 @@ def test_the_last_step_measures_humane_against_its_floor_at_fairs_value(
 
     search.settle(tuple(objective.stages), result, compute=compute)
 
-    assert search.searched.worst_gap == pytest.approx(gap)
+    assert search.searched.bounds == {"fair": 4, "humane": bound}
+    assert not search.searched.all_optimal
     assert ("humane", 5, compute) in floors.asked
 
 
@@ -139,3 +141,26 @@ def test_a_weekly_rotation_across_a_dst_change_is_proven_fair(tmp_path: Path) ->
     assert result.status == "optimal"
     assert result.gap == 0.0
     assert case.violations(result.schedule) == []
+
+
+@pytest.mark.parametrize(
+    ("bound", "settled", "rescored", "gap"),
+    [
+        (8, 8, 10, 0.2),  # proven at 8, then traded up to 10 for the part-timers' rule
+        (8, 10, 9, 1 / 9),  # 20 % open, then lowered to 9: the gap is the rota's, 1/9
+    ],
+)
+def test_a_rescored_stage_has_the_gap_of_the_rota_it_ends_with(
+    bound: int, settled: int, rescored: int, gap: float
+) -> None:
+    cp = cp_model.CpModel()
+    load = cp.new_int_var(0, 20, "load")
+    humane = Stage("humane", ((load, 1),), minutes=1.0)
+    searched = stages_module.Searched([settled], bounds={"humane": bound})
+    searched.all_optimal = settled == bound
+
+    searched.rescore(humane, [rescored])
+
+    assert searched.gaps([humane]) == {"humane": pytest.approx(gap)}
+    assert not searched.all_optimal
+    assert searched.done == rescored - settled
